@@ -1,0 +1,102 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from casebridge.common.v1 import common_pb2 as _common_pb2
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class Kind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    KIND_UNSPECIFIED: _ClassVar[Kind]
+    KIND_COMPLAINT: _ClassVar[Kind]
+    KIND_REPORT: _ClassVar[Kind]
+KIND_UNSPECIFIED: Kind
+KIND_COMPLAINT: Kind
+KIND_REPORT: Kind
+
+class SubmitComplaintRequest(_message.Message):
+    __slots__ = ("idempotency_key", "kind", "channel", "content", "complainant", "respondent", "category", "demands")
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    COMPLAINANT_FIELD_NUMBER: _ClassVar[int]
+    RESPONDENT_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    DEMANDS_FIELD_NUMBER: _ClassVar[int]
+    idempotency_key: str
+    kind: Kind
+    channel: str
+    content: str
+    complainant: _common_pb2.Party
+    respondent: _common_pb2.Respondent
+    category: str
+    demands: str
+    def __init__(self, idempotency_key: _Optional[str] = ..., kind: _Optional[_Union[Kind, str]] = ..., channel: _Optional[str] = ..., content: _Optional[str] = ..., complainant: _Optional[_Union[_common_pb2.Party, _Mapping]] = ..., respondent: _Optional[_Union[_common_pb2.Respondent, _Mapping]] = ..., category: _Optional[str] = ..., demands: _Optional[str] = ...) -> None: ...
+
+class SubmitComplaintResponse(_message.Message):
+    __slots__ = ("submission", "access_code", "replayed")
+    SUBMISSION_FIELD_NUMBER: _ClassVar[int]
+    ACCESS_CODE_FIELD_NUMBER: _ClassVar[int]
+    REPLAYED_FIELD_NUMBER: _ClassVar[int]
+    submission: Submission
+    access_code: str
+    replayed: bool
+    def __init__(self, submission: _Optional[_Union[Submission, _Mapping]] = ..., access_code: _Optional[str] = ..., replayed: _Optional[bool] = ...) -> None: ...
+
+class Submission(_message.Message):
+    __slots__ = ("case_id", "case_number", "tenant_id", "kind", "channel", "content", "complainant", "anonymous", "respondent", "category", "demands", "received_by", "received_at")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    COMPLAINANT_FIELD_NUMBER: _ClassVar[int]
+    ANONYMOUS_FIELD_NUMBER: _ClassVar[int]
+    RESPONDENT_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    DEMANDS_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_BY_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    case_number: str
+    tenant_id: str
+    kind: Kind
+    channel: str
+    content: str
+    complainant: _common_pb2.Party
+    anonymous: bool
+    respondent: _common_pb2.Respondent
+    category: str
+    demands: str
+    received_by: str
+    received_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., tenant_id: _Optional[str] = ..., kind: _Optional[_Union[Kind, str]] = ..., channel: _Optional[str] = ..., content: _Optional[str] = ..., complainant: _Optional[_Union[_common_pb2.Party, _Mapping]] = ..., anonymous: _Optional[bool] = ..., respondent: _Optional[_Union[_common_pb2.Respondent, _Mapping]] = ..., category: _Optional[str] = ..., demands: _Optional[str] = ..., received_by: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class GetSubmissionRequest(_message.Message):
+    __slots__ = ("case_id",)
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    def __init__(self, case_id: _Optional[str] = ...) -> None: ...
+
+class LookupByAccessCodeRequest(_message.Message):
+    __slots__ = ("case_number", "access_code")
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    ACCESS_CODE_FIELD_NUMBER: _ClassVar[int]
+    case_number: str
+    access_code: str
+    def __init__(self, case_number: _Optional[str] = ..., access_code: _Optional[str] = ...) -> None: ...
+
+class ComplaintReceived(_message.Message):
+    __slots__ = ("submission", "tenant_kind")
+    SUBMISSION_FIELD_NUMBER: _ClassVar[int]
+    TENANT_KIND_FIELD_NUMBER: _ClassVar[int]
+    submission: Submission
+    tenant_kind: str
+    def __init__(self, submission: _Optional[_Union[Submission, _Mapping]] = ..., tenant_kind: _Optional[str] = ...) -> None: ...

@@ -1,0 +1,1 @@
+"""What every casebridge service stands on: settings, telemetry, db, gRPC, messaging, auth."""

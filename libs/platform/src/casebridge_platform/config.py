@@ -1,0 +1,52 @@
+"""Settings from the environment (CASEBRIDGE_*); nothing is read at import time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SERVICES = ("intake", "routing", "case", "escalation", "notification")
+
+
+class Settings(BaseSettings):
+    """One process's configuration; every field can be set as CASEBRIDGE_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="CASEBRIDGE_", extra="ignore")
+
+    database: str = Field(
+        "sqlite",
+        description="'sqlite' (one file per service under var_dir) or a postgresql:// URL "
+        "(one schema per service in that database)",
+    )
+    var_dir: Path = Path("var")
+    nats_url: str = "nats://127.0.0.1:4222"
+    subject_prefix: str = Field("cb", pattern=r"^[a-z][a-z0-9_]*$")
+    stream: str = Field("CASEBRIDGE", pattern=r"^[A-Za-z0-9_-]+$")
+    stream_replicas: int = 1
+    intake_addr: str = "127.0.0.1:50151"
+    routing_addr: str = "127.0.0.1:50152"
+    case_addr: str = "127.0.0.1:50153"
+    escalation_addr: str = "127.0.0.1:50154"
+    notification_addr: str = "127.0.0.1:50155"
+    principal_key: SecretStr = Field(
+        SecretStr(""), description="HMAC key that signs the internal principal"
+    )
+    otlp_endpoint: str | None = None
+    seed_file: Path | None = None
+    consumer_batch: int = 256
+    consumer_max_deliver: int = 8
+    consumer_ack_wait_s: float = 30.0
+    shutdown_grace_s: float = 5.0
+    log_level: str = "INFO"
+
+    def address(self, service: str) -> str:
+        """host:port of a service's gRPC endpoint."""
+        return str(getattr(self, f"{service}_addr"))
+
+    def signing_key(self) -> bytes:
+        key = self.principal_key.get_secret_value()
+        if len(key) < 32:
+            raise RuntimeError("CASEBRIDGE_PRINCIPAL_KEY must be set (32 characters or more)")
+        return key.encode()

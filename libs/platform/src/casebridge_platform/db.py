@@ -1,0 +1,97 @@
+"""Async SQLAlchemy engines: a SQLite file per service, or a PostgreSQL schema per service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+
+@dataclass(frozen=True)
+class Database:
+    """Where one service keeps its tables."""
+
+    url: str
+    schema: str | None = None
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.url.startswith("postgresql")
+
+
+def locate(database: str, service: str, var_dir: Path) -> Database:
+    """Map the CASEBRIDGE_DATABASE setting to this service's own database."""
+    if database == "sqlite":
+        var_dir.mkdir(parents=True, exist_ok=True)
+        return Database(f"sqlite+aiosqlite:///{var_dir / service}.db")
+    if database.startswith(("postgresql://", "postgres://", "postgresql+asyncpg://")):
+        rest = database.split("://", 1)[1]
+        return Database(f"postgresql+asyncpg://{rest}", schema=service)
+    raise ValueError(f"CASEBRIDGE_DATABASE must be 'sqlite' or a postgresql:// URL, not {database!r}")
+
+
+def create_engine(db: Database, *, pool_size: int = 8) -> AsyncEngine:
+    """Build the engine; SQLite gets WAL and write transactions that take the lock up front."""
+    if not db.is_postgres:
+        engine = create_async_engine(db.url, pool_size=pool_size, max_overflow=0)
+        _tune_sqlite(engine)
+        return engine
+    return create_async_engine(
+        db.url,
+        pool_size=pool_size,
+        max_overflow=4,
+        pool_pre_ping=True,
+        connect_args={"server_settings": {"search_path": db.schema or "public"}},
+    )
+
+
+def _tune_sqlite(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=30000",
+                       "foreign_keys=ON"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(conn):  # type: ignore[no-untyped-def]
+        # IMMEDIATE: a writer waits for the lock at BEGIN instead of failing at its first write.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+async def ensure_schema(conn: AsyncConnection, db: Database) -> None:
+    if db.is_postgres and db.schema:
+        await conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{db.schema}"'))
+
+
+def insert_ignore(table: sa.Table, dialect: str):  # type: ignore[no-untyped-def]
+    """INSERT … ON CONFLICT DO NOTHING for the engine's dialect."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table).on_conflict_do_nothing()
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Timezone-aware UTC datetimes on both SQLite (which drops the zone) and PostgreSQL."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):  # type: ignore[no-untyped-def]
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value
+
+    def process_result_value(self, value, dialect):  # type: ignore[no-untyped-def]
+        from datetime import UTC
+
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value

@@ -1,0 +1,109 @@
+"""grpc.aio server bootstrap: health, reflection, and one interceptor for trace, principal, errors."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import grpc
+from google.protobuf import any_pb2
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+from grpc_status import rpc_status
+from opentelemetry import trace
+
+from casebridge_platform import auth, telemetry
+from casebridge_platform.errors import DomainError, InvalidArgument
+
+log = logging.getLogger(__name__)
+
+Behavior = Callable[[Any, grpc.aio.ServicerContext], Awaitable[Any]]
+
+
+def status_of(error: DomainError) -> status_pb2.Status:
+    """The rich status for a domain error; field violations travel as google.rpc.BadRequest."""
+    status = status_pb2.Status(code=getattr(code_pb2, error.code.name), message=error.message)
+    if isinstance(error, InvalidArgument) and error.fields:
+        detail = any_pb2.Any()
+        detail.Pack(error_details_pb2.BadRequest(field_violations=[
+            error_details_pb2.BadRequest.FieldViolation(field=f, description=d)
+            for f, d in error.fields.items()]))
+        status.details.append(detail)
+    return status
+
+
+class ServiceInterceptor(grpc.aio.ServerInterceptor):
+    """For casebridge methods: continue the caller's trace, verify the principal, map errors."""
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+
+    async def intercept_service(self, continuation, handler_call_details):  # type: ignore[no-untyped-def]
+        handler = await continuation(handler_call_details)
+        method = handler_call_details.method
+        if handler is None or handler.unary_unary is None or not method.startswith("/casebridge."):
+            return handler
+        return grpc.unary_unary_rpc_method_handler(
+            self._wrap(method, handler.unary_unary),
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+
+    def _wrap(self, method: str, behavior: Behavior) -> Behavior:
+        async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:
+            metadata = {k: v for k, v in (context.invocation_metadata() or ())
+                        if isinstance(v, str)}
+            with telemetry.tracer().start_as_current_span(
+                method.lstrip("/"), context=telemetry.extract(metadata),
+                kind=trace.SpanKind.SERVER, attributes={"rpc.system": "grpc"},
+            ):
+                try:
+                    token = auth.current_principal.set(
+                        auth.verify(metadata.get(auth.METADATA_KEY), self._key))
+                    try:
+                        return await behavior(request, context)
+                    finally:
+                        auth.current_principal.reset(token)
+                except DomainError as error:
+                    await context.abort_with_status(rpc_status.to_status(status_of(error)))
+        return wrapped
+
+
+def client_metadata(principal: auth.Principal, key: bytes) -> tuple[tuple[str, str], ...]:
+    """Metadata for an outgoing call: the signed principal and the current trace context."""
+    return ((auth.METADATA_KEY, auth.sign(principal, key)), *telemetry.inject().items())
+
+
+class Server:
+    """A grpc.aio server with the health service and reflection, stopped gracefully."""
+
+    def __init__(self, key: bytes) -> None:
+        self.server = grpc.aio.server(interceptors=[ServiceInterceptor(key)])
+        self.health = health.aio.HealthServicer()
+        self._names: list[str] = [reflection.SERVICE_NAME, health.SERVICE_NAME]
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
+
+    def add(self, register: Callable[[Any, grpc.aio.Server], None], servicer: Any,
+            full_name: str) -> None:
+        register(servicer, self.server)
+        self._names.append(full_name)
+
+    async def start(self, address: str) -> int:
+        reflection.enable_server_reflection(self._names, self.server)
+        port = self.server.add_insecure_port(address)
+        if port == 0:
+            raise RuntimeError(f"cannot listen on {address}")
+        await self.server.start()
+        for name in ("", *self._names):
+            await self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        return port
+
+    async def not_serving(self) -> None:
+        await self.health.enter_graceful_shutdown()
+
+    async def stop(self, grace_s: float) -> None:
+        await self.server.stop(grace_s)
+
+

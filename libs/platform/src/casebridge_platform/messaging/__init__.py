@@ -1,0 +1,1 @@
+"""Events: envelope, transactional outbox and relay, idempotent pull consumers."""

@@ -1,0 +1,167 @@
+"""Durable pull consumers: idempotent through the inbox, ack after commit, dead letters."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import nats.errors
+import sqlalchemy.exc
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from opentelemetry import trace
+
+from casebridge_platform import telemetry
+from casebridge_platform.db import insert_ignore
+from casebridge_platform.messaging.envelope import Event, PoisonMessage
+from casebridge_platform.messaging.outbox import UnitOfWork
+from casebridge_platform.messaging.tables import inbox
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[UnitOfWork, Event], Awaitable[None]]
+TRANSIENT = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError, OSError,
+             TimeoutError, ConnectionError)
+DEAD_REASON = "Casebridge-Dead-Reason"
+
+
+class Transient(Exception):
+    """Not now, maybe later: e.g. an event that arrived before the one it follows."""
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    """A durable consumer: its name, the event types it takes, and what it does with each."""
+
+    durable: str
+    event_types: tuple[str, ...]
+    handler: Handler
+
+
+def backoff_s(delivered: int) -> float:
+    return min(0.5 * 2 ** (delivered - 1), 30.0)
+
+
+class Consumer:
+    """Fetches batches; applies each batch in one transaction, one by one if that fails."""
+
+    def __init__(self, *, js: JetStreamContext, stream: str, prefix: str, spec: ConsumerSpec,
+                 uow: Callable[[], UnitOfWork], batch: int = 256, max_deliver: int = 8,
+                 ack_wait_s: float = 30.0) -> None:
+        self._js = js
+        self._stream = stream
+        self._prefix = prefix
+        self._spec = spec
+        self._uow = uow
+        self._batch = batch
+        self._max_deliver = max_deliver
+        self._ack_wait_s = ack_wait_s
+        self.dead_letter_subject = f"{prefix}.dlq.{spec.durable}"
+        self._stopping = False
+
+    def stop(self) -> None:
+        """Finish the batch in hand, then return from run()."""
+        self._stopping = True
+
+    def config(self) -> ConsumerConfig:
+        return ConsumerConfig(
+            durable_name=self._spec.durable,
+            ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.ALL,
+            filter_subjects=[f"{self._prefix}.{t}.*" for t in self._spec.event_types],
+            max_deliver=self._max_deliver,
+            ack_wait=self._ack_wait_s,
+            max_ack_pending=max(self._batch * 4, 1024),
+        )
+
+    async def run(self) -> None:
+        """Consume until cancelled; an unacked message is redelivered after ack_wait."""
+        await self._js.add_consumer(self._stream, self.config())
+        sub = await self._js.pull_subscribe_bind(self._spec.durable, self._stream)
+        while not self._stopping:
+            try:
+                msgs = await sub.fetch(self._batch, timeout=1.0)
+            except nats.errors.TimeoutError:
+                continue
+            except (nats.errors.ConnectionClosedError, nats.errors.ConnectionReconnectingError):
+                await asyncio.sleep(0.5)
+                continue
+            await self.process(msgs)
+
+    async def process(self, msgs: list[Msg]) -> None:
+        events: list[tuple[Msg, Event]] = []
+        for msg in msgs:
+            try:
+                events.append((msg, Event.decode(msg.data)))
+            except PoisonMessage as exc:
+                await self._dead_letter(msg, str(exc))
+        if not events:
+            return
+        try:
+            async with self._uow() as uow:
+                for msg, event in events:
+                    await self._apply(uow, msg, event)
+                await uow.commit()
+        except Exception as exc:
+            if len(events) == 1:
+                await self._settle_failure(*events[0], exc)
+                return
+            for msg, event in events:  # isolate the failing one; the rest go through
+                await self.process_one(msg, event)
+            return
+        await asyncio.gather(*(msg.ack() for msg, _ in events))
+
+    async def process_one(self, msg: Msg, event: Event) -> None:
+        try:
+            async with self._uow() as uow:
+                await self._apply(uow, msg, event)
+                await uow.commit()
+        except Exception as exc:
+            await self._settle_failure(msg, event, exc)
+            return
+        await msg.ack()
+
+    async def _apply(self, uow: UnitOfWork, msg: Msg, event: Event) -> None:
+        """Record the event in the inbox and run the handler, unless it was seen before."""
+        ctx = telemetry.extract(msg.headers or event.envelope.trace_context)
+        with telemetry.tracer().start_as_current_span(
+            f"consume {event.type}", context=ctx, kind=trace.SpanKind.CONSUMER,
+            attributes={"messaging.system": "nats", "messaging.destination.name": msg.subject,
+                        "messaging.message.id": event.id,
+                        "messaging.consumer.group.name": self._spec.durable},
+        ):
+            fresh = await uow.conn.execute(
+                insert_ignore(inbox, uow.dialect).values(
+                    consumer=self._spec.durable, event_id=event.id,
+                    processed_at=datetime.now(UTC)))
+            if fresh.rowcount == 1:
+                await self._spec.handler(uow, event)
+
+    async def _settle_failure(self, msg: Msg, event: Event, exc: Exception) -> None:
+        """Dead-letter poison and exhausted messages; nak the rest with a growing delay."""
+        delivered = msg.metadata.num_delivered
+        if isinstance(exc, PoisonMessage):
+            await self._dead_letter(msg, str(exc))
+        elif delivered >= self._max_deliver:
+            await self._dead_letter(msg, f"gave up after {delivered} deliveries: {exc!r}")
+        else:
+            level = logging.INFO if isinstance(exc, (Transient, *TRANSIENT)) else logging.WARNING
+            log.log(level, "event %s (%s) failed, retrying: %r", event.id, event.type, exc)
+            await msg.nak(delay=backoff_s(delivered))
+
+    async def _dead_letter(self, msg: Msg, reason: str) -> None:
+        """Publish the message with its reason to the dead-letter subject, then terminate it."""
+        log.error("dead-lettering a message from %s: %s", msg.subject, reason)
+        seq = msg.metadata.sequence.stream
+        await self._js.publish(self.dead_letter_subject, msg.data, headers={
+            "Nats-Msg-Id": f"dlq-{self._spec.durable}-{seq}",
+            DEAD_REASON: reason[:1000],
+            "Casebridge-Original-Subject": msg.subject,
+            "Casebridge-Original-Sequence": str(seq),
+        })
+        await msg.term()
+

@@ -1,0 +1,145 @@
+"""A service process: database, NATS, outbox relay, consumers and gRPC, started and stopped in order."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import grpc
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from casebridge_platform import bus, db, migrations, telemetry
+from casebridge_platform.config import Settings
+from casebridge_platform.grpcserver import Server
+from casebridge_platform.messaging.consumer import Consumer, ConsumerSpec
+from casebridge_platform.messaging.outbox import OutboxRelay, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+Seeder = Callable[[UnitOfWork, dict[str, Any]], Awaitable[None]]
+
+
+@dataclass
+class ServiceParts:
+    """What a service contributes: its gRPC servicers, its consumers and its seed loader."""
+
+    grpc: list[tuple[Callable[[Any, grpc.aio.Server], None], Any, str]] = field(
+        default_factory=list)
+    consumers: list[ConsumerSpec] = field(default_factory=list)
+    seed: Seeder | None = None
+
+
+class Runtime:
+    """The composition root of one service process; nothing is built before start()."""
+
+    def __init__(self, name: str, settings: Settings, migrations_dir: Path) -> None:
+        self.name = name
+        self.settings = settings
+        self._migrations_dir = migrations_dir
+        self.database = db.locate(settings.database, name, settings.var_dir)
+        self.engine: AsyncEngine
+        self.nc: Client
+        self.js: JetStreamContext
+        self.relay: OutboxRelay
+        self.server: Server | None = None
+        self.consumers: list[Consumer] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        self.failed = asyncio.Event()
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.engine, self.settings.subject_prefix, self.relay.wake)
+
+    async def start(self) -> None:
+        """Migrate the database, connect to NATS, make sure the stream exists, start the relay."""
+        self.engine = db.create_engine(self.database)
+        await migrations.upgrade(self.engine, self.database, self._migrations_dir)
+        self.nc = await bus.connect(self.settings.nats_url, f"casebridge-{self.name}")
+        self.js = self.nc.jetstream()
+        await bus.ensure_stream(self.js, self.settings.stream, self.settings.subject_prefix,
+                                self.settings.stream_replicas)
+        self.relay = OutboxRelay(self.engine, self.js)
+        self._spawn(self.relay.run(), "relay")
+
+    async def run_parts(self, parts: ServiceParts) -> int:
+        """Seed, then serve gRPC and consume; return the gRPC port."""
+        if parts.seed and self.settings.seed_file:
+            data = json.loads(Path(self.settings.seed_file).read_text(encoding="utf-8"))
+            async with self.uow() as uow:
+                await parts.seed(uow, data)
+                await uow.commit()
+        for spec in parts.consumers:
+            consumer = Consumer(
+                js=self.js, stream=self.settings.stream, prefix=self.settings.subject_prefix,
+                spec=spec, uow=self.uow, batch=self.settings.consumer_batch,
+                max_deliver=self.settings.consumer_max_deliver,
+                ack_wait_s=self.settings.consumer_ack_wait_s)
+            self.consumers.append(consumer)
+            self._spawn(consumer.run(), spec.durable)
+        self.server = Server(self.settings.signing_key())
+        for register, servicer, full_name in parts.grpc:
+            self.server.add(register, servicer, full_name)
+        return await self.server.start(self.settings.address(self.name))
+
+    def _spawn(self, coro: Awaitable[None], name: str) -> None:
+        task = asyncio.create_task(coro, name=f"{self.name}:{name}")  # type: ignore[arg-type]
+        task.add_done_callback(self._report_crash)
+        self._tasks.append(task)
+
+    def _report_crash(self, task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.critical("background task %s died", task.get_name(), exc_info=task.exception())
+            self.failed.set()
+
+    async def stop(self) -> None:
+        """Health NOT_SERVING → stop consuming, drain NATS → stop gRPC with grace → flush → dispose."""
+        grace = self.settings.shutdown_grace_s
+        if self.server:
+            await self.server.not_serving()
+        for consumer in self.consumers:
+            consumer.stop()
+        consuming = self._tasks[1:]
+        if consuming:
+            await asyncio.wait(consuming, timeout=grace)
+        if self.server:
+            await self.server.stop(grace)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.nc.drain()
+        telemetry.shutdown()
+        await self.engine.dispose()
+
+
+def main(name: str, migrations_dir: Path, configure: Callable[[Runtime], ServiceParts]) -> None:
+    """Entry point of a service process: run until SIGTERM or SIGINT, then stop in order."""
+    settings = Settings()
+    logging.basicConfig(level=settings.log_level,
+                        format=f"%(asctime)s {name} %(levelname)s %(name)s: %(message)s")
+    telemetry.setup_tracing(f"casebridge-{name}", settings.otlp_endpoint)
+
+    async def serve() -> None:
+        runtime = Runtime(name, settings, migrations_dir)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await runtime.start()
+        port = await runtime.run_parts(configure(runtime))
+        log.info("%s serving gRPC on port %d", name, port)
+        failed = asyncio.create_task(runtime.failed.wait())
+        await asyncio.wait([asyncio.create_task(stop.wait()), failed],
+                           return_when=asyncio.FIRST_COMPLETED)
+        log.info("%s stopping", name)
+        await runtime.stop()
+        if failed.done():
+            raise SystemExit(f"{name}: a background task died")
+
+    asyncio.run(serve())
