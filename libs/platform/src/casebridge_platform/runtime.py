@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import grpc
+from nats import errors as nats_errors
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -113,7 +114,10 @@ class Runtime:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self.nc.drain()
+        try:
+            await asyncio.wait_for(self.nc.drain(), grace)
+        except (TimeoutError, nats_errors.Error):
+            await self.nc.close()
         telemetry.shutdown()
         await self.engine.dispose()
 

@@ -42,6 +42,18 @@ class ConsumerSpec:
     handler: Handler
 
 
+def dispatcher(handlers: dict[str, Handler]) -> Handler:
+    """One handler per event type; a type nobody handles is poison."""
+
+    async def dispatch(uow: UnitOfWork, event: Event) -> None:
+        handler = handlers.get(event.type)
+        if handler is None:
+            raise PoisonMessage(f"no handler for event type {event.type!r}")
+        await handler(uow, event)
+
+    return dispatch
+
+
 def backoff_s(delivered: int) -> float:
     return min(0.5 * 2 ** (delivered - 1), 30.0)
 
@@ -85,7 +97,7 @@ class Consumer:
         while not self._stopping:
             try:
                 msgs = await sub.fetch(self._batch, timeout=1.0)
-            except nats.errors.TimeoutError:
+            except (nats.errors.TimeoutError, TimeoutError):
                 continue
             except (nats.errors.ConnectionClosedError, nats.errors.ConnectionReconnectingError):
                 await asyncio.sleep(0.5)

@@ -1,0 +1,75 @@
+"""RFC 9457 problem details: every error the gateway answers is application/problem+json."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+import grpc
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
+from starlette.exceptions import HTTPException
+
+MEDIA_TYPE = "application/problem+json"
+
+GRPC_TO_HTTP = {
+    grpc.StatusCode.INVALID_ARGUMENT: 422,
+    grpc.StatusCode.NOT_FOUND: 404,
+    grpc.StatusCode.ALREADY_EXISTS: 409,
+    grpc.StatusCode.FAILED_PRECONDITION: 409,
+    grpc.StatusCode.PERMISSION_DENIED: 403,
+    grpc.StatusCode.UNAUTHENTICATED: 401,
+    grpc.StatusCode.UNAVAILABLE: 503,
+    grpc.StatusCode.DEADLINE_EXCEEDED: 504,
+    grpc.StatusCode.RESOURCE_EXHAUSTED: 429,
+}
+
+
+def problem(status: int, detail: str, *, errors: list[dict[str, str]] | None = None,
+            headers: dict[str, str] | None = None) -> JSONResponse:
+    body: dict[str, Any] = {"type": "about:blank", "title": HTTPStatus(status).phrase,
+                            "status": status, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return problem(400, "the request body is not valid JSON",
+                       errors=[{"field": "body", "message": str(errors[0].get("msg"))}])
+    return problem(422, "the request has invalid or missing fields", errors=[
+        {"field": _field(tuple(e.get("loc", ()))), "message": str(e.get("msg"))}
+        for e in errors])
+
+
+async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    return problem(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
+
+
+async def on_grpc_error(request: Request, exc: Exception) -> JSONResponse:
+    """A service's status becomes the matching HTTP problem, field violations included."""
+    assert isinstance(exc, grpc.aio.AioRpcError)
+    status = GRPC_TO_HTTP.get(exc.code(), 500)
+    errors: list[dict[str, str]] = []
+    rich = rpc_status.from_call(exc)  # type: ignore[arg-type]
+    for detail in rich.details if rich else ():
+        bad = error_details_pb2.BadRequest()
+        if detail.Unpack(bad):
+            errors += [{"field": v.field, "message": v.description} for v in bad.field_violations]
+    if status >= 500:
+        message = "a service is unavailable, try again" if status in (503, 504) else \
+            "internal error"
+        return problem(status, message, headers={"Retry-After": "1"} if status == 503 else None)
+    return problem(status, exc.details() or HTTPStatus(status).phrase, errors=errors)

@@ -1,0 +1,23 @@
+"""The gateway's settings: the platform's, plus authentication and HTTP limits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from casebridge_platform.config import Settings
+
+
+class GatewaySettings(Settings):
+    """CASEBRIDGE_* environment; auth_mode 'local' verifies tokens made by `make token`."""
+
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    auth_mode: Literal["local", "oidc"] = "local"
+    token_key_file: Path | None = None          # local: the HS256 key `make token` signs with
+    oidc_issuer: str | None = None               # oidc: e.g. https://sso.example.org/realms/cb
+    oidc_audience: str = "casebridge"
+    oidc_jwks_url: str | None = None             # default: <issuer>/protocol/openid-connect/certs
+    tenants_file: Path | None = None             # the tenant directory; default: seed_file
+    max_body_bytes: int = 64 * 1024
+    grpc_timeout_s: float = 10.0

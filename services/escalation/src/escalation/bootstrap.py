@@ -1,0 +1,24 @@
+"""The composition root of the escalation service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from casebridge.escalation.v1 import escalation_pb2, escalation_pb2_grpc
+from casebridge_platform.messaging.consumer import ConsumerSpec
+from casebridge_platform.runtime import Runtime, ServiceParts
+
+from escalation.entrypoints.grpc_api import EscalationServicer
+from escalation.service_layer import handlers
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def configure(runtime: Runtime) -> ServiceParts:
+    return ServiceParts(
+        grpc=[(escalation_pb2_grpc.add_EscalationServiceServicer_to_server,
+               EscalationServicer(runtime.uow),
+               escalation_pb2.DESCRIPTOR.services_by_name["EscalationService"].full_name)],
+        consumers=[ConsumerSpec("escalation", ("case.assigned",), handlers.on_assigned)],
+        seed=handlers.seed,
+    )

@@ -1,0 +1,21 @@
+"""The composition root of the intake service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from casebridge.intake.v1 import intake_pb2, intake_pb2_grpc
+from casebridge_platform.runtime import Runtime, ServiceParts
+
+from intake.entrypoints.grpc_api import IntakeServicer
+from intake.service_layer import handlers
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def configure(runtime: Runtime) -> ServiceParts:
+    return ServiceParts(
+        grpc=[(intake_pb2_grpc.add_IntakeServiceServicer_to_server, IntakeServicer(runtime.uow),
+               intake_pb2.DESCRIPTOR.services_by_name["IntakeService"].full_name)],
+        seed=handlers.seed,
+    )

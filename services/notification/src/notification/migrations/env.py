@@ -1,0 +1,3 @@
+from casebridge_platform.migrations import run_env
+
+run_env()

@@ -1,0 +1,5 @@
+from casebridge_platform.runtime import main
+
+from routing.bootstrap import MIGRATIONS, configure
+
+main("routing", MIGRATIONS, configure)

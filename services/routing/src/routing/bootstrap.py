@@ -1,0 +1,23 @@
+"""The composition root of the routing service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from casebridge.routing.v1 import routing_pb2, routing_pb2_grpc
+from casebridge_platform.messaging.consumer import ConsumerSpec
+from casebridge_platform.runtime import Runtime, ServiceParts
+
+from routing.entrypoints.grpc_api import RoutingServicer
+from routing.service_layer import handlers
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def configure(runtime: Runtime) -> ServiceParts:
+    return ServiceParts(
+        grpc=[(routing_pb2_grpc.add_RoutingServiceServicer_to_server, RoutingServicer(runtime.uow),
+               routing_pb2.DESCRIPTOR.services_by_name["RoutingService"].full_name)],
+        consumers=[ConsumerSpec("routing", ("intake.received",), handlers.on_received)],
+        seed=handlers.seed,
+    )
