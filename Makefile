@@ -1,0 +1,54 @@
+# casebridge — `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+UV := .tools/bin/uv
+PY := .venv/bin/python
+export UV_PYTHON_DOWNLOADS := never
+
+TENANT ?= demo-hospital
+ROLE ?= intake_clerk
+BENCH_SECONDS ?= 20
+BENCH_CONCURRENCY ?= 32
+
+.PHONY: help setup run test unit protos protos-check lint token bench bench-pg clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(UV):
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==0.13.8
+
+.venv/.synced: $(UV) uv.lock pyproject.toml libs/*/pyproject.toml services/*/pyproject.toml gateway/pyproject.toml
+	$(UV) sync --frozen --python python3.11
+	@touch $@
+
+setup: .venv/.synced ## Create .venv from uv.lock (uv is installed into .tools first)
+
+run: setup ## Run the whole platform: nats-server, five services, gateway on :8000 (SQLite under ./var)
+	$(PY) -m casebridge_platform.devstack
+
+test: setup protos-check ## Unit, integration (SQLite and PostgreSQL) and e2e tests
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+unit: setup ## Unit tests only
+	$(PY) -m pytest -m "not integration and not e2e" $(PYTEST_ARGS)
+
+protos: setup ## Regenerate libs/contracts from protos/
+	$(PY) scripts/protos.py
+
+protos-check: setup ## Fail when libs/contracts is stale
+	$(PY) scripts/protos.py --check
+
+lint: setup ## ruff
+	.venv/bin/ruff check .
+
+token: setup ## Print a bearer token: make token TENANT=demo-hospital ROLE=intake_clerk
+	@CASEBRIDGE_TOKEN_KEY_FILE=var/secrets/token.key CASEBRIDGE_SEED_FILE=deploy/seed/demo-tenants.json \
+		$(PY) -m gateway.issue_token --tenant $(TENANT) --role $(ROLE)
+
+bench: setup ## Pipeline benchmark on SQLite and PostgreSQL → var/bench/pipeline.json
+	$(PY) -m tests.bench.pipeline --seconds $(BENCH_SECONDS) --concurrency $(BENCH_CONCURRENCY) --database sqlite --database postgresql
+
+clean: ## Remove ./var (databases, NATS storage, logs, local secrets)
+	rm -rf var

