@@ -12,11 +12,18 @@ from nats.js.errors import BadRequestError
 
 log = logging.getLogger(__name__)
 
+MIN_NATS = (2, 10)  # consumers filter on several subjects (ConsumerConfig.filter_subjects)
+
 
 async def connect(url: str, name: str) -> Client:
     """Connect, reconnecting forever: a NATS restart must not stop a service."""
-    return await nats.connect(url, name=name, max_reconnect_attempts=-1,
-                              reconnect_time_wait=0.5, allow_reconnect=True)
+    nc = await nats.connect(url, name=name, max_reconnect_attempts=-1,
+                            reconnect_time_wait=0.5, allow_reconnect=True)
+    version = nc.connected_server_version
+    if (version.major, version.minor) < MIN_NATS:
+        await nc.close()
+        raise RuntimeError(f"nats-server at {url} is {version}; casebridge needs 2.10 or newer")
+    return nc
 
 
 def stream_config(name: str, prefix: str, replicas: int = 1) -> StreamConfig:

@@ -100,7 +100,7 @@ class Runtime:
             self.failed.set()
 
     async def stop(self) -> None:
-        """Health NOT_SERVING → stop consuming, drain NATS → stop gRPC with grace → flush → dispose."""
+        """Health NOT_SERVING → stop consuming, drain NATS → stop gRPC with grace → dispose."""
         grace = self.settings.shutdown_grace_s
         if self.server:
             await self.server.not_serving()
@@ -118,7 +118,6 @@ class Runtime:
             await asyncio.wait_for(self.nc.drain(), grace)
         except (TimeoutError, nats_errors.Error):
             await self.nc.close()
-        telemetry.shutdown()
         await self.engine.dispose()
 
 
@@ -143,6 +142,7 @@ def main(name: str, migrations_dir: Path, configure: Callable[[Runtime], Service
                            return_when=asyncio.FIRST_COMPLETED)
         log.info("%s stopping", name)
         await runtime.stop()
+        telemetry.shutdown()
         if failed.done():
             raise SystemExit(f"{name}: a background task died")
 

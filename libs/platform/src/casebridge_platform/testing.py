@@ -1,11 +1,13 @@
 """Test support: real NATS and PostgreSQL, found or started, and unique names per run.
 
 Order of preference: an address given in the environment; testcontainers where a Docker
-engine answers; the machine's running service; for NATS, the wheel's nats-server.
+engine answers; the machine's running service; for NATS, the wheel's nats-server when the
+running one is older than the platform needs (2.10, for consumers with several filters).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -16,6 +18,7 @@ from contextlib import closing, contextmanager
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
+from casebridge_platform.bus import MIN_NATS
 from casebridge_platform.devstack import free_port, nats_server_binary
 
 DEFAULT_NATS = "nats://127.0.0.1:4222"
@@ -27,6 +30,15 @@ def reachable(url: str) -> bool:
     with closing(socket.socket()) as s:
         s.settimeout(0.5)
         return s.connect_ex((parts.hostname or "127.0.0.1", parts.port or 0)) == 0
+
+
+def nats_version(url: str) -> tuple[int, ...]:
+    """The server's version, from the INFO line it sends on connect."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 4222), 2) as s:
+        line = s.makefile("rb").readline().decode()
+    info = json.loads(line.split(" ", 1)[1])
+    return tuple(int(p) for p in info["version"].split("-")[0].split("."))
 
 
 def docker_available() -> bool:
@@ -44,7 +56,7 @@ def nats_server() -> Iterator[str]:
 
         with NatsContainer("nats:2.12", jetstream=True) as container:
             yield container.nats_uri()
-    elif reachable(DEFAULT_NATS):
+    elif reachable(DEFAULT_NATS) and nats_version(DEFAULT_NATS) >= MIN_NATS:
         yield DEFAULT_NATS
     else:
         with _wheel_nats() as started:

@@ -1,0 +1,83 @@
+"""Every service in this process on real NATS and a real database, the gateway over ASGI."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from casebridge_platform.config import SERVICES, Settings
+from casebridge_platform.devstack import ROOT, free_port
+from casebridge_platform.runtime import Runtime
+from fastapi import FastAPI
+from gateway.app import create_app
+from gateway.auth import issue_local_token, load_or_create_key
+from gateway.settings import GatewaySettings
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+SEED = ROOT / "deploy/seed/demo-tenants.json"
+
+
+@pytest.fixture(scope="session")
+def spans() -> InMemorySpanExporter:
+    """Every span this test process makes, kept in memory."""
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    trace.set_tracer_provider(provider)
+    return exporter
+
+
+@dataclass
+class Platform:
+    settings: GatewaySettings
+    runtimes: dict[str, Runtime]
+    http: httpx.AsyncClient
+    token: Callable[..., str]
+
+    def auth(self, tenant: str = "demo-hospital", role: str = "intake_clerk",
+             user: str = "hosp-clerk") -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(tenant_id=tenant, user_id=user, roles=[role], department=None)}"}
+
+    async def wait_for_case(self, case_id: str, done: Callable[[dict], bool],
+                            headers: dict[str, str], timeout: float = 20) -> dict:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            answer = await self.http.get(f"/v1/cases/{case_id}", headers=headers)
+            if answer.status_code == 200 and done(answer.json()):
+                return answer.json()
+            assert asyncio.get_running_loop().time() < deadline, f"case not done: {answer.text}"
+            await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+async def platform(settings: Settings, spans: InMemorySpanExporter,
+                   tmp_path: Path) -> AsyncIterator[Platform]:
+    addresses = {f"{s}_addr": f"127.0.0.1:{free_port()}" for s in SERVICES}
+    gw_settings = GatewaySettings(**{**settings.model_dump(), **addresses,
+                                     "principal_key": settings.principal_key,
+                                     "seed_file": SEED,
+                                     "token_key_file": tmp_path / "token.key"})
+    runtimes: dict[str, Runtime] = {}
+    for name in SERVICES:
+        bootstrap = importlib.import_module(f"{name}.bootstrap")
+        runtime = Runtime(name, gw_settings, bootstrap.MIGRATIONS)
+        await runtime.start()
+        await runtime.run_parts(bootstrap.configure(runtime))
+        runtimes[name] = runtime
+    app: FastAPI = create_app(gw_settings)
+    key = load_or_create_key(tmp_path / "token.key")
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
+            yield Platform(gw_settings, runtimes, http,
+                           lambda **claims: issue_local_token(key, **claims))
+    for runtime in runtimes.values():
+        await runtime.stop()

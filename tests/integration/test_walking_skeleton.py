@@ -1,0 +1,113 @@
+"""One complaint through gateway → intake → routing → case → escalation → notification."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
+
+from tests.integration.conftest import Platform
+
+NURSING = {
+    "kind": "complaint", "channel": "phone",
+    "content": "护士输液时态度恶劣，打针三次都没有成功",
+    "complainant": {"name": "张三", "phone": "13800000000"},
+    "respondent": {"department": "护理部"},
+}
+
+
+def complete(case: dict) -> bool:
+    return case["status"] == "assigned" and case["due_at"] is not None and case["acknowledged"]
+
+
+async def test_a_complaint_is_routed_assigned_clocked_and_acknowledged(platform: Platform) -> None:
+    headers = platform.auth()
+    answer = await platform.http.post("/v1/complaints", json=NURSING,
+                                      headers={**headers, "Idempotency-Key": "walk-1"})
+    assert answer.status_code == 201, answer.text
+    body = answer.json()
+    assert body["case_number"].startswith(f"HOSP-{datetime.now().year}-")
+    assert body["status"] == "registered" and body["first_contact_owner"] == "hosp-clerk"
+    assert answer.headers["Location"] == f"/v1/cases/{body['case_id']}"
+
+    case = await platform.wait_for_case(body["case_id"], complete, headers)
+    assert (case["category"], case["department"]) == ("护理质量", "护理部")
+    assert case["handler_id"].startswith("hosp-h")
+    received = datetime.fromisoformat(case["received_at"])
+    assert datetime.fromisoformat(case["due_at"]) == received + timedelta(days=3)
+    assert "seed 003" in case["deadline_rule"]
+    assert [e["type"] for e in case["timeline"]] == \
+        ["received", "assigned", "deadline_set", "acknowledged"]
+    assert case["complainant"] == {"name": "张三", "phone": "13800000000"}
+
+    listed = await platform.http.get("/v1/cases", headers=headers)
+    assert [c["case_id"] for c in listed.json()["items"]] == [body["case_id"]]
+    other_tenant = await platform.http.get(
+        "/v1/cases", headers=platform.auth("demo-company", "handler", "corp-h1a"))
+    assert other_tenant.json()["items"] == []
+    hidden = await platform.http.get(f"/v1/cases/{body['case_id']}",
+                                     headers=platform.auth("demo-company", "handler", "corp-h1a"))
+    assert hidden.status_code == 404
+
+
+async def test_an_anonymous_report_gets_an_access_code_and_no_push(platform: Platform) -> None:
+    headers = platform.auth("demo-12315", "intake_clerk", "cc-clerk")
+    answer = await platform.http.post("/v1/complaints", headers=headers, json={
+        "kind": "report", "channel": "web", "content": "某超市销售过期食品，标价与结算价不符"})
+    assert answer.status_code == 201, answer.text
+    body = answer.json()
+    assert body["anonymous"] and body["complainant"] is None
+    assert len(body["access_code"]) == 12
+    case = await platform.wait_for_case(body["case_id"], complete, headers)
+    assert case["kind"] == "report" and case["category"] == "食品安全"
+    assert case["timeline"][-1]["summary"] == "acknowledgement delivered via portal"
+    assert "access_code" not in case
+
+
+async def test_the_same_idempotency_key_gives_one_case_and_the_same_answer(
+        platform: Platform) -> None:
+    headers = {**platform.auth(), "Idempotency-Key": "same-key-twice"}
+    first = await platform.http.post("/v1/complaints", json=NURSING, headers=headers)
+    second = await platform.http.post("/v1/complaints", json=NURSING, headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert first.json() == second.json()
+    assert second.headers["Idempotent-Replayed"] == "true"
+    changed = await platform.http.post("/v1/complaints", headers=headers,
+                                       json={**NURSING, "content": "另一件事"})
+    assert changed.status_code == 409
+    assert changed.headers["content-type"] == "application/problem+json"
+    await platform.wait_for_case(first.json()["case_id"], complete, platform.auth())
+    listed = (await platform.http.get("/v1/cases", headers=platform.auth())).json()["items"]
+    assert [c["case_id"] for c in listed] == [first.json()["case_id"]]
+
+
+async def test_one_trace_crosses_http_grpc_and_nats(platform: Platform,
+                                                    spans: InMemorySpanExporter) -> None:
+    spans.clear()
+    answer = await platform.http.post("/v1/complaints", json=NURSING, headers=platform.auth())
+    await platform.wait_for_case(answer.json()["case_id"], complete, platform.auth())
+    finished = spans.get_finished_spans()
+    grpc_span = next(s for s in finished
+                     if s.name == "casebridge.intake.v1.IntakeService/SubmitComplaint")
+    in_trace = [s for s in finished if s.context.trace_id == grpc_span.context.trace_id]
+    by_id = {s.context.span_id: s for s in in_trace}
+
+    def ancestors(span):  # type: ignore[no-untyped-def]
+        while span.parent is not None and span.parent.span_id in by_id:
+            span = by_id[span.parent.span_id]
+            yield span
+
+    http = [s for s in ancestors(grpc_span) if s.kind == SpanKind.SERVER]
+    assert grpc_span.kind == SpanKind.SERVER
+    assert [s.name for s in http] == ["POST /v1/complaints"] and http[0].parent is None
+    consumed = {(s.name, s.attributes["messaging.consumer.group.name"])
+                for s in in_trace if s.kind == SpanKind.CONSUMER}
+    assert consumed >= {("consume intake.received", "routing"),
+                        ("consume intake.received", "case"),
+                        ("consume routing.decided", "case"),
+                        ("consume case.assigned", "escalation"),
+                        ("consume escalation.clock_armed", "notification"),
+                        ("consume notification.delivered", "case")}
+    received = next(s for s in in_trace if s.name == "consume intake.received")
+    assert grpc_span in ancestors(received)
