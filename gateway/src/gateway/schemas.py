@@ -91,7 +91,9 @@ class CaseSummary(BaseModel):
     category: str | None
     department: str | None
     due_at: datetime | None
+    acknowledged: bool
     received_at: datetime
+    updated_at: datetime | None
 
 
 class CaseList(BaseModel):

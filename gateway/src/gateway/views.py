@@ -47,7 +47,9 @@ def case_summary(case: case_pb2.Case) -> CaseSummary:
     return CaseSummary(
         case_id=case.case_id, case_number=case.case_number, kind=case.kind, status=case.status,
         category=case.category or None, department=case.department or None,
-        due_at=_opt(case.due_at, case.HasField("due_at")), received_at=_at(case.received_at))
+        due_at=_opt(case.due_at, case.HasField("due_at")), acknowledged=case.acknowledged,
+        received_at=_at(case.received_at),
+        updated_at=_opt(case.updated_at, case.HasField("updated_at")))
 
 
 def accepted(answer: intake_pb2.SubmitComplaintResponse) -> ComplaintAccepted:

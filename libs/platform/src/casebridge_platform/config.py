@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     seed_file: Path | None = None
     consumer_batch: int = 256
     consumer_max_deliver: int = 8
-    consumer_ack_wait_s: float = 30.0
+    consumer_ack_wait_s: float = 10.0
     shutdown_grace_s: float = 5.0
     log_level: str = "INFO"
 

@@ -106,7 +106,9 @@ class Stack:
             self._start_nats()
         self.env["CASEBRIDGE_NATS_URL"] = self._nats_url or ""
         for service in SERVICES:
-            self.start_service(service)
+            self._spawn(service, [sys.executable, "-m", service])
+        for service in SERVICES:
+            self._wait_ready(service, 60)
         self.start_service("gateway")
 
     def _start_nats(self) -> None:
@@ -127,6 +129,9 @@ class Stack:
     def start_service(self, name: str, timeout_s: float = 60) -> None:
         """Start one service (or the gateway) and wait until it answers its health check."""
         self._spawn(name, [sys.executable, "-m", name])
+        self._wait_ready(name, timeout_s)
+
+    def _wait_ready(self, name: str, timeout_s: float) -> None:
         if name == "gateway":
             wait_until(lambda: self._alive(name) and http_ok(f"{self.gateway_url}/healthz"),
                        timeout_s, name)

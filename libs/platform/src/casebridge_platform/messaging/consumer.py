@@ -94,15 +94,20 @@ class Consumer:
         """Consume until cancelled; an unacked message is redelivered after ack_wait."""
         await self._js.add_consumer(self._stream, self.config())
         sub = await self._js.pull_subscribe_bind(self._spec.durable, self._stream)
-        while not self._stopping:
-            try:
-                msgs = await sub.fetch(self._batch, timeout=1.0)
-            except (nats.errors.TimeoutError, TimeoutError):
-                continue
-            except (nats.errors.ConnectionClosedError, nats.errors.ConnectionReconnectingError):
-                await asyncio.sleep(0.5)
-                continue
-            await self.process(msgs)
+        try:
+            while not self._stopping:
+                try:
+                    msgs = await sub.fetch(self._batch, timeout=1.0)
+                except (nats.errors.TimeoutError, TimeoutError):
+                    continue
+                except (nats.errors.ConnectionClosedError,
+                        nats.errors.ConnectionReconnectingError):
+                    await asyncio.sleep(0.5)
+                    continue
+                await self.process(msgs)
+        finally:
+            # A pull subscription left open makes the connection's drain wait for nothing.
+            await sub.unsubscribe()
 
     async def process(self, msgs: list[Msg]) -> None:
         events: list[tuple[Msg, Event]] = []

@@ -1,0 +1,73 @@
+"""Every process started for real; the tests see only the gateway's HTTP API."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import httpx
+import nats
+import pytest
+from casebridge_platform import testing
+from casebridge_platform.devstack import ROOT, Stack, free_port
+
+
+@pytest.fixture
+async def stack(database: str, nats_url: str, tmp_path: Path) -> AsyncIterator[Stack]:
+    platform = Stack(tmp_path / "var", database=database, nats_url=nats_url,
+                     gateway_port=free_port(), stream=testing.unique("CBE"),
+                     subject_prefix=testing.unique("cbe"))
+    try:
+        await asyncio.to_thread(platform.start)
+        yield platform
+    finally:
+        await asyncio.to_thread(platform.stop)
+        nc = await nats.connect(nats_url)
+        try:
+            await nc.jetstream().delete_stream(platform.env["CASEBRIDGE_STREAM"])
+        finally:
+            await nc.close()
+
+
+def token(stack: Stack, tenant: str = "demo-hospital", role: str = "intake_clerk") -> str:
+    """The token `make token` would print, made the same way."""
+    return subprocess.run(
+        [sys.executable, "-m", "gateway.issue_token", "--tenant", tenant, "--role", role],
+        env=stack.env, cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
+
+
+@pytest.fixture
+async def client(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
+    headers = {"Authorization": f"Bearer {token(stack)}"}
+    async with httpx.AsyncClient(base_url=stack.gateway_url, headers=headers,
+                                 timeout=30) as http:
+        yield http
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 60,
+                     what: str = "condition") -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await check():
+        assert asyncio.get_running_loop().time() < deadline, f"{what} not reached in {timeout}s"
+        await asyncio.sleep(0.2)
+
+
+async def all_cases(http: httpx.AsyncClient) -> list[dict]:
+    """Every case of the caller's tenant, following the pages."""
+    found: list[dict] = []
+    token_: str | None = None
+    while True:
+        params = {"page_size": 200, **({"page_token": token_} if token_ else {})}
+        page = (await http.get("/v1/cases", params=params)).json()
+        found += page["items"]
+        token_ = page["next_page_token"]
+        if not token_:
+            return found
+
+
+def dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=1)

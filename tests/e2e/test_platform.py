@@ -1,0 +1,86 @@
+"""The platform as a user meets it: processes, ports, a bearer token, and HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import signal
+from collections import Counter
+
+import httpx
+from casebridge_platform.devstack import Stack
+
+from tests.e2e.conftest import all_cases, eventually
+
+COMPLAINT = {"kind": "complaint", "channel": "phone", "content": "收费处多收了检查费用，要求退费",
+             "complainant": {"name": "王五", "phone": "13700000000"}}
+ENTRY_TYPES = ["received", "assigned", "deadline_set", "acknowledged"]
+
+
+def complete(case: dict) -> bool:
+    return case["status"] == "assigned" and bool(case["due_at"]) and case["acknowledged"]
+
+
+async def test_a_complaint_goes_all_the_way_through(stack: Stack,
+                                                    client: httpx.AsyncClient) -> None:
+    answer = await client.post("/v1/complaints", json=COMPLAINT,
+                               headers={"Idempotency-Key": "e2e-1"})
+    assert answer.status_code == 201, answer.text
+    again = await client.post("/v1/complaints", json=COMPLAINT,
+                              headers={"Idempotency-Key": "e2e-1"})
+    assert again.json() == answer.json()
+    case_id = answer.json()["case_id"]
+
+    async def done() -> bool:
+        return complete((await client.get(f"/v1/cases/{case_id}")).json())
+
+    await eventually(done, what="the case assigned, clocked and acknowledged")
+    case = (await client.get(f"/v1/cases/{case_id}")).json()
+    assert (case["category"], case["department"]) == ("医疗收费", "财务处")
+    assert [e["type"] for e in case["timeline"]] == ENTRY_TYPES
+    assert [c["case_id"] for c in await all_cases(client)] == [case_id]
+    docs = await client.get("/openapi.json")
+    assert "/v1/complaints" in docs.json()["paths"]
+
+
+async def test_killing_the_case_service_loses_and_duplicates_nothing(
+        stack: Stack, client: httpx.AsyncClient) -> None:
+    accepted: dict[str, str] = {}
+    failures: Counter[int] = Counter()
+    numbers = itertools.count()
+    stop = asyncio.Event()
+
+    async def submit_until_stopped() -> None:
+        while not stop.is_set():
+            n = next(numbers)
+            key = f"kill-{n}"
+            answer = await client.post("/v1/complaints", headers={"Idempotency-Key": key},
+                                       json={**COMPLAINT, "content": f"第{n}件：多收费用"})
+            if answer.status_code == 201:
+                accepted[answer.json()["case_id"]] = answer.json()["case_number"]
+            else:
+                failures[answer.status_code] += 1
+
+    workers = [asyncio.create_task(submit_until_stopped()) for _ in range(8)]
+    await asyncio.sleep(2)
+    stack.kill("case", signal.SIGKILL)
+    killed_at = len(accepted)
+    await asyncio.sleep(2)
+    await asyncio.to_thread(stack.start_service, "case")
+    await asyncio.sleep(2)
+    stop.set()
+    await asyncio.gather(*workers)
+    assert not failures, failures
+    assert killed_at > 0 and len(accepted) > killed_at  # complaints arrived on both sides
+
+    async def settled() -> bool:
+        cases = await all_cases(client)
+        return len(cases) >= len(accepted) and all(complete(c) for c in cases)
+
+    await eventually(settled, timeout=120, what=f"{len(accepted)} cases complete")
+    cases = await all_cases(client)
+    assert Counter(c["case_id"] for c in cases) == Counter(list(accepted))  # none lost or twice
+    assert sorted(c["case_number"] for c in cases) == sorted(accepted.values())
+    for case_id in list(accepted)[:: max(1, len(accepted) // 25)]:
+        timeline = (await client.get(f"/v1/cases/{case_id}")).json()["timeline"]
+        assert sorted(e["type"] for e in timeline) == sorted(ENTRY_TYPES), timeline
