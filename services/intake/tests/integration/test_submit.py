@@ -1,0 +1,108 @@
+"""Submitting over a real gRPC channel to intake on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import grpc
+import pytest
+import sqlalchemy as sa
+from casebridge.common.v1 import common_pb2
+from casebridge.intake.v1 import intake_pb2, intake_pb2_grpc
+from casebridge_platform.auth import Principal
+from casebridge_platform.config import Settings
+from casebridge_platform.devstack import ROOT, free_port
+from casebridge_platform.grpcserver import client_metadata
+from casebridge_platform.messaging.tables import outbox
+from casebridge_platform.runtime import Runtime
+from intake.adapters.tables import submissions
+from intake.bootstrap import MIGRATIONS, configure
+
+CLERK = Principal("demo-hospital", "hosp-clerk", ("intake_clerk",))
+
+
+@pytest.fixture
+async def intake(settings: Settings) -> AsyncIterator[tuple[Runtime, intake_pb2_grpc.IntakeServiceStub]]:
+    s = settings.model_copy(update={"intake_addr": f"127.0.0.1:{free_port()}",
+                                    "seed_file": ROOT / "deploy/seed/demo-tenants.json"})
+    runtime = Runtime("intake", s, MIGRATIONS)
+    await runtime.start()
+    await runtime.run_parts(configure(runtime))
+    async with grpc.aio.insecure_channel(s.intake_addr) as channel:
+        yield runtime, intake_pb2_grpc.IntakeServiceStub(channel)
+    await runtime.stop()
+
+
+def request(key: str = "", content: str = "多收了检查费") -> intake_pb2.SubmitComplaintRequest:
+    return intake_pb2.SubmitComplaintRequest(
+        idempotency_key=key, kind=intake_pb2.KIND_COMPLAINT, channel="visit", content=content,
+        complainant=common_pb2.Party(name="王五", phone="13700000000"))
+
+
+async def count(runtime: Runtime, table: sa.Table) -> int:
+    async with runtime.engine.connect() as conn:
+        return (await conn.execute(sa.select(sa.func.count()).select_from(table))).scalar()
+
+
+async def test_concurrent_submissions_get_distinct_consecutive_numbers(intake) -> None:  # type: ignore[no-untyped-def]
+    runtime, stub = intake
+    key = runtime.settings.signing_key()
+    answers = await asyncio.gather(*(
+        stub.SubmitComplaint(request(content=f"第{i}件"), metadata=client_metadata(CLERK, key))
+        for i in range(20)))
+    numbers = sorted(int(a.submission.case_number.rsplit("-", 1)[1]) for a in answers)
+    assert numbers == list(range(1, 21))
+    assert all(a.submission.received_by == "hosp-clerk" for a in answers)
+    assert await count(runtime, submissions) == 20
+    assert await count(runtime, outbox) == 20  # one intake.received each, same transaction
+
+
+async def test_a_key_raced_by_concurrent_retries_makes_one_submission(intake) -> None:  # type: ignore[no-untyped-def]
+    runtime, stub = intake
+    key = runtime.settings.signing_key()
+    answers = await asyncio.gather(*(
+        stub.SubmitComplaint(request("retry-storm"), metadata=client_metadata(CLERK, key))
+        for _ in range(10)))
+    assert len({a.submission.case_id for a in answers}) == 1
+    assert sum(not a.replayed for a in answers) == 1
+    assert await count(runtime, submissions) == 1
+    assert await count(runtime, outbox) == 1
+
+
+async def test_calls_without_a_valid_principal_or_role_are_refused(intake) -> None:  # type: ignore[no-untyped-def]
+    runtime, stub = intake
+    with pytest.raises(grpc.aio.AioRpcError) as missing:
+        await stub.SubmitComplaint(request())
+    assert missing.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    forged = client_metadata(CLERK, b"f" * 32)
+    with pytest.raises(grpc.aio.AioRpcError) as bad:
+        await stub.SubmitComplaint(request(), metadata=forged)
+    assert bad.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    reader = Principal("demo-hospital", "x", ("auditor",))
+    with pytest.raises(grpc.aio.AioRpcError) as denied:
+        await stub.SubmitComplaint(request(), metadata=client_metadata(
+            reader, runtime.settings.signing_key()))
+    assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    stranger = Principal("nobody", "x", ("intake_clerk",))
+    with pytest.raises(grpc.aio.AioRpcError) as unknown:
+        await stub.SubmitComplaint(request(), metadata=client_metadata(
+            stranger, runtime.settings.signing_key()))
+    assert unknown.value.code() == grpc.StatusCode.NOT_FOUND
+    assert await count(runtime, submissions) == 0
+
+
+async def test_an_anonymous_complainant_can_look_the_case_up_by_code_only(intake) -> None:  # type: ignore[no-untyped-def]
+    runtime, stub = intake
+    md = client_metadata(CLERK, runtime.settings.signing_key())
+    anonymous = intake_pb2.SubmitComplaintRequest(kind=intake_pb2.KIND_REPORT, channel="web",
+                                                  content="某科室收受红包")
+    answer = await stub.SubmitComplaint(anonymous, metadata=md)
+    number = answer.submission.case_number
+    found = await stub.LookupByAccessCode(intake_pb2.LookupByAccessCodeRequest(
+        case_number=number, access_code=answer.access_code), metadata=md)
+    assert found.case_id == answer.submission.case_id and found.anonymous
+    with pytest.raises(grpc.aio.AioRpcError) as wrong:
+        await stub.LookupByAccessCode(intake_pb2.LookupByAccessCodeRequest(
+            case_number=number, access_code="WRONGCODE234"), metadata=md)
+    assert wrong.value.code() == grpc.StatusCode.NOT_FOUND
