@@ -28,7 +28,7 @@ setup: .venv/.synced ## Create .venv from uv.lock (uv is installed into .tools f
 run: setup ## Run the whole platform: nats-server, five services, gateway on :8000 (SQLite under ./var)
 	$(PY) -m casebridge_platform.devstack
 
-test: setup protos-check ## Unit, integration (SQLite and PostgreSQL) and e2e tests
+test: setup protos-check lint ## Stubs check, ruff, then unit, integration (SQLite and PostgreSQL) and e2e tests
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 unit: setup ## Unit tests only

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import nats
+import nats.js.errors
 import pytest
 from casebridge_platform import testing
 from casebridge_platform.config import Settings
@@ -61,8 +63,6 @@ async def settings(database: str, nats_url: str, tmp_path: Path) -> AsyncIterato
                  consumer_max_deliver=4)
     yield s
     nc = await nats.connect(nats_url)
-    try:
+    with contextlib.suppress(nats.js.errors.NotFoundError):  # the test may not have made one
         await nc.jetstream().delete_stream(s.stream)
-    except Exception:  # noqa: BLE001 (the test may not have made one)
-        pass
     await nc.close()

@@ -6,10 +6,10 @@ import argparse
 import filecmp
 import sys
 import tempfile
+from importlib.resources import files
 from pathlib import Path
 
 from grpc_tools import protoc
-from importlib.resources import files
 
 ROOT = Path(__file__).resolve().parent.parent
 PROTOS = ROOT / "protos"

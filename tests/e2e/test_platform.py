@@ -41,6 +41,11 @@ async def test_a_complaint_goes_all_the_way_through(stack: Stack,
     assert [c["case_id"] for c in await all_cases(client)] == [case_id]
     docs = await client.get("/openapi.json")
     assert "/v1/complaints" in docs.json()["paths"]
+    # SIGTERM is a graceful stop: the service exits 0; uvicorn re-raises the signal it handled.
+    assert await asyncio.to_thread(stack.kill, "notification", signal.SIGTERM) == 0
+    assert "notification stopping" in (stack.var_dir / "logs/notification.log").read_text()
+    assert await asyncio.to_thread(stack.kill, "gateway", signal.SIGTERM) in (0, -signal.SIGTERM)
+    assert "Application shutdown complete" in (stack.var_dir / "logs/gateway.log").read_text()
 
 
 async def test_killing_the_case_service_loses_and_duplicates_nothing(

@@ -44,7 +44,8 @@ class Platform:
 
     def auth(self, tenant: str = "demo-hospital", role: str = "intake_clerk",
              user: str = "hosp-clerk") -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token(tenant_id=tenant, user_id=user, roles=[role], department=None)}"}
+        token = self.token(tenant_id=tenant, user_id=user, roles=[role], department=None)
+        return {"Authorization": f"Bearer {token}"}
 
     async def wait_for_case(self, case_id: str, done: Callable[[dict], bool],
                             headers: dict[str, str], timeout: float = 20) -> dict:

@@ -60,13 +60,17 @@ async def test_tokens_that_must_not_pass(platform: Platform) -> None:
     now = int(time.time())
     claims = {"iss": "casebridge-local", "aud": "casebridge", "sub": "x", "tenant": "demo-hospital",
               "roles": ["intake_clerk"], "iat": now, "exp": now + 60}
+    def bearer(tenant: str = "demo-hospital", role: str = "intake_clerk", ttl_s: int = 60) -> str:
+        return "Bearer " + platform.token(tenant_id=tenant, user_id="x", roles=[role],
+                                          department=None, ttl_s=ttl_s)
+
     cases = {
         "missing": (None, 401),
         "not a bearer": ("Basic dXNlcjpwYXNz", 401),
         "forged": (f"Bearer {jwt.encode(claims, 'not-the-key-' * 4, algorithm='HS256')}", 401),
-        "expired": (f"Bearer {platform.token(tenant_id='demo-hospital', user_id='x', roles=['intake_clerk'], department=None, ttl_s=-10)}", 401),
-        "unknown tenant": (f"Bearer {platform.token(tenant_id='no-such-hospital', user_id='x', roles=['intake_clerk'], department=None)}", 403),
-        "unknown role": (f"Bearer {platform.token(tenant_id='demo-hospital', user_id='x', roles=['superuser'], department=None)}", 403),
+        "expired": (bearer(ttl_s=-10), 401),
+        "unknown tenant": (bearer(tenant="no-such-hospital"), 403),
+        "unknown role": (bearer(role="superuser"), 403),
     }
     for name, (authorization, status) in cases.items():
         headers = {"Authorization": authorization} if authorization else {}

@@ -9,8 +9,7 @@ from typing import Annotated
 
 import grpc
 from casebridge.case.v1 import case_pb2, case_pb2_grpc
-from casebridge.common.v1 import common_pb2
-from casebridge.intake.v1 import intake_pb2, intake_pb2_grpc
+from casebridge.intake.v1 import intake_pb2_grpc
 from casebridge_platform.auth import Principal
 from casebridge_platform.grpcserver import client_metadata
 from fastapi import Depends, FastAPI, Header, Query, Request, Response
@@ -22,7 +21,7 @@ from gateway.auth import Authenticator, TenantDirectory
 from gateway.middleware import BodyLimit, Tracing
 from gateway.schemas import CaseList, CaseRead, CaseSummary, ComplaintAccepted, ComplaintCreate
 from gateway.settings import GatewaySettings
-from gateway.views import accepted, case_read, case_summary
+from gateway.views import accepted, case_read, case_summary, submit_request
 
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 PROBLEM = {"model": None, "content": {problems.MEDIA_TYPE: {}}}
@@ -43,6 +42,13 @@ class Services:
     async def close(self) -> None:
         for channel in self.channels:
             await channel.close()
+
+
+def idempotency_key(idempotency_key: Annotated[str | None, Header()] = None) -> str:
+    """The Idempotency-Key header: a retry with the same key gets the first answer."""
+    if idempotency_key is not None and not IDEMPOTENCY_KEY.match(idempotency_key):
+        raise HTTPException(422, "Idempotency-Key must be 1–255 visible ASCII characters")
+    return idempotency_key or ""
 
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
@@ -86,25 +92,13 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     async def submit(body: ComplaintCreate, response: Response,
                      principal: Annotated[Principal, Depends(caller)],
                      svc: Annotated[Services, Depends(services)],
-                     idempotency_key: Annotated[str | None, Header()] = None,
+                     idempotency_key: Annotated[str, Depends(idempotency_key)],
                      ) -> ComplaintAccepted:
         """Stores the submission and answers with its case number; routing, assignment, the
         deadline clock and the acknowledgement follow asynchronously (see the case's timeline).
         Send an `Idempotency-Key` so a retry returns the first answer instead of a second case."""
-        if idempotency_key is not None and not IDEMPOTENCY_KEY.match(idempotency_key):
-            raise HTTPException(422, "Idempotency-Key must be 1–255 visible ASCII characters")
-        request = intake_pb2.SubmitComplaintRequest(
-            idempotency_key=idempotency_key or "",
-            kind=intake_pb2.KIND_REPORT if body.kind == "report" else intake_pb2.KIND_COMPLAINT,
-            channel=body.channel, content=body.content, category=body.category or "",
-            demands=body.demands or "",
-            respondent=common_pb2.Respondent(
-                department=body.respondent.department or "" if body.respondent else "",
-                person=body.respondent.person or "" if body.respondent else ""))
-        if body.complainant:
-            request.complainant.CopyFrom(common_pb2.Party(name=body.complainant.name,
-                                                          phone=body.complainant.phone))
-        answer = await svc.intake.SubmitComplaint(request, metadata=metadata(principal),
+        answer = await svc.intake.SubmitComplaint(submit_request(body, idempotency_key),
+                                                  metadata=metadata(principal),
                                                   timeout=settings.grpc_timeout_s)
         response.headers["Location"] = f"/v1/cases/{answer.submission.case_id}"
         if answer.replayed:

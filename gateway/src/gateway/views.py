@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from casebridge.case.v1 import case_pb2
+from casebridge.common.v1 import common_pb2
 from casebridge.intake.v1 import intake_pb2
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -12,10 +13,28 @@ from gateway.schemas import (
     CaseRead,
     CaseSummary,
     ComplaintAccepted,
+    ComplaintCreate,
     PartyRead,
     RespondentRead,
     TimelineEntry,
 )
+
+
+def submit_request(body: ComplaintCreate, key: str) -> intake_pb2.SubmitComplaintRequest:
+    """The public submission → intake's request; no complainant means anonymous."""
+    respondent = body.respondent
+    request = intake_pb2.SubmitComplaintRequest(
+        idempotency_key=key,
+        kind=intake_pb2.KIND_REPORT if body.kind == "report" else intake_pb2.KIND_COMPLAINT,
+        channel=body.channel, content=body.content, category=body.category or "",
+        demands=body.demands or "",
+        respondent=common_pb2.Respondent(
+            department=(respondent.department or "") if respondent else "",
+            person=(respondent.person or "") if respondent else ""))
+    if body.complainant:
+        request.complainant.CopyFrom(common_pb2.Party(name=body.complainant.name,
+                                                      phone=body.complainant.phone))
+    return request
 
 
 def _at(ts: Timestamp) -> datetime:

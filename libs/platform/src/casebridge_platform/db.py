@@ -30,13 +30,15 @@ def locate(database: str, service: str, var_dir: Path) -> Database:
     if database.startswith(("postgresql://", "postgres://", "postgresql+asyncpg://")):
         rest = database.split("://", 1)[1]
         return Database(f"postgresql+asyncpg://{rest}", schema=service)
-    raise ValueError(f"CASEBRIDGE_DATABASE must be 'sqlite' or a postgresql:// URL, not {database!r}")
+    raise ValueError(
+        f"CASEBRIDGE_DATABASE must be 'sqlite' or a postgresql:// URL, not {database!r}")
 
 
 def create_engine(db: Database, *, pool_size: int = 8) -> AsyncEngine:
     """Build the engine; SQLite gets WAL and write transactions that take the lock up front."""
     if not db.is_postgres:
-        engine = create_async_engine(db.url, pool_size=pool_size, max_overflow=0)
+        engine = create_async_engine(db.url, pool_size=pool_size, max_overflow=0,
+                                     hide_parameters=True)
         _tune_sqlite(engine)
         return engine
     return create_async_engine(
@@ -44,6 +46,7 @@ def create_engine(db: Database, *, pool_size: int = 8) -> AsyncEngine:
         pool_size=pool_size,
         max_overflow=4,
         pool_pre_ping=True,
+        hide_parameters=True,  # errors and logs must not carry complainants' personal data
         connect_args={"server_settings": {"search_path": db.schema or "public"}},
     )
 
@@ -69,13 +72,18 @@ async def ensure_schema(conn: AsyncConnection, db: Database) -> None:
         await conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{db.schema}"'))
 
 
-def insert_ignore(table: sa.Table, dialect: str):  # type: ignore[no-untyped-def]
-    """INSERT … ON CONFLICT DO NOTHING for the engine's dialect."""
+def dialect_insert(table: sa.Table, dialect: str):  # type: ignore[no-untyped-def]
+    """The dialect's INSERT, which knows ON CONFLICT (SQLite and PostgreSQL spell it alike)."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    return insert(table).on_conflict_do_nothing()
+    return insert(table)
+
+
+def insert_ignore(table: sa.Table, dialect: str):  # type: ignore[no-untyped-def]
+    """INSERT … ON CONFLICT DO NOTHING for the engine's dialect."""
+    return dialect_insert(table, dialect).on_conflict_do_nothing()
 
 
 class UTCDateTime(sa.types.TypeDecorator):

@@ -122,8 +122,10 @@ class Stack:
 
     def _spawn(self, name: str, argv: list[str]) -> None:
         log = open(self.var_dir / "logs" / f"{name}.log", "ab")  # noqa: SIM115 (child keeps it)
+        # A session of its own: Ctrl-C reaches only this launcher, which stops them in order.
         self.processes[name] = subprocess.Popen(argv, env=self.env, stdout=log,
-                                                stderr=subprocess.STDOUT, cwd=ROOT)
+                                                stderr=subprocess.STDOUT, cwd=ROOT,
+                                                start_new_session=True)
         log.close()
 
     def start_service(self, name: str, timeout_s: float = 60) -> None:
@@ -146,10 +148,11 @@ class Stack:
             raise RuntimeError(f"{name} exited with {code}:\n{log}")
         return True
 
-    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> int:
+        """Send a signal to one process and wait for it to end; return its exit status."""
         process = self.processes.pop(name)
         process.send_signal(sig)
-        process.wait(timeout=30)
+        return process.wait(timeout=30)
 
     def stop(self) -> None:
         """SIGTERM the gateway and services together, then nats-server; SIGKILL stragglers."""
@@ -192,8 +195,9 @@ def main() -> int:
     signal.signal(signal.SIGINT, on_signal)
     try:
         stack.start()
+        where = f"SQLite under {stack.var_dir}" if database == "sqlite" else "PostgreSQL"
         print(f"""
-casebridge is running ({'SQLite under ' + str(stack.var_dir) if database == 'sqlite' else 'PostgreSQL'},
+casebridge is running ({where},
 NATS at {stack.env['CASEBRIDGE_NATS_URL']}, logs in {stack.var_dir / 'logs'})
 
   gateway       {stack.gateway_url}

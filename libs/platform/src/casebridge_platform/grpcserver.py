@@ -1,4 +1,4 @@
-"""grpc.aio server bootstrap: health, reflection, and one interceptor for trace, principal, errors."""
+"""grpc.aio server: health, reflection, one interceptor for trace, principal and errors."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A service process: database, NATS, outbox relay, consumers and gRPC, started and stopped in order."""
+"""A service process: database, NATS, relay, consumers and gRPC, started and stopped in order."""
 
 from __future__ import annotations
 
@@ -72,7 +72,8 @@ class Runtime:
     async def run_parts(self, parts: ServiceParts) -> int:
         """Seed, then serve gRPC and consume; return the gRPC port."""
         if parts.seed and self.settings.seed_file:
-            data = json.loads(Path(self.settings.seed_file).read_text(encoding="utf-8"))
+            text = await asyncio.to_thread(Path(self.settings.seed_file).read_text, "utf-8")
+            data = json.loads(text)
             async with self.uow() as uow:
                 await parts.seed(uow, data)
                 await uow.commit()

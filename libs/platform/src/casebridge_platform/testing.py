@@ -14,8 +14,8 @@ import subprocess
 import tempfile
 import time
 import uuid
-from contextlib import closing, contextmanager
 from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from urllib.parse import urlsplit
 
 from casebridge_platform.bus import MIN_NATS

@@ -23,7 +23,8 @@ CLERK = Principal("demo-hospital", "hosp-clerk", ("intake_clerk",))
 
 
 @pytest.fixture
-async def intake(settings: Settings) -> AsyncIterator[tuple[Runtime, intake_pb2_grpc.IntakeServiceStub]]:
+async def intake(
+        settings: Settings) -> AsyncIterator[tuple[Runtime, intake_pb2_grpc.IntakeServiceStub]]:
     s = settings.model_copy(update={"intake_addr": f"127.0.0.1:{free_port()}",
                                     "seed_file": ROOT / "deploy/seed/demo-tenants.json"})
     runtime = Runtime("intake", s, MIGRATIONS)

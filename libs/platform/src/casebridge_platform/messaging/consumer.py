@@ -136,42 +136,47 @@ class Consumer:
             return
         try:
             async with self._uow() as uow:
-                for msg, event in events:
-                    await self._apply(uow, msg, event)
+                await self._apply(uow, events)
                 await uow.commit()
         except Exception as exc:
             if len(events) == 1:
                 await self._settle_failure(*events[0], exc)
                 return
-            for msg, event in events:  # isolate the failing one; the rest go through
-                await self.process_one(msg, event)
+            for one in events:  # isolate the failing one; the rest go through
+                await self.process_one(*one)
             return
         await asyncio.gather(*(msg.ack() for msg, _ in events))
 
     async def process_one(self, msg: Msg, event: Event) -> None:
         try:
             async with self._uow() as uow:
-                await self._apply(uow, msg, event)
+                await self._apply(uow, [(msg, event)])
                 await uow.commit()
         except Exception as exc:
             await self._settle_failure(msg, event, exc)
             return
         await msg.ack()
 
-    async def _apply(self, uow: UnitOfWork, msg: Msg, event: Event) -> None:
-        """Record the event in the inbox and run the handler, unless it was seen before."""
-        ctx = telemetry.extract(msg.headers or event.envelope.trace_context)
-        with telemetry.tracer().start_as_current_span(
-            f"consume {event.type}", context=ctx, kind=trace.SpanKind.CONSUMER,
-            attributes={"messaging.system": "nats", "messaging.destination.name": msg.subject,
-                        "messaging.message.id": event.id,
-                        "messaging.consumer.group.name": self._spec.durable},
-        ):
-            fresh = await uow.conn.execute(
-                insert_ignore(inbox, uow.dialect).values(
-                    consumer=self._spec.durable, event_id=event.id,
-                    processed_at=datetime.now(UTC)))
-            if fresh.rowcount == 1:
+    async def _apply(self, uow: UnitOfWork, events: list[tuple[Msg, Event]]) -> None:
+        """Record the events in the inbox and run the handler on those not seen before."""
+        now = datetime.now(UTC)
+        fresh = set((await uow.conn.execute(
+            insert_ignore(inbox, uow.dialect).values([
+                {"consumer": self._spec.durable, "event_id": event.id, "processed_at": now}
+                for _, event in events]).returning(inbox.c.event_id))).scalars())
+        for msg, event in events:
+            if event.id not in fresh:
+                continue  # seen before: its effect is already committed
+            fresh.discard(event.id)
+            with telemetry.tracer().start_as_current_span(
+                f"consume {event.type}",
+                context=telemetry.extract(msg.headers or event.envelope.trace_context),
+                kind=trace.SpanKind.CONSUMER,
+                attributes={"messaging.system": "nats",
+                             "messaging.destination.name": msg.subject,
+                             "messaging.message.id": event.id,
+                             "messaging.consumer.group.name": self._spec.durable},
+            ):
                 await self._spec.handler(uow, event)
 
     async def _settle_failure(self, msg: Msg, event: Event, exc: Exception) -> None:

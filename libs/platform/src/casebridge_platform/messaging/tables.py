@@ -33,7 +33,33 @@ inbox = sa.Table(
 )
 
 
-def create_tables(op) -> None:  # type: ignore[no-untyped-def]
-    """Create outbox and inbox from a service's first migration."""
-    bind = op.get_bind()
-    metadata.create_all(bind, tables=[outbox, inbox])
+def create_tables_v1(op) -> None:  # type: ignore[no-untyped-def]
+    """Frozen outbox/inbox; later changes need a new function, called from new service revisions."""
+    op.create_table(
+        "outbox",
+        sa.Column("seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+                  primary_key=True, autoincrement=True),
+        sa.Column("event_id", sa.String(36), nullable=False),
+        sa.Column("subject", sa.String(255), nullable=False),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.Column("headers", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        sa.UniqueConstraint("event_id"),
+    )
+    op.create_index("ix_outbox_pending", "outbox", ["seq"],
+                    sqlite_where=sa.text("published_at IS NULL"),
+                    postgresql_where=sa.text("published_at IS NULL"))
+    op.create_table(
+        "inbox",
+        sa.Column("consumer", sa.String(100), primary_key=True),
+        sa.Column("event_id", sa.String(36), primary_key=True),
+        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
+    )
+
+
+def drop_tables_v1(op) -> None:  # type: ignore[no-untyped-def]
+    """Undo create_tables_v1, from a service's 0001 downgrade."""
+    op.drop_table("inbox")
+    op.drop_index("ix_outbox_pending", table_name="outbox")
+    op.drop_table("outbox")

@@ -60,16 +60,26 @@ async def on_received(uow: UnitOfWork, event: Event) -> None:
         correlation_id=s.case_id, causation_id=event.id)
 
 
+async def _update(uow: UnitOfWork, event: Event, case_id: str, *returning: sa.Column,
+                  **values: object) -> sa.Row:
+    """Update the tenant's case; an event about a case not opened yet is retried later."""
+    row = (await uow.conn.execute(
+        cases.update().where(cases.c.tenant_id == event.tenant_id, cases.c.case_id == case_id)
+        .values(**values, updated_at=datetime.now(UTC)).returning(cases.c.case_id, *returning)
+    )).first()
+    if row is None:
+        raise Transient(f"case {case_id} is not opened yet")
+    return row
+
+
 async def on_routed(uow: UnitOfWork, event: Event) -> None:
     """routing.decided → the case is assigned to the department and handler."""
     decision = event.payload(routing_pb2.RoutingDecided)
-    case = await _case(uow, event.tenant_id, decision.case_id)
-    if case is None:
-        raise Transient(f"case {decision.case_id} is not opened yet")
-    await uow.conn.execute(cases.update().where(cases.c.case_id == case.case_id).values(
-        status=Status.ASSIGNED.value, category=decision.category,
-        department=decision.department, handler_id=decision.handler_id,
-        updated_at=datetime.now(UTC)))
+    case = await _update(
+        uow, event, decision.case_id, cases.c.case_number, cases.c.tenant_kind, cases.c.kind,
+        cases.c.received_at, cases.c.anonymous, status=Status.ASSIGNED.value,
+        category=decision.category, department=decision.department,
+        handler_id=decision.handler_id)
     await _record(uow, case.case_id, event, Entry.ASSIGNED, assigned_summary(
         decision.category, decision.department, decision.handler_id, decision.reason))
     uow.emit("case.assigned", event.tenant_id, case_pb2.CaseAssigned(
@@ -82,11 +92,8 @@ async def on_routed(uow: UnitOfWork, event: Event) -> None:
 async def on_clock_armed(uow: UnitOfWork, event: Event) -> None:
     """escalation.clock_armed → the case shows its deadline and the rule behind it."""
     clock = event.payload(escalation_pb2.ClockArmed).clock
-    if await _case(uow, event.tenant_id, clock.case_id) is None:
-        raise Transient(f"case {clock.case_id} is not opened yet")
     due = clock.due_at.ToDatetime(tzinfo=UTC)
-    await uow.conn.execute(cases.update().where(cases.c.case_id == clock.case_id).values(
-        due_at=due, deadline_rule=clock.rule, updated_at=datetime.now(UTC)))
+    await _update(uow, event, clock.case_id, due_at=due, deadline_rule=clock.rule)
     await _record(uow, clock.case_id, event, Entry.DEADLINE_SET,
                   f"{clock.name} due {due.isoformat()} ({clock.rule})", at=event.occurred_at)
 
@@ -94,11 +101,8 @@ async def on_clock_armed(uow: UnitOfWork, event: Event) -> None:
 async def on_delivered(uow: UnitOfWork, event: Event) -> None:
     """notification.delivered → the timeline shows what the complainant was told."""
     delivery = event.payload(notification_pb2.DeliveryRecorded).delivery
-    if await _case(uow, event.tenant_id, delivery.case_id) is None:
-        raise Transient(f"case {delivery.case_id} is not opened yet")
-    if delivery.template == "acknowledgement":
-        await uow.conn.execute(cases.update().where(cases.c.case_id == delivery.case_id)
-                               .values(acknowledged=True, updated_at=datetime.now(UTC)))
+    changes = {"acknowledged": True} if delivery.template == "acknowledgement" else {}
+    await _update(uow, event, delivery.case_id, **changes)
     await _record(uow, delivery.case_id, event, Entry.ACKNOWLEDGED,
                   f"{delivery.template} {delivery.status} via {delivery.channel}",
                   at=delivery.delivered_at.ToDatetime(tzinfo=UTC))

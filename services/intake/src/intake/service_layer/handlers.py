@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from casebridge.common.v1 import common_pb2
 from casebridge.intake.v1 import intake_pb2
 from casebridge_platform.auth import Principal
-from casebridge_platform.db import insert_ignore
+from casebridge_platform.db import dialect_insert, insert_ignore
 from casebridge_platform.errors import Conflict, InvalidArgument, NotFound
 from casebridge_platform.messaging.envelope import timestamp
 from casebridge_platform.messaging.outbox import UnitOfWork
@@ -96,12 +96,12 @@ async def _replay(uow: UnitOfWork, tenant_id: str, key: str,
 
 
 async def _next_sequence(uow: UnitOfWork, tenant_id: str, now: datetime) -> int:
-    year = now.astimezone(SHANGHAI).year
-    await uow.conn.execute(insert_ignore(counters, uow.dialect).values(
-        tenant_id=tenant_id, year=year, last=0))
-    return (await uow.conn.execute(
-        counters.update().where(counters.c.tenant_id == tenant_id, counters.c.year == year)
-        .values(last=counters.c.last + 1).returning(counters.c.last))).scalar_one()
+    """The tenant's next number this year (Asia/Shanghai), in one upsert."""
+    insert = dialect_insert(counters, uow.dialect).values(
+        tenant_id=tenant_id, year=now.astimezone(SHANGHAI).year, last=1)
+    return (await uow.conn.execute(insert.on_conflict_do_update(
+        index_elements=[counters.c.tenant_id, counters.c.year],
+        set_={"last": counters.c.last + 1}).returning(counters.c.last))).scalar_one()
 
 
 def _row(draft: model.Draft, *, tenant_id: str, case_number: str, received_by: str,
@@ -115,7 +115,8 @@ def _row(draft: model.Draft, *, tenant_id: str, case_number: str, received_by: s
         "respondent_department": draft.respondent_department,
         "respondent_person": draft.respondent_person, "category": draft.category,
         "received_by": received_by, "received_at": received_at,
-        "access_code_hash": model.hash_access_code(case_number, access_code) if access_code else None,
+        "access_code_hash":
+            model.hash_access_code(case_number, access_code) if access_code else None,
     }
 
 

@@ -20,7 +20,7 @@ class RoutingServicer(routing_pb2_grpc.RoutingServiceServicer):
     async def Classify(self, request: routing_pb2.ClassifyRequest,
                        context: grpc.aio.ServicerContext) -> routing_pb2.ClassifyResponse:
         async with self._uow() as uow:
-            table = await handlers.categories_of(uow, principal().tenant_id)
+            _, table = await handlers.tenant_table(uow, principal().tenant_id)
         found = rules.classify(request.content, table)
         if found is None:
             return routing_pb2.ClassifyResponse()

@@ -17,25 +17,24 @@ from routing.adapters.tables import categories, decisions, handlers, tenants
 from routing.domain import rules
 
 
-async def categories_of(uow: UnitOfWork, tenant_id: str) -> list[rules.Category]:
-    rows = (await uow.conn.execute(sa.select(categories).where(
-        categories.c.tenant_id == tenant_id).order_by(categories.c.name))).all()
-    return [rules.Category(r.name, r.department, tuple(r.keywords)) for r in rows]
-
-
-async def _coordinating(uow: UnitOfWork, tenant_id: str) -> str | None:
-    return (await uow.conn.execute(sa.select(tenants.c.coordinating_department).where(
-        tenants.c.tenant_id == tenant_id))).scalar_one_or_none()
+async def tenant_table(uow: UnitOfWork, tenant_id: str) -> tuple[str, list[rules.Category]]:
+    """The tenant's coordinating office and categories, in one query."""
+    rows = (await uow.conn.execute(
+        sa.select(tenants.c.coordinating_department, categories.c.name,
+                  categories.c.department, categories.c.keywords)
+        .select_from(tenants.outerjoin(categories, categories.c.tenant_id == tenants.c.tenant_id))
+        .where(tenants.c.tenant_id == tenant_id).order_by(categories.c.name))).all()
+    if not rows:
+        raise NotFound(f"routing knows no tenant {tenant_id!r}")
+    return rows[0].coordinating_department, [
+        rules.Category(r.name, r.department, tuple(r.keywords)) for r in rows if r.name]
 
 
 async def decide(uow: UnitOfWork, *, tenant_id: str, category: str, content: str,
                  respondent_department: str, respondent_person: str,
                  reserve: bool) -> routing_pb2.RoutingDecided:
     """Category (given, or classified from the text), department and handler for a complaint."""
-    coordinating = await _coordinating(uow, tenant_id)
-    if coordinating is None:
-        raise NotFound(f"routing knows no tenant {tenant_id!r}")
-    table = await categories_of(uow, tenant_id)
+    coordinating, table = await tenant_table(uow, tenant_id)
     decision = routing_pb2.RoutingDecided(category=category, category_source="given")
     if not category:
         found = rules.classify(content, table)
