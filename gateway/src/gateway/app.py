@@ -44,7 +44,7 @@ class Services:
             await channel.close()
 
 
-def idempotency_key(idempotency_key: Annotated[str | None, Header()] = None) -> str:
+async def idempotency_key(idempotency_key: Annotated[str | None, Header()] = None) -> str:
     """The Idempotency-Key header: a retry with the same key gets the first answer."""
     if idempotency_key is not None and not IDEMPOTENCY_KEY.match(idempotency_key):
         raise HTTPException(422, "Idempotency-Key must be 1–255 visible ASCII characters")
@@ -74,10 +74,11 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.add_exception_handler(HTTPException, problems.on_http_error)
     app.add_exception_handler(grpc.aio.AioRpcError, problems.on_grpc_error)
 
-    def caller(authorization: Annotated[str | None, Header()] = None) -> Principal:
-        return authenticator.authenticate(authorization)
+    # async: a plain def dependency would cost a thread-pool hop on every request
+    async def caller(authorization: Annotated[str | None, Header()] = None) -> Principal:
+        return await authenticator.authenticate(authorization)
 
-    def services(request: Request) -> Services:
+    async def services(request: Request) -> Services:
         return request.app.state.services
 
     def metadata(principal: Principal) -> tuple[tuple[str, str], ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
 import time
@@ -68,12 +69,14 @@ class Authenticator:
             self._jwks = jwt.PyJWKClient(url, cache_keys=True, lifespan=300)
             self._issuer, self._algorithms = settings.oidc_issuer, ["RS256", "ES256", "EdDSA"]
 
-    def authenticate(self, authorization: str | None) -> Principal:
+    async def authenticate(self, authorization: str | None) -> Principal:
         if not authorization or not authorization.lower().startswith("bearer "):
             raise HTTPException(401, "a bearer token is required", headers=CHALLENGE)
         token = authorization[7:].strip()
         try:
-            key = self._jwks.get_signing_key_from_jwt(token).key if self._jwks else self._key
+            # The JWKS client may fetch the issuer's keys over HTTP: keep that off the loop.
+            key = (await asyncio.to_thread(self._jwks.get_signing_key_from_jwt, token)).key \
+                if self._jwks else self._key
             claims = jwt.decode(token, key, algorithms=self._algorithms,  # type: ignore[arg-type]
                                 audience=self._audience, issuer=self._issuer,
                                 options={"require": ["exp", "sub", "iss", "aud"]})

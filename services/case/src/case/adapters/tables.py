@@ -40,6 +40,7 @@ sa.Index("ix_cases_tenant_received", cases.c.tenant_id, cases.c.received_at, cas
 timeline = sa.Table(
     "timeline", metadata,
     sa.Column("seq", BigId, primary_key=True, autoincrement=True),
+    sa.Column("tenant_id", sa.String(64), nullable=False),
     sa.Column("case_id", sa.String(36), sa.ForeignKey("cases.case_id"), nullable=False,
               index=True),
     sa.Column("at", UTCDateTime, nullable=False),

@@ -29,8 +29,8 @@ MAX_PAGE = 200
 async def _record(uow: UnitOfWork, case_id: str, event: Event, entry: Entry, summary: str,
                   actor: str = "system", at: datetime | None = None) -> None:
     await uow.conn.execute(timeline.insert().values(
-        case_id=case_id, at=at or datetime.now(UTC), type=entry.value, summary=summary,
-        actor=actor, event_id=event.id))
+        tenant_id=event.tenant_id, case_id=case_id, at=at or datetime.now(UTC),
+        type=entry.value, summary=summary, actor=actor, event_id=event.id))
 
 
 async def _case(uow: UnitOfWork, tenant_id: str, case_id: str) -> sa.Row | None:
@@ -131,8 +131,9 @@ async def get(uow: UnitOfWork, *, principal: Principal, case_id: str) -> case_pb
     if row is None:
         raise NotFound("no such case")
     case = to_proto(row)
-    entries = (await uow.conn.execute(sa.select(timeline).where(timeline.c.case_id == case_id)
-                                      .order_by(timeline.c.at, timeline.c.seq))).all()
+    entries = (await uow.conn.execute(sa.select(timeline).where(
+        timeline.c.tenant_id == principal.tenant_id, timeline.c.case_id == case_id)
+        .order_by(timeline.c.at, timeline.c.seq))).all()
     case.timeline.extend(case_pb2.TimelineEntry(
         at=timestamp(e.at), type=e.type, summary=e.summary, actor=e.actor, event_id=e.event_id)
         for e in entries)

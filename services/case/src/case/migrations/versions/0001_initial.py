@@ -44,6 +44,7 @@ def upgrade() -> None:
         "timeline",
         sa.Column("seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
                   primary_key=True, autoincrement=True),
+        sa.Column("tenant_id", sa.String(64), nullable=False),
         sa.Column("case_id", sa.String(36), sa.ForeignKey("cases.case_id"), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("type", sa.String(32), nullable=False),
