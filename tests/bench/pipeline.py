@@ -13,6 +13,7 @@ import itertools
 import json
 import os
 import platform as host
+import shutil
 import statistics
 import sys
 import time
@@ -133,6 +134,7 @@ async def run_stack(database: str, args: argparse.Namespace) -> dict:
     admin = testing.DEFAULT_POSTGRES if database == "postgresql" else None
     url = await testing.create_database(admin) if admin else "sqlite"
     var = ROOT / "var" / "bench" / f"run-{database}"
+    shutil.rmtree(var, ignore_errors=True)  # every run starts from empty databases and stream
     stack = Stack(var, database=url, gateway_port=free_port())
     try:
         await asyncio.to_thread(stack.start)

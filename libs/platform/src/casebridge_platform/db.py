@@ -45,7 +45,8 @@ def create_engine(db: Database, *, pool_size: int = 8) -> AsyncEngine:
         db.url,
         pool_size=pool_size,
         max_overflow=4,
-        pool_pre_ping=True,
+        pool_recycle=1800,  # no pre-ping: it costs a round trip per checkout; a dropped
+        # connection fails one transaction, which callers see as UNAVAILABLE and retry
         hide_parameters=True,  # errors and logs must not carry complainants' personal data
         connect_args={"server_settings": {"search_path": db.schema or "public"}},
     )

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import grpc
+import sqlalchemy.exc
 from google.protobuf import any_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -68,6 +69,10 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):
                         auth.current_principal.reset(token)
                 except DomainError as error:
                     await context.abort_with_status(rpc_status.to_status(status_of(error)))
+                except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError):
+                    log.warning("database unavailable in %s", method, exc_info=True)
+                    await context.abort(grpc.StatusCode.UNAVAILABLE,
+                                        "the database is unavailable; retry the request")
         return wrapped
 
 
