@@ -209,3 +209,48 @@ async def test_a_bad_message_in_a_batch_does_not_hold_back_the_others(harness: H
 
 async def _has(h: Harness, event_id: str) -> bool:
     return any(e == event_id for e, _ in await h.effects())
+
+
+async def test_a_database_outage_longer_than_max_deliver_is_waited_out(harness: Harness) -> None:
+    limit = harness.settings.consumer_max_deliver
+    attempts: list[int] = []
+
+    async def outage(uow: UnitOfWork, event: Event) -> None:
+        attempts.append(1)
+        if len(attempts) <= limit + 1:
+            raise sa.exc.OperationalError("SELECT 1", {}, ConnectionRefusedError("db down"))
+        await record(uow, event)
+
+    event_id = await harness.emit("after the outage")
+    consumer = harness.consumer(outage)
+    consumer.BACKOFF_BASE_S = 0.05
+    task = asyncio.create_task(consumer.run())
+    try:
+        await wait_for(lambda: _has(harness, event_id), timeout=20)
+    finally:
+        consumer.stop()
+        await asyncio.wait_for(task, 5)
+    assert len(attempts) == limit + 2
+    assert await harness.effects() == [(event_id, "after the outage")]
+
+
+async def test_a_failure_that_never_heals_is_dead_lettered_after_max_deliver(
+        harness: Harness) -> None:
+    async def broken(uow: UnitOfWork, event: Event) -> None:
+        raise ValueError("a bug, not an outage")
+
+    await harness.emit("doomed")
+    consumer = harness.consumer(broken)
+    consumer.BACKOFF_BASE_S = 0.05
+    task = asyncio.create_task(consumer.run())
+    dead = await harness.js.pull_subscribe(consumer.dead_letter_subject, "dlq-reader",
+                                           stream=harness.settings.stream)
+    try:
+        letters = await dead.fetch(1, timeout=20)
+    finally:
+        consumer.stop()
+        await asyncio.wait_for(task, 5)
+    limit = harness.settings.consumer_max_deliver
+    assert letters[0].headers[DEAD_REASON] == \
+        f"gave up after {limit} deliveries: ValueError('a bug, not an outage')"
+    assert await harness.effects() == []

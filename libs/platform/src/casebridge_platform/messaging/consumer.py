@@ -24,8 +24,9 @@ from casebridge_platform.messaging.tables import inbox
 log = logging.getLogger(__name__)
 
 Handler = Callable[[UnitOfWork, Event], Awaitable[None]]
-TRANSIENT = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError, OSError,
-             TimeoutError, ConnectionError)
+# The database or the network is down: retried for as long as it takes, never dead-lettered.
+OUTAGE = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError, OSError,
+          TimeoutError, ConnectionError)
 DEAD_REASON = "Casebridge-Dead-Reason"
 
 
@@ -54,14 +55,15 @@ def dispatcher(handlers: dict[str, Handler]) -> Handler:
     return dispatch
 
 
-def backoff_s(delivered: int) -> float:
-    return min(0.5 * 2 ** (delivered - 1), 30.0)
+def backoff_s(delivered: int, base_s: float = 0.5) -> float:
+    return min(base_s * 2 ** (delivered - 1), 30.0)
 
 
 class Consumer:
     """Fetches batches; applies each batch in one transaction, one by one if that fails."""
 
     TOP_UP_S = 0.02
+    BACKOFF_BASE_S = 0.5
 
     def __init__(self, *, js: JetStreamContext, stream: str, prefix: str, spec: ConsumerSpec,
                  uow: Callable[[], UnitOfWork], batch: int = 256, max_deliver: int = 8,
@@ -87,7 +89,7 @@ class Consumer:
             ack_policy=AckPolicy.EXPLICIT,
             deliver_policy=DeliverPolicy.ALL,
             filter_subjects=[f"{self._prefix}.{t}.*" for t in self._spec.event_types],
-            max_deliver=self._max_deliver,
+            max_deliver=-1,  # the consumer decides when to give up: see _settle_failure
             ack_wait=self._ack_wait_s,
             max_ack_pending=max(self._batch * 4, 1024),
         )
@@ -106,7 +108,11 @@ class Consumer:
                         nats.errors.ConnectionReconnectingError):
                     await asyncio.sleep(0.5)
                     continue
-                await self.process(msgs)
+                try:
+                    await self.process(msgs)
+                except Exception:  # e.g. NATS gone mid-ack: unacked messages come back
+                    log.exception("%s: processing a batch failed", self._spec.durable)
+                    await asyncio.sleep(1.0)
         finally:
             # A pull subscription left open makes the connection's drain wait for nothing.
             await sub.unsubscribe()
@@ -180,16 +186,21 @@ class Consumer:
                 await self._spec.handler(uow, event)
 
     async def _settle_failure(self, msg: Msg, event: Event, exc: Exception) -> None:
-        """Dead-letter poison and exhausted messages; nak the rest with a growing delay."""
+        """Dead-letter poison and exhausted messages; nak the rest with a growing delay.
+
+        An outage of the database or network is waited out however long it lasts, so that
+        nothing is dead-lettered for want of infrastructure; other failures get
+        max_deliver attempts.
+        """
         delivered = msg.metadata.num_delivered
         if isinstance(exc, PoisonMessage):
             await self._dead_letter(msg, str(exc))
-        elif delivered >= self._max_deliver:
+        elif delivered >= self._max_deliver and not isinstance(exc, OUTAGE):
             await self._dead_letter(msg, f"gave up after {delivered} deliveries: {exc!r}")
         else:
-            level = logging.INFO if isinstance(exc, (Transient, *TRANSIENT)) else logging.WARNING
+            level = logging.INFO if isinstance(exc, Transient) else logging.WARNING
             log.log(level, "event %s (%s) failed, retrying: %r", event.id, event.type, exc)
-            await msg.nak(delay=backoff_s(delivered))
+            await msg.nak(delay=backoff_s(delivered, self.BACKOFF_BASE_S))
 
     async def _dead_letter(self, msg: Msg, reason: str) -> None:
         """Publish the message with its reason to the dead-letter subject, then terminate it."""
