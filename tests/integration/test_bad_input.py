@@ -95,3 +95,9 @@ async def test_a_bad_idempotency_key_or_case_id_is_refused(platform: Platform) -
     answer = await platform.http.get("/v1/cases/not-a-uuid", headers=platform.auth())
     assert answer.status_code == 422 and fields(answer) == ["case_id"]
     await nothing_happened(platform)
+
+
+async def test_without_a_token_nothing_about_the_body_is_said(platform: Platform) -> None:
+    answer = await platform.http.post("/v1/complaints", json={"kind": "praise"})
+    assert answer.status_code == 401 and "errors" not in answer.json()
+    await nothing_happened(platform)
