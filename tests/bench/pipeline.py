@@ -26,6 +26,8 @@ from casebridge_platform import testing
 from casebridge_platform.devstack import ROOT, Stack, free_port
 from gateway.auth import issue_local_token, load_or_create_key
 
+from tests.support import all_cases, complete
+
 BODY = {"kind": "complaint", "channel": "web", "content": "护士输液时态度恶劣，打针多次不成功",
         "complainant": {"name": "测试", "phone": "13800000000"}}
 
@@ -58,22 +60,6 @@ async def submit(http: httpx.AsyncClient, seconds: float, concurrency: int
     return sent, failures, time.monotonic() - start
 
 
-async def listing(http: httpx.AsyncClient) -> list[dict]:
-    found: list[dict] = []
-    token: str | None = None
-    while True:
-        params = {"page_size": 200, **({"page_token": token} if token else {})}
-        page = (await http.get("/v1/cases", params=params)).json()
-        found += page["items"]
-        token = page["next_page_token"]
-        if not token:
-            return found
-
-
-def complete(case: dict) -> bool:
-    return case["status"] == "assigned" and bool(case["due_at"]) and case["acknowledged"]
-
-
 def cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
     """User + system CPU time of each process so far (Linux /proc)."""
     tick = os.sysconf("SC_CLK_TCK")
@@ -93,12 +79,12 @@ async def measure(url: str, token: str, seconds: float, concurrency: int,
     limits = httpx.Limits(max_connections=concurrency)
     async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"},
                                  limits=limits, timeout=60) as http:
-        before = {c["case_id"] for c in await listing(http)}
+        before = {c["case_id"] for c in await all_cases(http)}
         cpu_before = cpu_seconds(pids or {})
         sent, failures, elapsed = await submit(http, seconds, concurrency)
         deadline = time.monotonic() + settle_timeout
         while True:
-            cases = [c for c in await listing(http) if c["case_id"] not in before]
+            cases = [c for c in await all_cases(http) if c["case_id"] not in before]
             done = {c["case_id"]: c for c in cases if complete(c)}
             if len(done) >= len(sent) or time.monotonic() > deadline:
                 break

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -54,20 +53,3 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 60,
     while not await check():
         assert asyncio.get_running_loop().time() < deadline, f"{what} not reached in {timeout}s"
         await asyncio.sleep(0.2)
-
-
-async def all_cases(http: httpx.AsyncClient) -> list[dict]:
-    """Every case of the caller's tenant, following the pages."""
-    found: list[dict] = []
-    token_: str | None = None
-    while True:
-        params = {"page_size": 200, **({"page_token": token_} if token_ else {})}
-        page = (await http.get("/v1/cases", params=params)).json()
-        found += page["items"]
-        token_ = page["next_page_token"]
-        if not token_:
-            return found
-
-
-def dump(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=1)

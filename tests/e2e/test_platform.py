@@ -10,15 +10,12 @@ from collections import Counter
 import httpx
 from casebridge_platform.devstack import Stack
 
-from tests.e2e.conftest import all_cases, eventually
+from tests.e2e.conftest import eventually
+from tests.support import all_cases, complete
 
 COMPLAINT = {"kind": "complaint", "channel": "phone", "content": "收费处多收了检查费用，要求退费",
              "complainant": {"name": "王五", "phone": "13700000000"}}
 ENTRY_TYPES = ["received", "assigned", "deadline_set", "acknowledged"]
-
-
-def complete(case: dict) -> bool:
-    return case["status"] == "assigned" and bool(case["due_at"]) and case["acknowledged"]
 
 
 async def test_a_complaint_goes_all_the_way_through(stack: Stack,

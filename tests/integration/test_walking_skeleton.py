@@ -8,6 +8,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind
 
 from tests.integration.conftest import Platform
+from tests.support import complete
 
 NURSING = {
     "kind": "complaint", "channel": "phone",
@@ -15,10 +16,6 @@ NURSING = {
     "complainant": {"name": "张三", "phone": "13800000000"},
     "respondent": {"department": "护理部"},
 }
-
-
-def complete(case: dict) -> bool:
-    return case["status"] == "assigned" and case["due_at"] is not None and case["acknowledged"]
 
 
 async def test_a_complaint_is_routed_assigned_clocked_and_acknowledged(platform: Platform) -> None:

@@ -1,0 +1,23 @@
+"""What the end-to-end tests and the benchmark both ask of a running gateway."""
+
+from __future__ import annotations
+
+import httpx
+
+
+def complete(case: dict) -> bool:
+    """Routed and assigned, its deadline clock armed, its acknowledgement recorded."""
+    return case["status"] == "assigned" and bool(case["due_at"]) and case["acknowledged"]
+
+
+async def all_cases(http: httpx.AsyncClient) -> list[dict]:
+    """Every case of the caller's tenant, following the pages."""
+    found: list[dict] = []
+    token: str | None = None
+    while True:
+        params = {"page_size": 200, **({"page_token": token} if token else {})}
+        page = (await http.get("/v1/cases", params=params)).json()
+        found += page["items"]
+        token = page["next_page_token"]
+        if not token:
+            return found
