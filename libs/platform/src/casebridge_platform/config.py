@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     consumer_max_deliver: int = 8
     consumer_ack_wait_s: float = 10.0
     shutdown_grace_s: float = 5.0
+    housekeeping_interval_s: float = 300.0
+    idempotency_retention_h: float = 24.0
     log_level: str = "INFO"
 
     def address(self, service: str) -> str:

@@ -26,6 +26,7 @@ from casebridge_platform.messaging.outbox import OutboxRelay, UnitOfWork
 log = logging.getLogger(__name__)
 
 Seeder = Callable[[UnitOfWork, dict[str, Any]], Awaitable[None]]
+Chore = Callable[[UnitOfWork], Awaitable[None]]
 
 
 @dataclass
@@ -36,6 +37,7 @@ class ServiceParts:
         default_factory=list)
     consumers: list[ConsumerSpec] = field(default_factory=list)
     seed: Seeder | None = None
+    housekeeping: Chore | None = None  # run every housekeeping_interval_s, e.g. to purge
 
 
 class Runtime:
@@ -85,10 +87,22 @@ class Runtime:
                 ack_wait_s=self.settings.consumer_ack_wait_s)
             self.consumers.append(consumer)
             self._spawn(consumer.run(), spec.durable)
+        if parts.housekeeping:
+            self._spawn(self._housekeep(parts.housekeeping), "housekeeping")
         self.server = Server(self.settings.signing_key())
         for register, servicer, full_name in parts.grpc:
             self.server.add(register, servicer, full_name)
         return await self.server.start(self.settings.address(self.name))
+
+    async def _housekeep(self, chore: Chore) -> None:
+        while True:
+            try:
+                async with self.uow() as uow:
+                    await chore(uow)
+                    await uow.commit()
+            except Exception:  # noqa: BLE001 (retried at the next interval)
+                log.warning("%s housekeeping failed", self.name, exc_info=True)
+            await asyncio.sleep(self.settings.housekeeping_interval_s)
 
     def _spawn(self, coro: Awaitable[None], name: str) -> None:
         task = asyncio.create_task(coro, name=f"{self.name}:{name}")  # type: ignore[arg-type]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from casebridge.intake.v1 import intake_pb2, intake_pb2_grpc
@@ -18,4 +20,6 @@ def configure(runtime: Runtime) -> ServiceParts:
         grpc=[(intake_pb2_grpc.add_IntakeServiceServicer_to_server, IntakeServicer(runtime.uow),
                intake_pb2.DESCRIPTOR.services_by_name["IntakeService"].full_name)],
         seed=handlers.seed,
+        housekeeping=partial(handlers.purge_idempotency_keys, older_than=timedelta(
+            hours=runtime.settings.idempotency_retention_h)),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 
 import grpc
 import pytest
@@ -16,8 +17,9 @@ from casebridge_platform.devstack import ROOT, free_port
 from casebridge_platform.grpcserver import client_metadata
 from casebridge_platform.messaging.tables import outbox
 from casebridge_platform.runtime import Runtime
-from intake.adapters.tables import submissions
+from intake.adapters.tables import idempotency, submissions
 from intake.bootstrap import MIGRATIONS, configure
+from intake.service_layer.handlers import purge_idempotency_keys
 
 CLERK = Principal("demo-hospital", "hosp-clerk", ("intake_clerk",))
 
@@ -107,3 +109,20 @@ async def test_an_anonymous_complainant_can_look_the_case_up_by_code_only(intake
         await stub.LookupByAccessCode(intake_pb2.LookupByAccessCodeRequest(
             case_number=number, access_code="WRONGCODE234"), metadata=md)
     assert wrong.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+async def test_idempotency_keys_are_forgotten_after_their_retention(intake) -> None:  # type: ignore[no-untyped-def]
+    runtime, stub = intake
+    md = client_metadata(CLERK, runtime.settings.signing_key())
+    first = await stub.SubmitComplaint(request("old-key"), metadata=md)
+    await stub.SubmitComplaint(request("new-key"), metadata=md)
+    async with runtime.engine.begin() as conn:
+        await conn.execute(idempotency.update().where(idempotency.c.key == "old-key").values(
+            created_at=datetime.now(UTC) - timedelta(hours=25)))
+    async with runtime.uow() as uow:
+        assert await purge_idempotency_keys(uow, older_than=timedelta(hours=24)) == 1
+        await uow.commit()
+    again = await stub.SubmitComplaint(request("old-key"), metadata=md)
+    assert again.submission.case_id != first.submission.case_id and not again.replayed
+    replayed = await stub.SubmitComplaint(request("new-key"), metadata=md)
+    assert replayed.replayed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -154,6 +154,13 @@ async def lookup_by_access_code(uow: UnitOfWork, *, principal: Principal, case_n
     if row is None:
         raise NotFound("no case with that number and access code")
     return to_proto(row)
+
+
+async def purge_idempotency_keys(uow: UnitOfWork, *, older_than: timedelta) -> int:
+    """Forget keys past their retention: a retry after that is a new submission."""
+    cutoff = datetime.now(UTC) - older_than
+    result = await uow.conn.execute(idempotency.delete().where(idempotency.c.created_at < cutoff))
+    return result.rowcount
 
 
 async def seed(uow: UnitOfWork, data: dict) -> None:
