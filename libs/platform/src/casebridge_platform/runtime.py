@@ -55,6 +55,7 @@ class Runtime:
         self.server: Server | None = None
         self.consumers: list[Consumer] = []
         self._tasks: list[asyncio.Task[None]] = []
+        self._consuming: list[asyncio.Task[None]] = []
         self.failed = asyncio.Event()
 
     def uow(self) -> UnitOfWork:
@@ -86,7 +87,7 @@ class Runtime:
                 max_deliver=self.settings.consumer_max_deliver,
                 ack_wait_s=self.settings.consumer_ack_wait_s)
             self.consumers.append(consumer)
-            self._spawn(consumer.run(), spec.durable)
+            self._consuming.append(self._spawn(consumer.run(), spec.durable))
         if parts.housekeeping:
             self._spawn(self._housekeep(parts.housekeeping), "housekeeping")
         self.server = Server(self.settings.signing_key())
@@ -104,10 +105,11 @@ class Runtime:
                 log.warning("%s housekeeping failed", self.name, exc_info=True)
             await asyncio.sleep(self.settings.housekeeping_interval_s)
 
-    def _spawn(self, coro: Awaitable[None], name: str) -> None:
+    def _spawn(self, coro: Awaitable[None], name: str) -> asyncio.Task[None]:
         task = asyncio.create_task(coro, name=f"{self.name}:{name}")  # type: ignore[arg-type]
         task.add_done_callback(self._report_crash)
         self._tasks.append(task)
+        return task
 
     def _report_crash(self, task: asyncio.Task[None]) -> None:
         if not task.cancelled() and task.exception() is not None:
@@ -121,9 +123,8 @@ class Runtime:
             await self.server.not_serving()
         for consumer in self.consumers:
             consumer.stop()
-        consuming = self._tasks[1:]
-        if consuming:
-            await asyncio.wait(consuming, timeout=grace)
+        if self._consuming:
+            await asyncio.wait(self._consuming, timeout=grace)
         if self.server:
             await self.server.stop(grace)
         for task in self._tasks:
