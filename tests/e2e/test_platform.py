@@ -8,9 +8,9 @@ import signal
 from collections import Counter
 
 import httpx
-from casebridge_platform.devstack import Stack
+from casebridge_platform.devstack import Stack, free_port
 
-from tests.e2e.conftest import eventually
+from tests.e2e.conftest import eventually, token
 from tests.support import all_cases, complete
 
 COMPLAINT = {"kind": "complaint", "channel": "phone", "content": "收费处多收了检查费用，要求退费",
@@ -86,3 +86,35 @@ async def test_killing_the_case_service_loses_and_duplicates_nothing(
     for case_id in list(accepted)[:: max(1, len(accepted) // 25)]:
         timeline = (await client.get(f"/v1/cases/{case_id}")).json()["timeline"]
         assert sorted(e["type"] for e in timeline) == sorted(ENTRY_TYPES), timeline
+
+
+async def test_a_nats_outage_delays_cases_but_loses_none(database: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Intake keeps answering 201 while NATS is down; the outbox publishes when it is back."""
+    stack = Stack(tmp_path / "own", database=database, gateway_port=free_port())
+    await asyncio.to_thread(stack.start)
+    try:
+        async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30, headers={
+                "Authorization": f"Bearer {token(stack)}"}) as http:
+            accepted = []
+
+            async def submit(n: int) -> None:
+                answer = await http.post("/v1/complaints",
+                                         json={**COMPLAINT, "content": f"第{n}件"},
+                                         headers={"Idempotency-Key": f"outage-{n}"})
+                assert answer.status_code == 201, answer.text
+                accepted.append(answer.json()["case_id"])
+
+            await asyncio.gather(*(submit(n) for n in range(10)))
+            stack.kill("nats", signal.SIGKILL)
+            await asyncio.gather(*(submit(n) for n in range(10, 30)))  # no NATS, still 201
+            await asyncio.to_thread(stack.restart_nats)
+            await asyncio.gather(*(submit(n) for n in range(30, 40)))
+
+            async def settled() -> bool:
+                cases = await all_cases(http)
+                return len(cases) >= len(accepted) and all(complete(c) for c in cases)
+
+            await eventually(settled, timeout=120, what="every case complete after the outage")
+            assert sorted(c["case_id"] for c in await all_cases(http)) == sorted(accepted)
+    finally:
+        await asyncio.to_thread(stack.stop)

