@@ -21,8 +21,10 @@ def fields(answer) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 async def stored(platform: Platform) -> int:
-    async with platform.runtimes["intake"].engine.connect() as conn:
-        return (await conn.execute(sa.select(sa.func.count()).select_from(submissions))).scalar()
+    async with platform.runtimes["intake"].uow() as uow:  # every tenant's rows
+        await uow.all_tenants()
+        query = sa.select(sa.func.count()).select_from(submissions)
+        return (await uow.conn.execute(query)).scalar()
 
 
 async def nothing_happened(platform: Platform) -> None:

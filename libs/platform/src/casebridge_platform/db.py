@@ -9,6 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+TENANT_SETTING = "casebridge.tenant"  # what row-level security compares tenant_id with
+ALL_TENANTS = "*"
+
 
 @dataclass(frozen=True)
 class Database:
@@ -66,6 +69,13 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
     def _begin(conn):  # type: ignore[no-untyped-def]
         # IMMEDIATE: a writer waits for the lock at BEGIN instead of failing at its first write.
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+async def bypasses_row_security(engine: AsyncEngine) -> bool:
+    async with engine.connect() as conn:
+        return bool((await conn.execute(sa.text(
+            "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user"
+        ))).scalar())
 
 
 async def ensure_schema(conn: AsyncConnection, db: Database) -> None:

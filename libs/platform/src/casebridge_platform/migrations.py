@@ -9,7 +9,7 @@ from alembic import command, context
 from alembic.config import Config
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from casebridge_platform.db import Database, ensure_schema
+from casebridge_platform.db import ALL_TENANTS, TENANT_SETTING, Database, ensure_schema
 
 
 def run_env() -> None:
@@ -35,3 +35,31 @@ async def upgrade(engine: AsyncEngine, db: Database, script_location: Path) -> N
                                {"k": f"casebridge-migrate-{db.schema}"})
             await ensure_schema(conn, db)
         await conn.run_sync(_upgrade, script_location)
+
+
+def isolate_tenants(op, tables: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL row-level security: a row is seen and written only under its own tenant.
+
+    The tenant comes from the transaction's `casebridge.tenant` setting (UnitOfWork.set_tenant);
+    without it no row is visible. Forced, so the owning role is held to it too; a superuser
+    or BYPASSRLS role is not, so services must not connect as one.
+    """
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    rule = (f"tenant_id = current_setting('{TENANT_SETTING}', true) "
+            f"OR current_setting('{TENANT_SETTING}', true) = '{ALL_TENANTS}'")
+    for table in tables:
+        op.execute(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY')
+        op.execute(f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY')
+        op.execute(f'CREATE POLICY tenant_isolation ON "{table}" USING ({rule}) '
+                   f"WITH CHECK ({rule})")
+
+
+def share_tenants(op, tables: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Undo isolate_tenants."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    for table in tables:
+        op.execute(f'DROP POLICY IF EXISTS tenant_isolation ON "{table}"')
+        op.execute(f'ALTER TABLE "{table}" NO FORCE ROW LEVEL SECURITY')
+        op.execute(f'ALTER TABLE "{table}" DISABLE ROW LEVEL SECURITY')

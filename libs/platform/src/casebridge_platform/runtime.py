@@ -65,6 +65,9 @@ class Runtime:
         """Migrate the database, connect to NATS, make sure the stream exists, start the relay."""
         self.engine = db.create_engine(self.database)
         await migrations.upgrade(self.engine, self.database, self._migrations_dir)
+        if self.database.is_postgres and await db.bypasses_row_security(self.engine):
+            log.warning("connected to PostgreSQL as a superuser or BYPASSRLS role: tenant "
+                        "row-level security is not enforced; use an ordinary role")
         self.nc = await bus.connect(self.settings.nats_url, f"casebridge-{self.name}")
         self.js = self.nc.jetstream()
         await bus.ensure_stream(self.js, self.settings.stream, self.settings.subject_prefix,
@@ -78,7 +81,7 @@ class Runtime:
             text = await asyncio.to_thread(Path(self.settings.seed_file).read_text, "utf-8")
             data = json.loads(text)
             async with self.uow() as uow:
-                await parts.seed(uow, data)
+                await parts.seed(await uow.all_tenants(), data)
                 await uow.commit()
         for spec in parts.consumers:
             consumer = Consumer(
@@ -99,7 +102,7 @@ class Runtime:
         while True:
             try:
                 async with self.uow() as uow:
-                    await chore(uow)
+                    await chore(await uow.all_tenants())
                     await uow.commit()
             except Exception:  # noqa: BLE001 (retried at the next interval)
                 log.warning("%s housekeeping failed", self.name, exc_info=True)

@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from casebridge_platform.bus import MIN_NATS
 from casebridge_platform.devstack import free_port, nats_server_binary
@@ -103,16 +103,22 @@ def unique(prefix: str) -> str:
 
 
 async def create_database(admin_url: str) -> str:
-    """A fresh database for one test; returns its URL."""
+    """A fresh database for one test, owned by a fresh ordinary role (no superuser, no
+    BYPASSRLS, so row-level security holds); returns the URL that connects as that role."""
     import asyncpg
 
     name = unique("cbtest_")
+    password = uuid.uuid4().hex
     conn = await asyncpg.connect(admin_url)
     try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
+        await conn.execute(f"CREATE ROLE \"{name}\" LOGIN NOSUPERUSER NOBYPASSRLS "
+                           f"PASSWORD '{password}'")
+        await conn.execute(f'CREATE DATABASE "{name}" OWNER "{name}"')
     finally:
         await conn.close()
-    return admin_url.rsplit("/", 1)[0] + "/" + name
+    parts = urlsplit(admin_url)
+    host = f"{parts.hostname}:{parts.port or 5432}"
+    return urlunsplit((parts.scheme, f"{name}:{password}@{host}", f"/{name}", "", ""))
 
 
 async def drop_database(admin_url: str, url: str) -> None:
@@ -122,5 +128,6 @@ async def drop_database(admin_url: str, url: str) -> None:
     conn = await asyncpg.connect(admin_url)
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'DROP ROLE IF EXISTS "{name}"')
     finally:
         await conn.close()

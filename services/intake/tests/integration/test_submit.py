@@ -44,8 +44,9 @@ def request(key: str = "", content: str = "多收了检查费") -> intake_pb2.Su
 
 
 async def count(runtime: Runtime, table: sa.Table) -> int:
-    async with runtime.engine.connect() as conn:
-        return (await conn.execute(sa.select(sa.func.count()).select_from(table))).scalar()
+    async with runtime.uow() as uow:  # every tenant's rows: row-level security is on
+        await uow.all_tenants()
+        return (await uow.conn.execute(sa.select(sa.func.count()).select_from(table))).scalar()
 
 
 async def test_concurrent_submissions_get_distinct_consecutive_numbers(intake) -> None:  # type: ignore[no-untyped-def]
@@ -116,10 +117,13 @@ async def test_idempotency_keys_are_forgotten_after_their_retention(intake) -> N
     md = client_metadata(CLERK, runtime.settings.signing_key())
     first = await stub.SubmitComplaint(request("old-key"), metadata=md)
     await stub.SubmitComplaint(request("new-key"), metadata=md)
-    async with runtime.engine.begin() as conn:
-        await conn.execute(idempotency.update().where(idempotency.c.key == "old-key").values(
-            created_at=datetime.now(UTC) - timedelta(hours=25)))
     async with runtime.uow() as uow:
+        await uow.all_tenants()
+        await uow.conn.execute(idempotency.update().where(idempotency.c.key == "old-key")
+                               .values(created_at=datetime.now(UTC) - timedelta(hours=25)))
+        await uow.commit()
+    async with runtime.uow() as uow:
+        await uow.all_tenants()  # as the housekeeping chore runs: across tenants
         assert await purge_idempotency_keys(uow, older_than=timedelta(hours=24)) == 1
         await uow.commit()
     again = await stub.SubmitComplaint(request("old-key"), metadata=md)

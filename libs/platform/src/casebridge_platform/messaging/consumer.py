@@ -183,6 +183,7 @@ class Consumer:
                              "messaging.message.id": event.id,
                              "messaging.consumer.group.name": self._spec.durable},
             ):
+                await uow.set_tenant(event.tenant_id)
                 await self._spec.handler(uow, event)
 
     async def _settle_failure(self, msg: Msg, event: Event, exc: Exception) -> None:

@@ -13,6 +13,8 @@ from google.protobuf import message as pb_message
 from nats.js import JetStreamContext
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from casebridge_platform import auth
+from casebridge_platform.db import ALL_TENANTS, TENANT_SETTING
 from casebridge_platform.messaging import envelope
 from casebridge_platform.messaging.tables import outbox
 
@@ -27,11 +29,28 @@ class UnitOfWork:
         self._prefix = prefix
         self._on_commit = on_commit
         self._pending: list[dict] = []
+        self._tenant: str | None = None
         self.conn: AsyncConnection
 
     async def __aenter__(self) -> UnitOfWork:
+        """Begin; within a request, the caller's tenant is the only one the rows show."""
         self.conn = await self._engine.connect()
         await self.conn.begin()
+        caller = auth.current_principal.get()
+        if caller is not None:
+            await self.set_tenant(caller.tenant_id)
+        return self
+
+    async def set_tenant(self, tenant_id: str) -> None:
+        """Scope row-level security (PostgreSQL) to one tenant, or ALL_TENANTS, till commit."""
+        if self.dialect != "postgresql" or tenant_id == self._tenant:
+            return
+        await self.conn.execute(sa.select(sa.func.set_config(TENANT_SETTING, tenant_id, True)))
+        self._tenant = tenant_id
+
+    async def all_tenants(self) -> UnitOfWork:
+        """For system work across tenants: seeding, housekeeping."""
+        await self.set_tenant(ALL_TENANTS)
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:

@@ -1,0 +1,58 @@
+"""PostgreSQL row-level security keeps each tenant's rows to itself, whatever the query says."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from casebridge_platform import db, migrations
+from casebridge_platform.config import Settings
+from casebridge_platform.messaging.outbox import UnitOfWork
+from intake.adapters.tables import counters
+from intake.bootstrap import MIGRATIONS
+
+
+async def test_rows_of_another_tenant_are_invisible_and_unwritable(settings: Settings) -> None:
+    if settings.database == "sqlite":
+        pytest.skip("row-level security is PostgreSQL's; SQLite files are per service")
+    database = db.locate(settings.database, "intake", settings.var_dir)
+    engine = db.create_engine(database)
+    try:
+        await migrations.upgrade(engine, database, MIGRATIONS)
+        assert not await db.bypasses_row_security(engine)
+
+        def uow() -> UnitOfWork:
+            return UnitOfWork(engine, "cb", lambda: None)
+
+        async with uow() as work:
+            await work.all_tenants()
+            await work.conn.execute(counters.insert(), [
+                {"tenant_id": "hospital-a", "year": 2026, "last": 1},
+                {"tenant_id": "hospital-b", "year": 2026, "last": 2}])
+            await work.commit()
+
+        async def visible(tenant: str | None) -> list[str]:
+            async with uow() as work:
+                if tenant:
+                    await work.set_tenant(tenant)
+                rows = await work.conn.execute(sa.select(counters.c.tenant_id)
+                                               .order_by(counters.c.tenant_id))
+                return list(rows.scalars())
+
+        assert await visible("hospital-a") == ["hospital-a"]  # no WHERE, still one tenant
+        assert await visible(None) == []                      # no tenant set: nothing at all
+        assert await visible("*") == ["hospital-a", "hospital-b"]
+
+        async with uow() as work:
+            await work.set_tenant("hospital-a")
+            changed = await work.conn.execute(counters.update().values(last=99))
+            assert changed.rowcount == 1                       # only its own row
+            with pytest.raises(sa.exc.DBAPIError, match="row-level security"):
+                await work.conn.execute(counters.insert().values(
+                    tenant_id="hospital-b", year=2027, last=1))
+        async with uow() as work:
+            await work.all_tenants()
+            rows = await work.conn.execute(sa.select(counters.c.tenant_id, counters.c.last)
+                                           .order_by(counters.c.tenant_id))
+            assert rows.all() == [("hospital-a", 1), ("hospital-b", 2)]  # nothing committed
+    finally:
+        await engine.dispose()
