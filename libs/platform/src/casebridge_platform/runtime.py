@@ -59,7 +59,7 @@ class Runtime:
         self.failed = asyncio.Event()
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, self.settings.subject_prefix, self.relay.wake)
+        return UnitOfWork(self.engine, self.settings.subject_prefix, self.relay.committed)
 
     async def start(self) -> None:
         """Migrate the database, connect to NATS, make sure the stream exists, start the relay."""
@@ -133,6 +133,7 @@ class Runtime:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.relay.drain()
         try:
             await asyncio.wait_for(self.nc.drain(), grace)
         except (TimeoutError, nats_errors.Error):

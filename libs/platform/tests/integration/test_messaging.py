@@ -34,7 +34,7 @@ class Harness:
     relay: OutboxRelay
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, self.settings.subject_prefix, self.relay.wake)
+        return UnitOfWork(self.engine, self.settings.subject_prefix, self.relay.committed)
 
     def consumer(self, handler, *, durable: str = "effects", batch: int = 16) -> Consumer:  # type: ignore[no-untyped-def]
         return Consumer(js=self.js, stream=self.settings.stream,
@@ -254,3 +254,34 @@ async def test_a_failure_that_never_heals_is_dead_lettered_after_max_deliver(
     assert letters[0].headers[DEAD_REASON] == \
         f"gave up after {limit} deliveries: ValueError('a bug, not an outage')"
     assert await harness.effects() == []
+
+
+async def test_the_relay_publishes_at_commit_and_recovers_what_a_dead_process_left(
+        harness: Harness) -> None:
+    async with harness.uow() as uow:  # committed while no relay runs: a process that died
+        left = uow.emit("test.happened", "tenant-a", common_pb2.Party(name="left behind"))
+        await uow.commit()
+    relay = OutboxRelay(harness.engine, harness.js, flush_s=0.05)
+    task = asyncio.create_task(relay.run())
+    try:
+        async with UnitOfWork(harness.engine, harness.settings.subject_prefix,
+                              relay.committed) as uow:
+            fresh = uow.emit("test.happened", "tenant-a", common_pb2.Party(name="fresh"))
+            await uow.commit()
+
+        async def all_marked() -> bool:
+            async with harness.engine.connect() as conn:
+                pending = await conn.execute(sa.select(sa.func.count()).select_from(outbox)
+                                             .where(outbox.c.published_at.is_(None)))
+                return pending.scalar() == 0
+
+        await wait_for(all_marked)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    info = await harness.js.stream_info(harness.settings.stream)
+    assert info.state.messages == 2
+    consumer = harness.consumer(record)
+    await harness.js.add_consumer(harness.settings.stream, consumer.config())
+    ids = sorted(Event.decode(m.data).id for m in await fetch(harness, "effects"))
+    assert ids == sorted([left.event_id, fresh.event_id])

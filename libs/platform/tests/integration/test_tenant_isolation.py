@@ -21,7 +21,7 @@ async def test_rows_of_another_tenant_are_invisible_and_unwritable(settings: Set
         assert not await db.bypasses_row_security(engine)
 
         def uow() -> UnitOfWork:
-            return UnitOfWork(engine, "cb", lambda: None)
+            return UnitOfWork(engine, "cb", lambda events: None)
 
         async with uow() as work:
             await work.all_tenants()
