@@ -120,13 +120,16 @@ class OutboxRelay:
     async def run(self) -> None:
         """Publish until cancelled; back off while NATS or the database is unavailable."""
         failures = 0
-        await self.publish_pending()  # whatever a previous run left behind
+        stale = timedelta(0)  # at start, whatever a previous run left behind
+        scanned_at = -self._poll_s
         while True:
             try:
                 await self._publish_committed()
                 await self._flush(force=False)
-                while await self.publish_pending(older_than=self._stale):
-                    pass
+                if asyncio.get_running_loop().time() - scanned_at >= self._poll_s:
+                    while await self.publish_pending(older_than=stale):
+                        pass
+                    scanned_at, stale = asyncio.get_running_loop().time(), self._stale
                 await self.purge()
                 failures = 0
             except asyncio.CancelledError:
