@@ -82,6 +82,15 @@ async def test_tokens_that_must_not_pass(platform: Platform) -> None:
     await nothing_happened(platform)
 
 
+async def test_a_body_that_is_not_json_is_refused(platform: Platform) -> None:
+    answer = await platform.http.post("/v1/complaints", content=b"kind=complaint",
+                                      headers={**platform.auth(),
+                                               "Content-Type": "application/x-www-form-urlencoded"})
+    assert answer.status_code == 415
+    assert answer.headers["content-type"] == "application/problem+json"
+    await nothing_happened(platform)
+
+
 async def test_an_oversize_body_is_refused(platform: Platform) -> None:
     body = {**VALID, "content": "太" * (platform.settings.max_body_bytes // 2)}
     answer = await platform.http.post("/v1/complaints", json=body, headers=platform.auth())

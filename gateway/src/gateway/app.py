@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException
 
 from gateway import problems
 from gateway.auth import Authenticator, TenantDirectory
-from gateway.middleware import BodyLimit, Tracing
+from gateway.middleware import BodyLimit, JsonOnly, Tracing
 from gateway.schemas import CaseList, CaseRead, CaseSummary, ComplaintAccepted, ComplaintCreate
 from gateway.settings import GatewaySettings
 from gateway.views import accepted, case_read, case_summary, submit_request
@@ -68,6 +68,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                   description="Complaints (投诉), reports (举报) and disputes (纠纷): intake, "
                   "routing, cases and deadlines. Authenticate with `Authorization: Bearer "
                   "<token>` (locally: `make token TENANT=demo-hospital ROLE=intake_clerk`).")
+    app.add_middleware(JsonOnly)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(Tracing)
     app.add_exception_handler(RequestValidationError, problems.on_validation_error)

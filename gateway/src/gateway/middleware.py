@@ -73,3 +73,19 @@ class BodyLimit:
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = problem(413, f"the request body is larger than {self.max_bytes} bytes")
         await response(scope, receive, send)
+
+
+class JsonOnly:
+    """Refuse a request body that is not JSON with 415, before anything parses it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in ("POST", "PUT", "PATCH"):
+            media = dict(scope["headers"]).get(b"content-type", b"").split(b";")[0].strip()
+            if media and media != b"application/json" and not media.endswith(b"+json"):
+                response = problem(415, "the request body must be application/json")
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
