@@ -130,3 +130,25 @@ async def test_idempotency_keys_are_forgotten_after_their_retention(intake) -> N
     assert again.submission.case_id != first.submission.case_id and not again.replayed
     replayed = await stub.SubmitComplaint(request("new-key"), metadata=md)
     assert replayed.replayed
+
+
+async def test_in_a_group_commit_one_bad_submission_fails_alone(intake) -> None:  # type: ignore[no-untyped-def]
+    runtime, stub = intake
+    md = client_metadata(CLERK, runtime.settings.signing_key())
+
+    async def submit(i: int) -> intake_pb2.SubmitComplaintResponse | grpc.StatusCode:
+        bad = request(content=f"第{i}件")
+        if i % 3 == 0:
+            bad.channel = "carrier pigeon"
+        try:
+            return await stub.SubmitComplaint(bad, metadata=md)
+        except grpc.aio.AioRpcError as error:
+            return error.code()
+
+    outcomes = await asyncio.gather(*(submit(i) for i in range(12)))
+    refused = [o for o in outcomes if isinstance(o, grpc.StatusCode)]
+    stored = [o for o in outcomes if not isinstance(o, grpc.StatusCode)]
+    assert refused == [grpc.StatusCode.INVALID_ARGUMENT] * 4
+    assert sorted(int(a.submission.case_number[-6:]) for a in stored) == list(range(1, 9))
+    assert await count(runtime, submissions) == 8
+    assert await count(runtime, outbox) == 8

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import grpc
-import sqlalchemy.exc
 from casebridge.intake.v1 import intake_pb2, intake_pb2_grpc
 from casebridge_platform.auth import principal
 from casebridge_platform.messaging.outbox import UnitOfWork
 
 from intake.service_layer import handlers
+from intake.service_layer.group_commit import GroupCommit
 
 SUBMITTERS = ("intake_clerk", "handler", "supervisor", "admin")
 
@@ -18,25 +18,14 @@ SUBMITTERS = ("intake_clerk", "handler", "supervisor", "admin")
 class IntakeServicer(intake_pb2_grpc.IntakeServiceServicer):
     def __init__(self, uow: Callable[[], UnitOfWork]) -> None:
         self._uow = uow
+        self._group = GroupCommit(uow)
 
     async def SubmitComplaint(self, request: intake_pb2.SubmitComplaintRequest,
                               context: grpc.aio.ServicerContext
                               ) -> intake_pb2.SubmitComplaintResponse:
         caller = principal()
         caller.require(*SUBMITTERS)
-        try:
-            async with self._uow() as uow:
-                response = await handlers.submit(uow, principal=caller, request=request)
-                await uow.commit()
-            return response
-        except sqlalchemy.exc.IntegrityError:
-            if not request.idempotency_key:
-                raise
-            # Two submissions raced on one key: the winner's answer is the answer.
-            async with self._uow() as uow:
-                response = await handlers.submit(uow, principal=caller, request=request)
-                await uow.commit()
-            return response
+        return await self._group.submit(principal=caller, request=request)
 
     async def GetSubmission(self, request: intake_pb2.GetSubmissionRequest,
                             context: grpc.aio.ServicerContext) -> intake_pb2.Submission:
