@@ -60,17 +60,25 @@ async def submit(http: httpx.AsyncClient, seconds: float, concurrency: int
     return sent, failures, time.monotonic() - start
 
 
+def _cpu_of(pid: int | str) -> tuple[str, float] | None:
+    """A process's name and user + system CPU seconds so far (Linux /proc)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    name = stat[stat.index("(") + 1:stat.rindex(")")]
+    fields = stat.rsplit(")", 1)[1].split()
+    return name, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
-    """User + system CPU time of each process so far (Linux /proc)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    found = {}
-    for name, pid in pids.items():
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        found[name] = (int(fields[11]) + int(fields[12])) / tick
+    """CPU seconds of each platform process, of this client, and of all postgres processes
+    (the database server shares the two cores too)."""
+    found = {name: cpu[1] for name, pid in pids.items() if (cpu := _cpu_of(pid))}
     found["bench client"] = time.process_time()
+    found["postgresql server"] = sum(
+        cpu[1] for pid in os.listdir("/proc") if pid.isdigit()
+        and (cpu := _cpu_of(pid)) and cpu[0] == "postgres")
     return found
 
 
