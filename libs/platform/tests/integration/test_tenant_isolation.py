@@ -56,3 +56,25 @@ async def test_rows_of_another_tenant_are_invisible_and_unwritable(settings: Set
             assert rows.all() == [("hospital-a", 1), ("hospital-b", 2)]  # nothing committed
     finally:
         await engine.dispose()
+
+
+async def test_rows_inserted_at_commit_are_checked_under_their_own_tenant(
+        settings: Settings) -> None:
+    """A consumer's batch mixes tenants; each deferred row is written under its own."""
+    database = db.locate(settings.database, "intake", settings.var_dir)
+    engine = db.create_engine(database)
+    try:
+        await migrations.upgrade(engine, database, MIGRATIONS)
+        async with UnitOfWork(engine, "cb", lambda events: None) as work:
+            await work.set_tenant("hospital-b")
+            for tenant, year in (("hospital-a", 2026), ("hospital-b", 2026),
+                                 ("hospital-a", 2027)):
+                work.insert_later(counters, {"tenant_id": tenant, "year": year, "last": 1})
+            await work.commit()
+        async with UnitOfWork(engine, "cb", lambda events: None) as work:
+            await work.all_tenants()
+            rows = await work.conn.execute(sa.select(counters.c.tenant_id)
+                                           .order_by(counters.c.tenant_id))
+            assert list(rows.scalars()) == ["hospital-a", "hospital-a", "hospital-b"]
+    finally:
+        await engine.dispose()

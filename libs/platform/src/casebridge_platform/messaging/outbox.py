@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -30,6 +31,7 @@ class UnitOfWork:
         self._prefix = prefix
         self._on_commit = on_commit
         self._pending: list[dict] = []
+        self._later: dict[sa.Table, list[dict]] = {}
         self._tenant: str | None = None
         self.conn: AsyncConnection
 
@@ -77,8 +79,20 @@ class UnitOfWork:
         })
         return env
 
+    def insert_later(self, table: sa.Table, row: dict) -> None:
+        """Insert at commit, with the other rows for that table in one executemany: for rows
+        nothing in the transaction reads back (timeline entries, decision records). Each row
+        carries its tenant_id."""
+        self._later.setdefault(table, []).append(row)
+
     async def commit(self) -> None:
         """Commit state and events together, then hand the events to the relay."""
+        for table, rows in self._later.items():
+            for tenant, group in itertools.groupby(
+                    sorted(rows, key=lambda r: r["tenant_id"]), key=lambda r: r["tenant_id"]):
+                await self.set_tenant(tenant)  # row-level security checks each row's tenant
+                await self.conn.execute(table.insert(), list(group))
+        self._later = {}
         events, self._pending = self._pending, []
         if events:
             await self.conn.execute(outbox.insert(), events)

@@ -26,11 +26,11 @@ KINDS = {intake_pb2.KIND_COMPLAINT: "complaint", intake_pb2.KIND_REPORT: "report
 MAX_PAGE = 200
 
 
-async def _record(uow: UnitOfWork, case_id: str, event: Event, entry: Entry, summary: str,
+def _record(uow: UnitOfWork, case_id: str, event: Event, entry: Entry, summary: str,
                   actor: str = "system", at: datetime | None = None) -> None:
-    await uow.conn.execute(timeline.insert().values(
-        tenant_id=event.tenant_id, case_id=case_id, at=at or datetime.now(UTC),
-        type=entry.value, summary=summary, actor=actor, event_id=event.id))
+    uow.insert_later(timeline, {
+        "tenant_id": event.tenant_id, "case_id": case_id, "at": at or datetime.now(UTC),
+        "type": entry.value, "summary": summary, "actor": actor, "event_id": event.id})
 
 
 async def _case(uow: UnitOfWork, tenant_id: str, case_id: str) -> sa.Row | None:
@@ -52,7 +52,7 @@ async def on_received(uow: UnitOfWork, event: Event) -> None:
         complainant_name=s.complainant.name, complainant_phone=s.complainant.phone,
         respondent_department=s.respondent.department, respondent_person=s.respondent.person,
         received_at=at, updated_at=datetime.now(UTC)))
-    await _record(uow, s.case_id, event, Entry.RECEIVED,
+    _record(uow, s.case_id, event, Entry.RECEIVED,
                   received_summary(s.channel, KINDS.get(s.kind, ""), s.case_number),
                   actor=s.received_by, at=at)
     uow.emit("case.opened", event.tenant_id, case_pb2.CaseOpened(
@@ -80,7 +80,7 @@ async def on_routed(uow: UnitOfWork, event: Event) -> None:
         cases.c.received_at, cases.c.anonymous, status=Status.ASSIGNED.value,
         category=decision.category, department=decision.department,
         handler_id=decision.handler_id)
-    await _record(uow, case.case_id, event, Entry.ASSIGNED, assigned_summary(
+    _record(uow, case.case_id, event, Entry.ASSIGNED, assigned_summary(
         decision.category, decision.department, decision.handler_id, decision.reason))
     uow.emit("case.assigned", event.tenant_id, case_pb2.CaseAssigned(
         case_id=case.case_id, case_number=case.case_number, tenant_kind=case.tenant_kind,
@@ -94,7 +94,7 @@ async def on_clock_armed(uow: UnitOfWork, event: Event) -> None:
     clock = event.payload(escalation_pb2.ClockArmed).clock
     due = clock.due_at.ToDatetime(tzinfo=UTC)
     await _update(uow, event, clock.case_id, due_at=due, deadline_rule=clock.rule)
-    await _record(uow, clock.case_id, event, Entry.DEADLINE_SET,
+    _record(uow, clock.case_id, event, Entry.DEADLINE_SET,
                   f"{clock.name} due {due.isoformat()} ({clock.rule})", at=event.occurred_at)
 
 
@@ -103,7 +103,7 @@ async def on_delivered(uow: UnitOfWork, event: Event) -> None:
     delivery = event.payload(notification_pb2.DeliveryRecorded).delivery
     changes = {"acknowledged": True} if delivery.template == "acknowledgement" else {}
     await _update(uow, event, delivery.case_id, **changes)
-    await _record(uow, delivery.case_id, event, Entry.ACKNOWLEDGED,
+    _record(uow, delivery.case_id, event, Entry.ACKNOWLEDGED,
                   f"{delivery.template} {delivery.status} via {delivery.channel}",
                   at=delivery.delivered_at.ToDatetime(tzinfo=UTC))
 

@@ -70,10 +70,10 @@ async def on_received(uow: UnitOfWork, event: Event) -> None:
     except NotFound as exc:
         raise Transient(str(exc)) from exc
     decision.case_id = submission.case_id
-    await uow.conn.execute(decisions.insert().values(
-        case_id=submission.case_id, tenant_id=event.tenant_id, category=decision.category,
-        department=decision.department, handler_id=decision.handler_id,
-        decided_at=datetime.now(UTC)))
+    uow.insert_later(decisions, {
+        "case_id": submission.case_id, "tenant_id": event.tenant_id,
+        "category": decision.category, "department": decision.department,
+        "handler_id": decision.handler_id, "decided_at": datetime.now(UTC)})
     uow.emit("routing.decided", event.tenant_id, decision,
              correlation_id=submission.case_id, causation_id=event.id)
 
