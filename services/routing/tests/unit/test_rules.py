@@ -20,6 +20,12 @@ def test_no_hit_means_no_category_and_the_coordinating_office() -> None:
     assert rules.department_for("医疗收费", TABLE, "投诉管理办公室") == "财务处"
 
 
+def test_without_a_category_the_department_complained_about_is_responsible() -> None:
+    assert rules.department_for(None, TABLE, "投诉管理办公室", "监察室") == "监察室"
+    assert rules.department_for(None, TABLE, "投诉管理办公室", "食堂") == "投诉管理办公室"
+    assert rules.department_for("医疗收费", TABLE, "投诉管理办公室", "监察室") == "财务处"
+
+
 def test_the_least_loaded_handler_who_is_not_recused_is_picked() -> None:
     candidates = [rules.Candidate("h1", "李护士", 3), rules.Candidate("h2", "王护士", 1),
                   rules.Candidate("h3", "赵护士", 1)]

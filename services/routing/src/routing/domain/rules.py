@@ -37,11 +37,15 @@ def classify(content: str, categories: list[Category]) -> Classification | None:
     return best
 
 
-def department_for(category: str | None, categories: list[Category], coordinating: str) -> str:
-    """The category's responsible department; the coordinating office when it has none."""
+def department_for(category: str | None, categories: list[Category], coordinating: str,
+                   respondent_department: str = "") -> str:
+    """The category's responsible department; without a category, the department complained
+    about if it is one of the tenant's responsible departments; else the coordinating office."""
     for c in categories:
         if c.name == category:
             return c.department
+    if respondent_department in {c.department for c in categories}:
+        return respondent_department
     return coordinating
 
 

@@ -42,9 +42,13 @@ async def decide(uow: UnitOfWork, *, tenant_id: str, category: str, content: str
         if found:
             decision.category = found.category
             decision.matched_keywords.extend(found.matched)
-    decision.department = rules.department_for(decision.category or None, table, coordinating)
-    decision.reason = (f"category {decision.category} → {decision.department}" if decision.category
-                       else f"no category matched → coordinating office {coordinating}")
+    decision.department = rules.department_for(decision.category or None, table, coordinating,
+                                               respondent_department)
+    decision.reason = (
+        f"category {decision.category} → {decision.department}" if decision.category
+        else f"no category matched; respondent department {decision.department}"
+        if decision.department != coordinating
+        else f"no category matched → coordinating office {coordinating}")
     candidates = [rules.Candidate(r.user_id, r.name, r.open_cases) for r in (
         await uow.conn.execute(sa.select(handlers).where(
             handlers.c.tenant_id == tenant_id, handlers.c.department == decision.department))
