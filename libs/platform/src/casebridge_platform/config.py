@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     consumer_ack_wait_s: float = 10.0
     shutdown_grace_s: float = 5.0
     housekeeping_interval_s: float = 300.0
+    timer_poll_s: float = 0.25
     idempotency_retention_h: float = 24.0
     log_level: str = "INFO"
 

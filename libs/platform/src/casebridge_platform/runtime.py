@@ -26,7 +26,16 @@ from casebridge_platform.messaging.outbox import OutboxRelay, UnitOfWork
 log = logging.getLogger(__name__)
 
 Seeder = Callable[[UnitOfWork, dict[str, Any]], Awaitable[None]]
-Chore = Callable[[UnitOfWork], Awaitable[None]]
+Chore = Callable[[UnitOfWork], Awaitable[object]]
+
+
+@dataclass(frozen=True)
+class Periodic:
+    """A chore run in its own transaction across all tenants, every `every_s` seconds."""
+
+    name: str
+    every_s: float
+    chore: Chore
 
 
 @dataclass
@@ -37,7 +46,7 @@ class ServiceParts:
         default_factory=list)
     consumers: list[ConsumerSpec] = field(default_factory=list)
     seed: Seeder | None = None
-    housekeeping: Chore | None = None  # run every housekeeping_interval_s, e.g. to purge
+    periodic: list[Periodic] = field(default_factory=list)
 
 
 class Runtime:
@@ -91,22 +100,22 @@ class Runtime:
                 ack_wait_s=self.settings.consumer_ack_wait_s)
             self.consumers.append(consumer)
             self._consuming.append(self._spawn(consumer.run(), spec.durable))
-        if parts.housekeeping:
-            self._spawn(self._housekeep(parts.housekeeping), "housekeeping")
+        for periodic in parts.periodic:
+            self._spawn(self._run_periodically(periodic), periodic.name)
         self.server = Server(self.settings.signing_key())
         for register, servicer, full_name in parts.grpc:
             self.server.add(register, servicer, full_name)
         return await self.server.start(self.settings.address(self.name))
 
-    async def _housekeep(self, chore: Chore) -> None:
+    async def _run_periodically(self, periodic: Periodic) -> None:
         while True:
             try:
                 async with self.uow() as uow:
-                    await chore(await uow.all_tenants())
+                    await periodic.chore(await uow.all_tenants())
                     await uow.commit()
             except Exception:  # noqa: BLE001 (retried at the next interval)
-                log.warning("%s housekeeping failed", self.name, exc_info=True)
-            await asyncio.sleep(self.settings.housekeeping_interval_s)
+                log.warning("%s: %s failed", self.name, periodic.name, exc_info=True)
+            await asyncio.sleep(periodic.every_s)
 
     def _spawn(self, coro: Awaitable[None], name: str) -> asyncio.Task[None]:
         task = asyncio.create_task(coro, name=f"{self.name}:{name}")  # type: ignore[arg-type]

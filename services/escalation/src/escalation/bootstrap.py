@@ -6,10 +6,10 @@ from pathlib import Path
 
 from casebridge.escalation.v1 import escalation_pb2, escalation_pb2_grpc
 from casebridge_platform.messaging.consumer import ConsumerSpec
-from casebridge_platform.runtime import Runtime, ServiceParts
+from casebridge_platform.runtime import Periodic, Runtime, ServiceParts
 
 from escalation.entrypoints.grpc_api import EscalationServicer
-from escalation.service_layer import handlers
+from escalation.service_layer import handlers, timers
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -21,4 +21,5 @@ def configure(runtime: Runtime) -> ServiceParts:
                escalation_pb2.DESCRIPTOR.services_by_name["EscalationService"].full_name)],
         consumers=[ConsumerSpec("escalation", ("case.assigned",), handlers.on_assigned)],
         seed=handlers.seed,
+        periodic=[Periodic("timers", runtime.settings.timer_poll_s, timers.fire_due)],
     )

@@ -7,7 +7,7 @@ from functools import partial
 from pathlib import Path
 
 from casebridge.intake.v1 import intake_pb2, intake_pb2_grpc
-from casebridge_platform.runtime import Runtime, ServiceParts
+from casebridge_platform.runtime import Periodic, Runtime, ServiceParts
 
 from intake.entrypoints.grpc_api import IntakeServicer
 from intake.service_layer import handlers
@@ -20,6 +20,7 @@ def configure(runtime: Runtime) -> ServiceParts:
         grpc=[(intake_pb2_grpc.add_IntakeServiceServicer_to_server, IntakeServicer(runtime.uow),
                intake_pb2.DESCRIPTOR.services_by_name["IntakeService"].full_name)],
         seed=handlers.seed,
-        housekeeping=partial(handlers.purge_idempotency_keys, older_than=timedelta(
-            hours=runtime.settings.idempotency_retention_h)),
+        periodic=[Periodic("forget idempotency keys", runtime.settings.housekeeping_interval_s,
+                           partial(handlers.purge_idempotency_keys, older_than=timedelta(
+                               hours=runtime.settings.idempotency_retention_h)))],
     )

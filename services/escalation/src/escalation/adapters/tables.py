@@ -27,3 +27,19 @@ clocks = sa.Table(
 )
 sa.Index("ix_clocks_running_due", clocks.c.due_at, sqlite_where=clocks.c.state == "running",
          postgresql_where=clocks.c.state == "running")
+
+# Timers are rows: the database is the heap, so a million armed timers cost no memory, survive
+# restarts, and a claim (UPDATE … fired_at) fires each exactly once whatever the replicas.
+timers = sa.Table(
+    "timers", metadata,
+    sa.Column("case_id", sa.String(36), primary_key=True),
+    sa.Column("clock", sa.String(64), primary_key=True),
+    sa.Column("kind", sa.String(16), primary_key=True),
+    sa.Column("tenant_id", sa.String(64), nullable=False),
+    sa.Column("case_number", sa.String(32), nullable=False),
+    sa.Column("due_at", UTCDateTime, nullable=False),
+    sa.Column("rule", sa.Text, nullable=False),
+    sa.Column("fired_at", UTCDateTime),
+)
+sa.Index("ix_timers_pending_due", timers.c.due_at, sqlite_where=timers.c.fired_at.is_(None),
+         postgresql_where=timers.c.fired_at.is_(None))

@@ -13,7 +13,7 @@ from casebridge_platform.messaging.consumer import Transient
 from casebridge_platform.messaging.envelope import Event, timestamp
 from casebridge_platform.messaging.outbox import UnitOfWork
 
-from escalation.adapters.tables import clocks, policies
+from escalation.adapters.tables import clocks, policies, timers
 from escalation.domain.clocks import Policy, due_at
 
 
@@ -39,6 +39,10 @@ async def on_assigned(uow: UnitOfWork, event: Event) -> None:
         armed = await uow.conn.execute(insert_ignore(clocks, uow.dialect).values(**values))
         if armed.rowcount != 1:
             continue  # armed already: a clock is not restarted by a later assignment
+        uow.insert_later(timers, {
+            "case_id": assigned.case_id, "clock": policy.clock, "kind": "breach",
+            "tenant_id": event.tenant_id, "case_number": assigned.case_number,
+            "due_at": values["due_at"], "rule": policy.rule})
         clock = escalation_pb2.Clock(
             case_id=assigned.case_id, name=policy.clock, started_at=timestamp(started),
             due_at=timestamp(values["due_at"]), state="running", rule=policy.rule)

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)casebridge/escalation/v1/escalation.proto\x12\x18\x63\x61sebridge.escalation.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9f\x01\n\x05\x43lock\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12.\n\nstarted_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12*\n\x06\x64ue_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05state\x18\x05 \x01(\t\x12\x0c\n\x04rule\x18\x06 \x01(\t\"#\n\x10GetClocksRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\"D\n\x11GetClocksResponse\x12/\n\x06\x63locks\x18\x01 \x03(\x0b\x32\x1f.casebridge.escalation.v1.Clock\"d\n\nClockArmed\x12.\n\x05\x63lock\x18\x01 \x01(\x0b\x32\x1f.casebridge.escalation.v1.Clock\x12\x13\n\x0b\x63\x61se_number\x18\x02 \x01(\t\x12\x11\n\tanonymous\x18\x03 \x01(\x08\x32y\n\x11\x45scalationService\x12\x64\n\tGetClocks\x12*.casebridge.escalation.v1.GetClocksRequest\x1a+.casebridge.escalation.v1.GetClocksResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)casebridge/escalation/v1/escalation.proto\x12\x18\x63\x61sebridge.escalation.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9f\x01\n\x05\x43lock\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12.\n\nstarted_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12*\n\x06\x64ue_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05state\x18\x05 \x01(\t\x12\x0c\n\x04rule\x18\x06 \x01(\t\"#\n\x10GetClocksRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\"D\n\x11GetClocksResponse\x12/\n\x06\x63locks\x18\x01 \x03(\x0b\x32\x1f.casebridge.escalation.v1.Clock\"d\n\nClockArmed\x12.\n\x05\x63lock\x18\x01 \x01(\x0b\x32\x1f.casebridge.escalation.v1.Clock\x12\x13\n\x0b\x63\x61se_number\x18\x02 \x01(\t\x12\x11\n\tanonymous\x18\x03 \x01(\x08\"\xb7\x01\n\nTimerFired\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63\x61se_number\x18\x02 \x01(\t\x12\r\n\x05\x63lock\x18\x03 \x01(\t\x12\x0c\n\x04kind\x18\x04 \x01(\t\x12*\n\x06\x64ue_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x66ired_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04rule\x18\x07 \x01(\t2y\n\x11\x45scalationService\x12\x64\n\tGetClocks\x12*.casebridge.escalation.v1.GetClocksRequest\x1a+.casebridge.escalation.v1.GetClocksResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -40,6 +40,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETCLOCKSRESPONSE']._serialized_end=371
   _globals['_CLOCKARMED']._serialized_start=373
   _globals['_CLOCKARMED']._serialized_end=473
-  _globals['_ESCALATIONSERVICE']._serialized_start=475
-  _globals['_ESCALATIONSERVICE']._serialized_end=596
+  _globals['_TIMERFIRED']._serialized_start=476
+  _globals['_TIMERFIRED']._serialized_end=659
+  _globals['_ESCALATIONSERVICE']._serialized_start=661
+  _globals['_ESCALATIONSERVICE']._serialized_end=782
 # @@protoc_insertion_point(module_scope)

@@ -46,3 +46,21 @@ class ClockArmed(_message.Message):
     case_number: str
     anonymous: bool
     def __init__(self, clock: _Optional[_Union[Clock, _Mapping]] = ..., case_number: _Optional[str] = ..., anonymous: _Optional[bool] = ...) -> None: ...
+
+class TimerFired(_message.Message):
+    __slots__ = ("case_id", "case_number", "clock", "kind", "due_at", "fired_at", "rule")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    CLOCK_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    DUE_AT_FIELD_NUMBER: _ClassVar[int]
+    FIRED_AT_FIELD_NUMBER: _ClassVar[int]
+    RULE_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    case_number: str
+    clock: str
+    kind: str
+    due_at: _timestamp_pb2.Timestamp
+    fired_at: _timestamp_pb2.Timestamp
+    rule: str
+    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., clock: _Optional[str] = ..., kind: _Optional[str] = ..., due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., fired_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., rule: _Optional[str] = ...) -> None: ...
