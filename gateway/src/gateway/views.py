@@ -45,18 +45,25 @@ def _opt(ts: Timestamp, present: bool) -> datetime | None:
     return _at(ts) if present else None
 
 
+def _parties(source: case_pb2.Case | intake_pb2.Submission) -> dict:
+    """Complainant (none when anonymous) and respondent, as the public JSON has them."""
+    return {
+        "anonymous": source.anonymous,
+        "complainant": None if source.anonymous else PartyRead(
+            name=source.complainant.name, phone=source.complainant.phone),
+        "respondent": RespondentRead(department=source.respondent.department or None,
+                                     person=source.respondent.person or None),
+    }
+
+
 def case_read(case: case_pb2.Case) -> CaseRead:
     return CaseRead(
         case_id=case.case_id, case_number=case.case_number, kind=case.kind, channel=case.channel,
         status=case.status, category=case.category or None, department=case.department or None,
         handler_id=case.handler_id or None, due_at=_opt(case.due_at, case.HasField("due_at")),
         deadline_rule=case.deadline_rule or None, acknowledged=case.acknowledged,
-        first_contact_owner=case.first_contact_owner, anonymous=case.anonymous,
-        complainant=None if case.anonymous else PartyRead(name=case.complainant.name,
-                                                          phone=case.complainant.phone),
-        respondent=RespondentRead(department=case.respondent.department or None,
-                                  person=case.respondent.person or None),
-        content=case.content, demands=case.demands or None, received_at=_at(case.received_at),
+        first_contact_owner=case.first_contact_owner, **_parties(case), content=case.content,
+        demands=case.demands or None, received_at=_at(case.received_at),
         updated_at=_opt(case.updated_at, case.HasField("updated_at")),
         timeline=[TimelineEntry(at=_at(e.at), type=e.type, summary=e.summary, actor=e.actor)
                   for e in case.timeline])
@@ -79,12 +86,7 @@ def accepted(answer: intake_pb2.SubmitComplaintResponse) -> ComplaintAccepted:
         case_id=s.case_id, case_number=s.case_number, kind=kind, channel=s.channel,
         status="registered", category=s.category or None, department=None, handler_id=None,
         due_at=None, deadline_rule=None, acknowledged=False, first_contact_owner=s.received_by,
-        anonymous=s.anonymous,
-        complainant=None if s.anonymous else PartyRead(name=s.complainant.name,
-                                                       phone=s.complainant.phone),
-        respondent=RespondentRead(department=s.respondent.department or None,
-                                  person=s.respondent.person or None),
-        content=s.content, demands=s.demands or None, received_at=_at(s.received_at),
+        **_parties(s), content=s.content, demands=s.demands or None, received_at=_at(s.received_at),
         updated_at=None, access_code=answer.access_code or None,
         timeline=[TimelineEntry(at=_at(s.received_at), type="received",
                                 summary=f"received via {s.channel}", actor=s.received_by)])
