@@ -45,7 +45,7 @@ async def submit(uow: UnitOfWork, *, principal: Principal,
                  request: intake_pb2.SubmitComplaintRequest) -> intake_pb2.SubmitComplaintResponse:
     """Validate, number and store a submission and announce it, in one transaction."""
     tenant = await _tenant(uow, principal.tenant_id)
-    digest = request_hash(request)
+    digest = request_hash(request) if request.idempotency_key else ""
     if request.idempotency_key:
         replay = await _replay(uow, principal.tenant_id, request.idempotency_key, digest)
         if replay is not None:
