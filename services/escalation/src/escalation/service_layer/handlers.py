@@ -17,10 +17,11 @@ from escalation.adapters.tables import clocks, policies, timers
 from escalation.domain.clocks import Policy, due_at
 
 
-def to_proto(row: sa.Row) -> escalation_pb2.Clock:
+def to_proto(row: sa.Row | dict) -> escalation_pb2.Clock:
+    r = row if isinstance(row, dict) else row._mapping
     return escalation_pb2.Clock(
-        case_id=row.case_id, name=row.name, started_at=timestamp(row.started_at),
-        due_at=timestamp(row.due_at), state=row.state, rule=row.rule)
+        case_id=r["case_id"], name=r["name"], started_at=timestamp(r["started_at"]),
+        due_at=timestamp(r["due_at"]), state=r["state"], rule=r["rule"])
 
 
 async def on_assigned(uow: UnitOfWork, event: Event) -> None:
@@ -43,11 +44,8 @@ async def on_assigned(uow: UnitOfWork, event: Event) -> None:
             "case_id": assigned.case_id, "clock": policy.clock, "kind": "breach",
             "tenant_id": event.tenant_id, "case_number": assigned.case_number,
             "due_at": values["due_at"], "rule": policy.rule})
-        clock = escalation_pb2.Clock(
-            case_id=assigned.case_id, name=policy.clock, started_at=timestamp(started),
-            due_at=timestamp(values["due_at"]), state="running", rule=policy.rule)
         uow.emit("escalation.clock_armed", event.tenant_id, escalation_pb2.ClockArmed(
-            clock=clock, case_number=assigned.case_number, anonymous=assigned.anonymous),
+            clock=to_proto(values), case_number=assigned.case_number, anonymous=assigned.anonymous),
             correlation_id=assigned.case_id, causation_id=event.id)
 
 
