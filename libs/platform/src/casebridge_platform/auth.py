@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from casebridge_platform.errors import PermissionDenied, Unauthenticated
 
 METADATA_KEY = "x-casebridge-principal"
-ROLES = ("intake_clerk", "handler", "supervisor", "admin", "system")
+ROLES = ("intake_clerk", "handler", "supervisor", "leader", "admin", "system")
 
 
 @dataclass(frozen=True)

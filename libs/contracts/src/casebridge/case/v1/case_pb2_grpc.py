@@ -26,7 +26,7 @@ if _version_not_supported:
 
 
 class CaseServiceStub:
-    """The case: its state, parties, assignment and timeline.
+    """The case: its state machine, parties, assignment, work records and timeline.
     """
 
     def __init__(self, channel):
@@ -45,10 +45,20 @@ class CaseServiceStub:
                 request_serializer=casebridge_dot_case_dot_v1_dot_case__pb2.ListCasesRequest.SerializeToString,
                 response_deserializer=casebridge_dot_case_dot_v1_dot_case__pb2.ListCasesResponse.FromString,
                 _registered_method=True)
+        self.Act = channel.unary_unary(
+                '/casebridge.case.v1.CaseService/Act',
+                request_serializer=casebridge_dot_case_dot_v1_dot_case__pb2.ActRequest.SerializeToString,
+                response_deserializer=casebridge_dot_case_dot_v1_dot_case__pb2.Case.FromString,
+                _registered_method=True)
+        self.PortalView = channel.unary_unary(
+                '/casebridge.case.v1.CaseService/PortalView',
+                request_serializer=casebridge_dot_case_dot_v1_dot_case__pb2.PortalViewRequest.SerializeToString,
+                response_deserializer=casebridge_dot_case_dot_v1_dot_case__pb2.Case.FromString,
+                _registered_method=True)
 
 
 class CaseServiceServicer:
-    """The case: its state, parties, assignment and timeline.
+    """The case: its state machine, parties, assignment, work records and timeline.
     """
 
     def GetCase(self, request, context):
@@ -59,6 +69,20 @@ class CaseServiceServicer:
 
     def ListCases(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Act(self, request, context):
+        """every change of a case is an action
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PortalView(self, request, context):
+        """the complainant's view, access-code bound
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -76,6 +100,16 @@ def add_CaseServiceServicer_to_server(servicer, server):
                     request_deserializer=casebridge_dot_case_dot_v1_dot_case__pb2.ListCasesRequest.FromString,
                     response_serializer=casebridge_dot_case_dot_v1_dot_case__pb2.ListCasesResponse.SerializeToString,
             ),
+            'Act': grpc.unary_unary_rpc_method_handler(
+                    servicer.Act,
+                    request_deserializer=casebridge_dot_case_dot_v1_dot_case__pb2.ActRequest.FromString,
+                    response_serializer=casebridge_dot_case_dot_v1_dot_case__pb2.Case.SerializeToString,
+            ),
+            'PortalView': grpc.unary_unary_rpc_method_handler(
+                    servicer.PortalView,
+                    request_deserializer=casebridge_dot_case_dot_v1_dot_case__pb2.PortalViewRequest.FromString,
+                    response_serializer=casebridge_dot_case_dot_v1_dot_case__pb2.Case.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'casebridge.case.v1.CaseService', rpc_method_handlers)
@@ -85,7 +119,7 @@ def add_CaseServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class CaseService:
-    """The case: its state, parties, assignment and timeline.
+    """The case: its state machine, parties, assignment, work records and timeline.
     """
 
     @staticmethod
@@ -132,6 +166,60 @@ class CaseService:
             '/casebridge.case.v1.CaseService/ListCases',
             casebridge_dot_case_dot_v1_dot_case__pb2.ListCasesRequest.SerializeToString,
             casebridge_dot_case_dot_v1_dot_case__pb2.ListCasesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Act(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.case.v1.CaseService/Act',
+            casebridge_dot_case_dot_v1_dot_case__pb2.ActRequest.SerializeToString,
+            casebridge_dot_case_dot_v1_dot_case__pb2.Case.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PortalView(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.case.v1.CaseService/PortalView',
+            casebridge_dot_case_dot_v1_dot_case__pb2.PortalViewRequest.SerializeToString,
+            casebridge_dot_case_dot_v1_dot_case__pb2.Case.FromString,
             options,
             channel_credentials,
             insecure,

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!casebridge/common/v1/common.proto\x12\x14\x63\x61sebridge.common.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xcb\x02\n\rEventEnvelope\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12\x11\n\ttenant_id\x18\x03 \x01(\t\x12/\n\x0boccurred_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0e\x63orrelation_id\x18\x05 \x01(\t\x12\x14\n\x0c\x63\x61usation_id\x18\x06 \x01(\t\x12L\n\rtrace_context\x18\x07 \x03(\x0b\x32\x35.casebridge.common.v1.EventEnvelope.TraceContextEntry\x12\x14\n\x0cpayload_type\x18\x08 \x01(\t\x12\x0f\n\x07payload\x18\t \x01(\x0c\x1a\x33\n\x11TraceContextEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"-\n\x05Money\x12\x12\n\namount_fen\x18\x01 \x01(\x03\x12\x10\n\x08\x63urrency\x18\x02 \x01(\t\"D\n\x05Party\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05phone\x18\x02 \x01(\t\x12\x0c\n\x04unit\x18\x03 \x01(\t\x12\x10\n\x08relation\x18\x04 \x01(\t\"0\n\nRespondent\x12\x12\n\ndepartment\x18\x01 \x01(\t\x12\x0e\n\x06person\x18\x02 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!casebridge/common/v1/common.proto\x12\x14\x63\x61sebridge.common.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xcb\x02\n\rEventEnvelope\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12\x11\n\ttenant_id\x18\x03 \x01(\t\x12/\n\x0boccurred_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0e\x63orrelation_id\x18\x05 \x01(\t\x12\x14\n\x0c\x63\x61usation_id\x18\x06 \x01(\t\x12L\n\rtrace_context\x18\x07 \x03(\x0b\x32\x35.casebridge.common.v1.EventEnvelope.TraceContextEntry\x12\x14\n\x0cpayload_type\x18\x08 \x01(\t\x12\x0f\n\x07payload\x18\t \x01(\x0c\x1a\x33\n\x11TraceContextEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"-\n\x05Money\x12\x12\n\namount_fen\x18\x01 \x01(\x03\x12\x10\n\x08\x63urrency\x18\x02 \x01(\t\"d\n\x05Party\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05phone\x18\x02 \x01(\t\x12\x0c\n\x04unit\x18\x03 \x01(\t\x12\x10\n\x08relation\x18\x04 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x05 \x01(\t\x12\r\n\x05\x65mail\x18\x06 \x01(\t\"Y\n\nRespondent\x12\x12\n\ndepartment\x18\x01 \x01(\t\x12\x0e\n\x06person\x18\x02 \x01(\t\x12\x0c\n\x04unit\x18\x03 \x01(\t\x12\x19\n\x11other_departments\x18\x04 \x03(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -41,7 +41,7 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_MONEY']._serialized_start=426
   _globals['_MONEY']._serialized_end=471
   _globals['_PARTY']._serialized_start=473
-  _globals['_PARTY']._serialized_end=541
-  _globals['_RESPONDENT']._serialized_start=543
-  _globals['_RESPONDENT']._serialized_end=591
+  _globals['_PARTY']._serialized_end=573
+  _globals['_RESPONDENT']._serialized_start=575
+  _globals['_RESPONDENT']._serialized_end=664
 # @@protoc_insertion_point(module_scope)

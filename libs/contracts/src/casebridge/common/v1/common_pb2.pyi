@@ -4,7 +4,7 @@ from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from collections.abc import Mapping as _Mapping
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
@@ -47,21 +47,29 @@ class Money(_message.Message):
     def __init__(self, amount_fen: _Optional[int] = ..., currency: _Optional[str] = ...) -> None: ...
 
 class Party(_message.Message):
-    __slots__ = ("name", "phone", "unit", "relation")
+    __slots__ = ("name", "phone", "unit", "relation", "address", "email")
     NAME_FIELD_NUMBER: _ClassVar[int]
     PHONE_FIELD_NUMBER: _ClassVar[int]
     UNIT_FIELD_NUMBER: _ClassVar[int]
     RELATION_FIELD_NUMBER: _ClassVar[int]
+    ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
     name: str
     phone: str
     unit: str
     relation: str
-    def __init__(self, name: _Optional[str] = ..., phone: _Optional[str] = ..., unit: _Optional[str] = ..., relation: _Optional[str] = ...) -> None: ...
+    address: str
+    email: str
+    def __init__(self, name: _Optional[str] = ..., phone: _Optional[str] = ..., unit: _Optional[str] = ..., relation: _Optional[str] = ..., address: _Optional[str] = ..., email: _Optional[str] = ...) -> None: ...
 
 class Respondent(_message.Message):
-    __slots__ = ("department", "person")
+    __slots__ = ("department", "person", "unit", "other_departments")
     DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
     PERSON_FIELD_NUMBER: _ClassVar[int]
+    UNIT_FIELD_NUMBER: _ClassVar[int]
+    OTHER_DEPARTMENTS_FIELD_NUMBER: _ClassVar[int]
     department: str
     person: str
-    def __init__(self, department: _Optional[str] = ..., person: _Optional[str] = ...) -> None: ...
+    unit: str
+    other_departments: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, department: _Optional[str] = ..., person: _Optional[str] = ..., unit: _Optional[str] = ..., other_departments: _Optional[_Iterable[str]] = ...) -> None: ...

@@ -2,10 +2,11 @@ import datetime
 
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from casebridge.common.v1 import common_pb2 as _common_pb2
+from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from collections.abc import Mapping as _Mapping
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
@@ -20,7 +21,14 @@ KIND_COMPLAINT: Kind
 KIND_REPORT: Kind
 
 class SubmitComplaintRequest(_message.Message):
-    __slots__ = ("idempotency_key", "kind", "channel", "content", "complainant", "respondent", "category", "demands")
+    __slots__ = ("idempotency_key", "kind", "channel", "content", "complainant", "respondent", "category", "demands", "facts", "incident_time", "incident_place", "claimed_amount", "details", "circumstances", "referred_by")
+    class DetailsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_FIELD_NUMBER: _ClassVar[int]
@@ -29,6 +37,13 @@ class SubmitComplaintRequest(_message.Message):
     RESPONDENT_FIELD_NUMBER: _ClassVar[int]
     CATEGORY_FIELD_NUMBER: _ClassVar[int]
     DEMANDS_FIELD_NUMBER: _ClassVar[int]
+    FACTS_FIELD_NUMBER: _ClassVar[int]
+    INCIDENT_TIME_FIELD_NUMBER: _ClassVar[int]
+    INCIDENT_PLACE_FIELD_NUMBER: _ClassVar[int]
+    CLAIMED_AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    DETAILS_FIELD_NUMBER: _ClassVar[int]
+    CIRCUMSTANCES_FIELD_NUMBER: _ClassVar[int]
+    REFERRED_BY_FIELD_NUMBER: _ClassVar[int]
     idempotency_key: str
     kind: Kind
     channel: str
@@ -37,7 +52,14 @@ class SubmitComplaintRequest(_message.Message):
     respondent: _common_pb2.Respondent
     category: str
     demands: str
-    def __init__(self, idempotency_key: _Optional[str] = ..., kind: _Optional[_Union[Kind, str]] = ..., channel: _Optional[str] = ..., content: _Optional[str] = ..., complainant: _Optional[_Union[_common_pb2.Party, _Mapping]] = ..., respondent: _Optional[_Union[_common_pb2.Respondent, _Mapping]] = ..., category: _Optional[str] = ..., demands: _Optional[str] = ...) -> None: ...
+    facts: str
+    incident_time: str
+    incident_place: str
+    claimed_amount: _common_pb2.Money
+    details: _containers.ScalarMap[str, str]
+    circumstances: _containers.RepeatedScalarFieldContainer[str]
+    referred_by: str
+    def __init__(self, idempotency_key: _Optional[str] = ..., kind: _Optional[_Union[Kind, str]] = ..., channel: _Optional[str] = ..., content: _Optional[str] = ..., complainant: _Optional[_Union[_common_pb2.Party, _Mapping]] = ..., respondent: _Optional[_Union[_common_pb2.Respondent, _Mapping]] = ..., category: _Optional[str] = ..., demands: _Optional[str] = ..., facts: _Optional[str] = ..., incident_time: _Optional[str] = ..., incident_place: _Optional[str] = ..., claimed_amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., details: _Optional[_Mapping[str, str]] = ..., circumstances: _Optional[_Iterable[str]] = ..., referred_by: _Optional[str] = ...) -> None: ...
 
 class SubmitComplaintResponse(_message.Message):
     __slots__ = ("submission", "access_code", "replayed")
@@ -50,7 +72,14 @@ class SubmitComplaintResponse(_message.Message):
     def __init__(self, submission: _Optional[_Union[Submission, _Mapping]] = ..., access_code: _Optional[str] = ..., replayed: _Optional[bool] = ...) -> None: ...
 
 class Submission(_message.Message):
-    __slots__ = ("case_id", "case_number", "tenant_id", "kind", "channel", "content", "complainant", "anonymous", "respondent", "category", "demands", "received_by", "received_at")
+    __slots__ = ("case_id", "case_number", "tenant_id", "kind", "channel", "content", "complainant", "anonymous", "respondent", "category", "demands", "received_by", "received_at", "facts", "incident_time", "incident_place", "claimed_amount", "details", "circumstances", "referred_by", "possible_duplicates")
+    class DetailsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -64,6 +93,14 @@ class Submission(_message.Message):
     DEMANDS_FIELD_NUMBER: _ClassVar[int]
     RECEIVED_BY_FIELD_NUMBER: _ClassVar[int]
     RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
+    FACTS_FIELD_NUMBER: _ClassVar[int]
+    INCIDENT_TIME_FIELD_NUMBER: _ClassVar[int]
+    INCIDENT_PLACE_FIELD_NUMBER: _ClassVar[int]
+    CLAIMED_AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    DETAILS_FIELD_NUMBER: _ClassVar[int]
+    CIRCUMSTANCES_FIELD_NUMBER: _ClassVar[int]
+    REFERRED_BY_FIELD_NUMBER: _ClassVar[int]
+    POSSIBLE_DUPLICATES_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     case_number: str
     tenant_id: str
@@ -77,7 +114,27 @@ class Submission(_message.Message):
     demands: str
     received_by: str
     received_at: _timestamp_pb2.Timestamp
-    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., tenant_id: _Optional[str] = ..., kind: _Optional[_Union[Kind, str]] = ..., channel: _Optional[str] = ..., content: _Optional[str] = ..., complainant: _Optional[_Union[_common_pb2.Party, _Mapping]] = ..., anonymous: _Optional[bool] = ..., respondent: _Optional[_Union[_common_pb2.Respondent, _Mapping]] = ..., category: _Optional[str] = ..., demands: _Optional[str] = ..., received_by: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    facts: str
+    incident_time: str
+    incident_place: str
+    claimed_amount: _common_pb2.Money
+    details: _containers.ScalarMap[str, str]
+    circumstances: _containers.RepeatedScalarFieldContainer[str]
+    referred_by: str
+    possible_duplicates: _containers.RepeatedCompositeFieldContainer[PossibleDuplicate]
+    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., tenant_id: _Optional[str] = ..., kind: _Optional[_Union[Kind, str]] = ..., channel: _Optional[str] = ..., content: _Optional[str] = ..., complainant: _Optional[_Union[_common_pb2.Party, _Mapping]] = ..., anonymous: _Optional[bool] = ..., respondent: _Optional[_Union[_common_pb2.Respondent, _Mapping]] = ..., category: _Optional[str] = ..., demands: _Optional[str] = ..., received_by: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., facts: _Optional[str] = ..., incident_time: _Optional[str] = ..., incident_place: _Optional[str] = ..., claimed_amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., details: _Optional[_Mapping[str, str]] = ..., circumstances: _Optional[_Iterable[str]] = ..., referred_by: _Optional[str] = ..., possible_duplicates: _Optional[_Iterable[_Union[PossibleDuplicate, _Mapping]]] = ...) -> None: ...
+
+class PossibleDuplicate(_message.Message):
+    __slots__ = ("case_id", "case_number", "score", "reasons")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    REASONS_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    case_number: str
+    score: float
+    reasons: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., score: _Optional[float] = ..., reasons: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class GetSubmissionRequest(_message.Message):
     __slots__ = ("case_id",)

@@ -22,23 +22,55 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from casebridge.common.v1 import common_pb2 as casebridge_dot_common_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#casebridge/routing/v1/routing.proto\x12\x15\x63\x61sebridge.routing.v1\"\"\n\x0f\x43lassifyRequest\x12\x0f\n\x07\x63ontent\x18\x01 \x01(\t\">\n\x10\x43lassifyResponse\x12\x10\n\x08\x63\x61tegory\x18\x01 \x01(\t\x12\x18\n\x10matched_keywords\x18\x02 \x03(\t\"P\n\x0cRouteRequest\x12\x10\n\x08\x63\x61tegory\x18\x01 \x01(\t\x12\x1d\n\x15respondent_department\x18\x02 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x03 \x01(\t\"\x9e\x01\n\x0eRoutingDecided\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x02 \x01(\t\x12\x17\n\x0f\x63\x61tegory_source\x18\x03 \x01(\t\x12\x18\n\x10matched_keywords\x18\x04 \x03(\t\x12\x12\n\ndepartment\x18\x05 \x01(\t\x12\x12\n\nhandler_id\x18\x06 \x01(\t\x12\x0e\n\x06reason\x18\x07 \x01(\t2\xc2\x01\n\x0eRoutingService\x12[\n\x08\x43lassify\x12&.casebridge.routing.v1.ClassifyRequest\x1a\'.casebridge.routing.v1.ClassifyResponse\x12S\n\x05Route\x12#.casebridge.routing.v1.RouteRequest\x1a%.casebridge.routing.v1.RoutingDecidedb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#casebridge/routing/v1/routing.proto\x12\x15\x63\x61sebridge.routing.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!casebridge/common/v1/common.proto\"B\n\x0c\x43\x61tegoryRule\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\ndepartment\x18\x02 \x01(\t\x12\x10\n\x08keywords\x18\x03 \x03(\t\"\"\n\x0f\x43lassifyRequest\x12\x0f\n\x07\x63ontent\x18\x01 \x01(\t\"]\n\rCategoryScore\x12\x10\n\x08\x63\x61tegory\x18\x01 \x01(\t\x12\x12\n\ndepartment\x18\x02 \x01(\t\x12\x18\n\x10matched_keywords\x18\x03 \x03(\t\x12\x0c\n\x04hits\x18\x04 \x01(\x05\"t\n\x10\x43lassifyResponse\x12\x10\n\x08\x63\x61tegory\x18\x01 \x01(\t\x12\x18\n\x10matched_keywords\x18\x02 \x03(\t\x12\x34\n\x06scores\x18\x03 \x03(\x0b\x32$.casebridge.routing.v1.CategoryScore\"^\n\x05Route\x12\x10\n\x08\x63\x61tegory\x18\x01 \x01(\t\x12\x1d\n\x15respondent_department\x18\x02 \x01(\t\x12\x10\n\x08severity\x18\x03 \x01(\t\x12\x12\n\ndepartment\x18\x04 \x01(\t\"\x18\n\x16GetRoutingTableRequest\"<\n\x0cRoutingTable\x12,\n\x06routes\x18\x01 \x03(\x0b\x32\x1c.casebridge.routing.v1.Route\"\xb7\x01\n\x0cRouteRequest\x12\x10\n\x08\x63\x61tegory\x18\x01 \x01(\t\x12\x1d\n\x15respondent_department\x18\x02 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x03 \x01(\t\x12\x15\n\rcircumstances\x18\x04 \x03(\t\x12\x33\n\x0e\x63laimed_amount\x18\x05 \x01(\x0b\x32\x1b.casebridge.common.v1.Money\x12\x19\n\x11other_departments\x18\x06 \x03(\t\"\x8a\x01\n\x15ListCandidatesRequest\x12\x12\n\ndepartment\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x02 \x01(\t\x12\x18\n\x10\x63omplainant_name\x18\x03 \x01(\t\x12\x19\n\x11respondent_person\x18\x04 \x01(\t\x12\x17\n\x0frespondent_unit\x18\x05 \x01(\t\"R\n\tCandidate\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x12\n\ndepartment\x18\x03 \x01(\t\x12\x12\n\nopen_cases\x18\x04 \x01(\x05\"N\n\x16ListCandidatesResponse\x12\x34\n\ncandidates\x18\x01 \x03(\x0b\x32 .casebridge.routing.v1.Candidate\"\x17\n\x15ListCategoriesRequest\"Q\n\x16ListCategoriesResponse\x12\x37\n\ncategories\x18\x01 \x03(\x0b\x32#.casebridge.routing.v1.CategoryRule\"%\n\x15\x44\x65leteCategoryRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"\x18\n\x16\x44\x65leteCategoryResponse\"Y\n\x16\x44\x65\x63lareConflictRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\r\n\x05party\x18\x02 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\"\x84\x01\n\x10\x43onflictDeclared\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\r\n\x05party\x18\x02 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12/\n\x0b\x64\x65\x63lared_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xed\x02\n\x0eRoutingDecided\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x02 \x01(\t\x12\x17\n\x0f\x63\x61tegory_source\x18\x03 \x01(\t\x12\x18\n\x10matched_keywords\x18\x04 \x03(\t\x12\x12\n\ndepartment\x18\x05 \x01(\t\x12\x12\n\nhandler_id\x18\x06 \x01(\t\x12\x0e\n\x06reason\x18\x07 \x01(\t\x12\x10\n\x08severity\x18\x08 \x01(\t\x12\x18\n\x10severity_reasons\x18\t \x03(\t\x12\x1c\n\x14\x64\x65partments_involved\x18\n \x03(\t\x12\x13\n\x0b\x63oordinated\x18\x0b \x01(\x08\x12\x0f\n\x07on_duty\x18\x0c \x01(\x08\x12/\n\x0bhandover_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07trigger\x18\x0e \x01(\t\x12\x1b\n\x13previous_handler_id\x18\x0f \x01(\t\"\'\n\x11\x43\x61tegoriesChanged\x12\x12\n\ncategories\x18\x01 \x03(\t2\x97\x07\n\x0eRoutingService\x12[\n\x08\x43lassify\x12&.casebridge.routing.v1.ClassifyRequest\x1a\'.casebridge.routing.v1.ClassifyResponse\x12S\n\x05Route\x12#.casebridge.routing.v1.RouteRequest\x1a%.casebridge.routing.v1.RoutingDecided\x12m\n\x0eListCandidates\x12,.casebridge.routing.v1.ListCandidatesRequest\x1a-.casebridge.routing.v1.ListCandidatesResponse\x12m\n\x0eListCategories\x12,.casebridge.routing.v1.ListCategoriesRequest\x1a-.casebridge.routing.v1.ListCategoriesResponse\x12W\n\x0bPutCategory\x12#.casebridge.routing.v1.CategoryRule\x1a#.casebridge.routing.v1.CategoryRule\x12m\n\x0e\x44\x65leteCategory\x12,.casebridge.routing.v1.DeleteCategoryRequest\x1a-.casebridge.routing.v1.DeleteCategoryResponse\x12\x65\n\x0fGetRoutingTable\x12-.casebridge.routing.v1.GetRoutingTableRequest\x1a#.casebridge.routing.v1.RoutingTable\x12[\n\x0fPutRoutingTable\x12#.casebridge.routing.v1.RoutingTable\x1a#.casebridge.routing.v1.RoutingTable\x12i\n\x0f\x44\x65\x63lareConflict\x12-.casebridge.routing.v1.DeclareConflictRequest\x1a\'.casebridge.routing.v1.ConflictDeclaredb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'casebridge.routing.v1.routing_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CLASSIFYREQUEST']._serialized_start=62
-  _globals['_CLASSIFYREQUEST']._serialized_end=96
-  _globals['_CLASSIFYRESPONSE']._serialized_start=98
-  _globals['_CLASSIFYRESPONSE']._serialized_end=160
-  _globals['_ROUTEREQUEST']._serialized_start=162
-  _globals['_ROUTEREQUEST']._serialized_end=242
-  _globals['_ROUTINGDECIDED']._serialized_start=245
-  _globals['_ROUTINGDECIDED']._serialized_end=403
-  _globals['_ROUTINGSERVICE']._serialized_start=406
-  _globals['_ROUTINGSERVICE']._serialized_end=600
+  _globals['_CATEGORYRULE']._serialized_start=130
+  _globals['_CATEGORYRULE']._serialized_end=196
+  _globals['_CLASSIFYREQUEST']._serialized_start=198
+  _globals['_CLASSIFYREQUEST']._serialized_end=232
+  _globals['_CATEGORYSCORE']._serialized_start=234
+  _globals['_CATEGORYSCORE']._serialized_end=327
+  _globals['_CLASSIFYRESPONSE']._serialized_start=329
+  _globals['_CLASSIFYRESPONSE']._serialized_end=445
+  _globals['_ROUTE']._serialized_start=447
+  _globals['_ROUTE']._serialized_end=541
+  _globals['_GETROUTINGTABLEREQUEST']._serialized_start=543
+  _globals['_GETROUTINGTABLEREQUEST']._serialized_end=567
+  _globals['_ROUTINGTABLE']._serialized_start=569
+  _globals['_ROUTINGTABLE']._serialized_end=629
+  _globals['_ROUTEREQUEST']._serialized_start=632
+  _globals['_ROUTEREQUEST']._serialized_end=815
+  _globals['_LISTCANDIDATESREQUEST']._serialized_start=818
+  _globals['_LISTCANDIDATESREQUEST']._serialized_end=956
+  _globals['_CANDIDATE']._serialized_start=958
+  _globals['_CANDIDATE']._serialized_end=1040
+  _globals['_LISTCANDIDATESRESPONSE']._serialized_start=1042
+  _globals['_LISTCANDIDATESRESPONSE']._serialized_end=1120
+  _globals['_LISTCATEGORIESREQUEST']._serialized_start=1122
+  _globals['_LISTCATEGORIESREQUEST']._serialized_end=1145
+  _globals['_LISTCATEGORIESRESPONSE']._serialized_start=1147
+  _globals['_LISTCATEGORIESRESPONSE']._serialized_end=1228
+  _globals['_DELETECATEGORYREQUEST']._serialized_start=1230
+  _globals['_DELETECATEGORYREQUEST']._serialized_end=1267
+  _globals['_DELETECATEGORYRESPONSE']._serialized_start=1269
+  _globals['_DELETECATEGORYRESPONSE']._serialized_end=1293
+  _globals['_DECLARECONFLICTREQUEST']._serialized_start=1295
+  _globals['_DECLARECONFLICTREQUEST']._serialized_end=1384
+  _globals['_CONFLICTDECLARED']._serialized_start=1387
+  _globals['_CONFLICTDECLARED']._serialized_end=1519
+  _globals['_ROUTINGDECIDED']._serialized_start=1522
+  _globals['_ROUTINGDECIDED']._serialized_end=1887
+  _globals['_CATEGORIESCHANGED']._serialized_start=1889
+  _globals['_CATEGORIESCHANGED']._serialized_end=1928
+  _globals['_ROUTINGSERVICE']._serialized_start=1931
+  _globals['_ROUTINGSERVICE']._serialized_end=2850
 # @@protoc_insertion_point(module_scope)

@@ -26,7 +26,7 @@ if _version_not_supported:
 
 
 class RoutingServiceStub:
-    """分派: picks the category, the responsible department and a handler.
+    """分派: categories, severity, the routing table, handlers and recusal (回避).
     """
 
     def __init__(self, channel):
@@ -45,10 +45,45 @@ class RoutingServiceStub:
                 request_serializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.RouteRequest.SerializeToString,
                 response_deserializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.RoutingDecided.FromString,
                 _registered_method=True)
+        self.ListCandidates = channel.unary_unary(
+                '/casebridge.routing.v1.RoutingService/ListCandidates',
+                request_serializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.ListCandidatesRequest.SerializeToString,
+                response_deserializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.ListCandidatesResponse.FromString,
+                _registered_method=True)
+        self.ListCategories = channel.unary_unary(
+                '/casebridge.routing.v1.RoutingService/ListCategories',
+                request_serializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.ListCategoriesRequest.SerializeToString,
+                response_deserializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.ListCategoriesResponse.FromString,
+                _registered_method=True)
+        self.PutCategory = channel.unary_unary(
+                '/casebridge.routing.v1.RoutingService/PutCategory',
+                request_serializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.CategoryRule.SerializeToString,
+                response_deserializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.CategoryRule.FromString,
+                _registered_method=True)
+        self.DeleteCategory = channel.unary_unary(
+                '/casebridge.routing.v1.RoutingService/DeleteCategory',
+                request_serializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.DeleteCategoryRequest.SerializeToString,
+                response_deserializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.DeleteCategoryResponse.FromString,
+                _registered_method=True)
+        self.GetRoutingTable = channel.unary_unary(
+                '/casebridge.routing.v1.RoutingService/GetRoutingTable',
+                request_serializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.GetRoutingTableRequest.SerializeToString,
+                response_deserializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.RoutingTable.FromString,
+                _registered_method=True)
+        self.PutRoutingTable = channel.unary_unary(
+                '/casebridge.routing.v1.RoutingService/PutRoutingTable',
+                request_serializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.RoutingTable.SerializeToString,
+                response_deserializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.RoutingTable.FromString,
+                _registered_method=True)
+        self.DeclareConflict = channel.unary_unary(
+                '/casebridge.routing.v1.RoutingService/DeclareConflict',
+                request_serializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.DeclareConflictRequest.SerializeToString,
+                response_deserializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.ConflictDeclared.FromString,
+                _registered_method=True)
 
 
 class RoutingServiceServicer:
-    """分派: picks the category, the responsible department and a handler.
+    """分派: categories, severity, the routing table, handlers and recusal (回避).
     """
 
     def Classify(self, request, context):
@@ -58,6 +93,51 @@ class RoutingServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Route(self, request, context):
+        """a dry run: nothing reserved
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCandidates(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCategories(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PutCategory(self, request, context):
+        """admin: create or replace
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteCategory(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetRoutingTable(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PutRoutingTable(self, request, context):
+        """admin: replace the table
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeclareConflict(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -76,6 +156,41 @@ def add_RoutingServiceServicer_to_server(servicer, server):
                     request_deserializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.RouteRequest.FromString,
                     response_serializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.RoutingDecided.SerializeToString,
             ),
+            'ListCandidates': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCandidates,
+                    request_deserializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.ListCandidatesRequest.FromString,
+                    response_serializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.ListCandidatesResponse.SerializeToString,
+            ),
+            'ListCategories': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCategories,
+                    request_deserializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.ListCategoriesRequest.FromString,
+                    response_serializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.ListCategoriesResponse.SerializeToString,
+            ),
+            'PutCategory': grpc.unary_unary_rpc_method_handler(
+                    servicer.PutCategory,
+                    request_deserializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.CategoryRule.FromString,
+                    response_serializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.CategoryRule.SerializeToString,
+            ),
+            'DeleteCategory': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteCategory,
+                    request_deserializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.DeleteCategoryRequest.FromString,
+                    response_serializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.DeleteCategoryResponse.SerializeToString,
+            ),
+            'GetRoutingTable': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRoutingTable,
+                    request_deserializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.GetRoutingTableRequest.FromString,
+                    response_serializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.RoutingTable.SerializeToString,
+            ),
+            'PutRoutingTable': grpc.unary_unary_rpc_method_handler(
+                    servicer.PutRoutingTable,
+                    request_deserializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.RoutingTable.FromString,
+                    response_serializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.RoutingTable.SerializeToString,
+            ),
+            'DeclareConflict': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeclareConflict,
+                    request_deserializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.DeclareConflictRequest.FromString,
+                    response_serializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.ConflictDeclared.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'casebridge.routing.v1.RoutingService', rpc_method_handlers)
@@ -85,7 +200,7 @@ def add_RoutingServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class RoutingService:
-    """分派: picks the category, the responsible department and a handler.
+    """分派: categories, severity, the routing table, handlers and recusal (回避).
     """
 
     @staticmethod
@@ -132,6 +247,195 @@ class RoutingService:
             '/casebridge.routing.v1.RoutingService/Route',
             casebridge_dot_routing_dot_v1_dot_routing__pb2.RouteRequest.SerializeToString,
             casebridge_dot_routing_dot_v1_dot_routing__pb2.RoutingDecided.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCandidates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.routing.v1.RoutingService/ListCandidates',
+            casebridge_dot_routing_dot_v1_dot_routing__pb2.ListCandidatesRequest.SerializeToString,
+            casebridge_dot_routing_dot_v1_dot_routing__pb2.ListCandidatesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCategories(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.routing.v1.RoutingService/ListCategories',
+            casebridge_dot_routing_dot_v1_dot_routing__pb2.ListCategoriesRequest.SerializeToString,
+            casebridge_dot_routing_dot_v1_dot_routing__pb2.ListCategoriesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PutCategory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.routing.v1.RoutingService/PutCategory',
+            casebridge_dot_routing_dot_v1_dot_routing__pb2.CategoryRule.SerializeToString,
+            casebridge_dot_routing_dot_v1_dot_routing__pb2.CategoryRule.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteCategory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.routing.v1.RoutingService/DeleteCategory',
+            casebridge_dot_routing_dot_v1_dot_routing__pb2.DeleteCategoryRequest.SerializeToString,
+            casebridge_dot_routing_dot_v1_dot_routing__pb2.DeleteCategoryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetRoutingTable(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.routing.v1.RoutingService/GetRoutingTable',
+            casebridge_dot_routing_dot_v1_dot_routing__pb2.GetRoutingTableRequest.SerializeToString,
+            casebridge_dot_routing_dot_v1_dot_routing__pb2.RoutingTable.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PutRoutingTable(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.routing.v1.RoutingService/PutRoutingTable',
+            casebridge_dot_routing_dot_v1_dot_routing__pb2.RoutingTable.SerializeToString,
+            casebridge_dot_routing_dot_v1_dot_routing__pb2.RoutingTable.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeclareConflict(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.routing.v1.RoutingService/DeclareConflict',
+            casebridge_dot_routing_dot_v1_dot_routing__pb2.DeclareConflictRequest.SerializeToString,
+            casebridge_dot_routing_dot_v1_dot_routing__pb2.ConflictDeclared.FromString,
             options,
             channel_credentials,
             insecure,
