@@ -5,9 +5,14 @@ from __future__ import annotations
 import httpx
 
 
+def routed(case: dict) -> bool:
+    """Opened by the case service and routed: a responsible department proposed."""
+    return case.get("department") is not None
+
+
 def complete(case: dict) -> bool:
-    """Routed and assigned, its deadline clock armed, its acknowledgement recorded."""
-    return case["status"] == "assigned" and bool(case["due_at"]) and case["acknowledged"]
+    """Accepted and assigned, its deadline clock armed, its acknowledgement recorded."""
+    return case.get("status") == "assigned" and bool(case["due_at"]) and case["acknowledged"]
 
 
 async def all_cases(http: httpx.AsyncClient) -> list[dict]:

@@ -1,7 +1,8 @@
 """Pipeline benchmark: complaints through the gateway, end to end, on SQLite and PostgreSQL.
 
 Submits concurrently for a bounded time, waits until every accepted complaint is a case that
-is assigned, has its clock armed and its acknowledgement recorded, and writes
+routing has classified, rated and given a responsible department (the automatic part of the
+pipeline; acceptance is a person's decision), and writes
 var/bench/pipeline.json. `make bench` runs it; --url uses a platform that is already running.
 """
 
@@ -26,7 +27,7 @@ from casebridge_platform import testing
 from casebridge_platform.devstack import ROOT, Stack, free_port
 from gateway.auth import issue_local_token, load_or_create_key
 
-from tests.support import all_cases, complete
+from tests.support import all_cases, routed
 
 BODY = {"kind": "complaint", "channel": "web", "content": "护士输液时态度恶劣，打针多次不成功",
         "complainant": {"name": "测试", "phone": "13800000000"}}
@@ -93,7 +94,7 @@ async def measure(url: str, token: str, seconds: float, concurrency: int,
         deadline = time.monotonic() + settle_timeout
         while True:
             cases = [c for c in await all_cases(http) if c["case_id"] not in before]
-            done = {c["case_id"]: c for c in cases if complete(c)}
+            done = {c["case_id"]: c for c in cases if routed(c)}
             if len(done) >= len(sent) or time.monotonic() > deadline:
                 break
             await asyncio.sleep(0.5)

@@ -43,8 +43,8 @@ class Platform:
     token: Callable[..., str]
 
     def auth(self, tenant: str = "demo-hospital", role: str = "intake_clerk",
-             user: str = "hosp-clerk") -> dict[str, str]:
-        token = self.token(tenant_id=tenant, user_id=user, roles=[role], department=None)
+             user: str = "hosp-clerk", department: str | None = None) -> dict[str, str]:
+        token = self.token(tenant_id=tenant, user_id=user, roles=[role], department=department)
         return {"Authorization": f"Bearer {token}"}
 
     async def wait_for_case(self, case_id: str, done: Callable[[dict], bool],

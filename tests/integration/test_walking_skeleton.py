@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
 from tests.integration.conftest import Platform
-from tests.support import complete
+from tests.support import complete, routed
 
 NURSING = {
     "kind": "complaint", "channel": "phone",
@@ -18,25 +19,43 @@ NURSING = {
 }
 
 
-async def test_a_complaint_is_routed_assigned_clocked_and_acknowledged(platform: Platform) -> None:
+async def accept(platform: Platform, case_id: str, headers: dict[str, str],
+                 done: Callable[[dict], bool] = complete) -> dict:
+    await platform.wait_for_case(case_id, routed, headers)
+    answer = await platform.http.post(f"/v1/cases/{case_id}/actions", headers=headers,
+                                      json={"action": "accept"})
+    assert answer.status_code == 200, answer.text
+    return await platform.wait_for_case(case_id, done, headers)
+
+
+async def test_a_complaint_is_routed_accepted_clocked_and_acknowledged(
+        platform: Platform) -> None:
     headers = platform.auth()
     answer = await platform.http.post("/v1/complaints", json=NURSING,
                                       headers={**headers, "Idempotency-Key": "walk-1"})
     assert answer.status_code == 201, answer.text
     body = answer.json()
     assert body["case_number"].startswith(f"HOSP-{datetime.now().year}-")
-    assert body["status"] == "registered" and body["first_contact_owner"] == "hosp-clerk"
+    assert body["status"] == "received" and body["first_contact_owner"] == "hosp-clerk"
     assert answer.headers["Location"] == f"/v1/cases/{body['case_id']}"
 
-    case = await platform.wait_for_case(body["case_id"], complete, headers)
+    case = await platform.wait_for_case(body["case_id"], routed, headers)
+    assert case["status"] == "received" and case["due_at"] is None
+    assert {"accept", "refuse", "refer"} <= set(case["allowed_actions"])
+    case = await accept(platform, body["case_id"], headers)
     assert (case["category"], case["department"]) == ("护理质量", "护理部")
-    assert case["handler_id"].startswith("hosp-h")
+    assert case["handler_id"].startswith("hosp-h8")
     received = datetime.fromisoformat(case["received_at"])
     assert datetime.fromisoformat(case["due_at"]) == received + timedelta(days=3)
     assert "seed 003" in case["deadline_rule"]
-    assert [e["type"] for e in case["timeline"]] == \
-        ["received", "assigned", "deadline_set", "acknowledged"]
-    assert case["complainant"] == {"name": "张三", "phone": "13800000000"}
+    types = [e["type"] for e in case["timeline"]]
+    assert types[:3] == ["received", "routed", "accept"]
+    assert sorted(types[3:]) == ["deadline_set", "notified"]
+    accepted = case["timeline"][2]
+    assert (accepted["from_status"], accepted["to_status"], accepted["actor"]) == \
+        ("received", "assigned", "hosp-clerk")
+    assert case["complainant"]["name"] == "张三"
+    assert case["complainant"]["phone"] == "13800000000"
 
     listed = await platform.http.get("/v1/cases", headers=headers)
     assert [c["case_id"] for c in listed.json()["items"]] == [body["case_id"]]
@@ -56,9 +75,15 @@ async def test_an_anonymous_report_gets_an_access_code_and_no_push(platform: Pla
     body = answer.json()
     assert body["anonymous"] and body["complainant"] is None
     assert len(body["access_code"]) == 12
-    case = await platform.wait_for_case(body["case_id"], complete, headers)
+    # 12315's accept-or-refuse clock runs from receipt
+    case = await platform.wait_for_case(body["case_id"], lambda c: routed(c) and c["due_at"],
+                                        headers)
     assert case["kind"] == "report" and case["category"] == "食品安全"
-    assert case["timeline"][-1]["summary"] == "acknowledgement delivered via portal"
+    case = await accept(platform, body["case_id"], headers,
+                        lambda c: c["acknowledged"] and c["due_at"] is None)
+    summaries = [e["summary"] for e in case["timeline"]]
+    assert "acknowledgement delivered via portal to complainant" in summaries
+    assert any(s.startswith("acceptance stopped") for s in summaries)
     assert "access_code" not in case
 
 
@@ -74,7 +99,7 @@ async def test_the_same_idempotency_key_gives_one_case_and_the_same_answer(
                                        json={**NURSING, "content": "另一件事"})
     assert changed.status_code == 409
     assert changed.headers["content-type"] == "application/problem+json"
-    await platform.wait_for_case(first.json()["case_id"], complete, platform.auth())
+    await platform.wait_for_case(first.json()["case_id"], routed, platform.auth())
     listed = (await platform.http.get("/v1/cases", headers=platform.auth())).json()["items"]
     assert [c["case_id"] for c in listed] == [first.json()["case_id"]]
 
@@ -83,7 +108,7 @@ async def test_one_trace_crosses_http_grpc_and_nats(platform: Platform,
                                                     spans: InMemorySpanExporter) -> None:
     spans.clear()
     answer = await platform.http.post("/v1/complaints", json=NURSING, headers=platform.auth())
-    await platform.wait_for_case(answer.json()["case_id"], complete, platform.auth())
+    await accept(platform, answer.json()["case_id"], platform.auth())
     finished = spans.get_finished_spans()
     grpc_span = next(s for s in finished
                      if s.name == "casebridge.intake.v1.IntakeService/SubmitComplaint")
@@ -103,8 +128,6 @@ async def test_one_trace_crosses_http_grpc_and_nats(platform: Platform,
     assert consumed >= {("consume intake.received", "routing"),
                         ("consume intake.received", "case"),
                         ("consume routing.decided", "case"),
-                        ("consume case.assigned", "escalation"),
-                        ("consume escalation.clock_armed", "notification"),
-                        ("consume notification.delivered", "case")}
+                        ("consume case.opened", "escalation")}
     received = next(s for s in in_trace if s.name == "consume intake.received")
     assert grpc_span in ancestors(received)

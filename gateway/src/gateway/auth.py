@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jwt
-from casebridge_platform.auth import ROLES, Principal
+from casebridge_platform.auth import INTERNAL_ROLES, ROLES, Principal
 from starlette.exceptions import HTTPException
 
 from gateway.settings import GatewaySettings
@@ -90,7 +90,7 @@ class Authenticator:
         if not isinstance(tenant, str) or tenant not in self._directory.tenants:
             raise HTTPException(403, f"unknown tenant {tenant!r}")
         roles = claims.get("roles") or []
-        if not isinstance(roles, list) or not set(roles) <= set(ROLES) - {"system"}:
+        if not isinstance(roles, list) or not set(roles) <= set(ROLES) - INTERNAL_ROLES:
             raise HTTPException(403, "the token's roles are not ones this platform knows")
         department = claims.get("department")
         return Principal(tenant_id=tenant, user_id=str(claims["sub"]), roles=tuple(roles),

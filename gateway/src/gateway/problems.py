@@ -29,9 +29,9 @@ GRPC_TO_HTTP = {
 
 
 def problem(status: int, detail: str, *, errors: list[dict[str, str]] | None = None,
-            headers: dict[str, str] | None = None) -> JSONResponse:
+            headers: dict[str, str] | None = None, **extensions: Any) -> JSONResponse:
     body: dict[str, Any] = {"type": "about:blank", "title": HTTPStatus(status).phrase,
-                            "status": status, "detail": detail}
+                            "status": status, "detail": detail, **extensions}
     if errors:
         body["errors"] = errors
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
@@ -63,13 +63,19 @@ async def on_grpc_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, grpc.aio.AioRpcError)
     status = GRPC_TO_HTTP.get(exc.code(), 500)
     errors: list[dict[str, str]] = []
+    extensions: dict[str, Any] = {}
     rich = rpc_status.from_call(exc)  # type: ignore[arg-type]
     for detail in rich.details if rich else ():
-        bad = error_details_pb2.BadRequest()
+        bad, unmet = error_details_pb2.BadRequest(), error_details_pb2.PreconditionFailure()
         if detail.Unpack(bad):
             errors += [{"field": v.field, "message": v.description} for v in bad.field_violations]
+        elif detail.Unpack(unmet):
+            for v in unmet.violations:  # an illegal transition: where the case is, what may be done
+                extensions.update(current_status=v.subject,
+                                  allowed_actions=v.description.split())
     if status >= 500:
         message = "a service is unavailable, try again" if status in (503, 504) else \
             "internal error"
         return problem(status, message, headers={"Retry-After": "1"} if status == 503 else None)
-    return problem(status, exc.details() or HTTPStatus(status).phrase, errors=errors)
+    return problem(status, exc.details() or HTTPStatus(status).phrase, errors=errors,
+                   **extensions)

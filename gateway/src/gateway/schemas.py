@@ -1,14 +1,24 @@
-"""The public JSON: request and response bodies, by role."""
+"""The public JSON: request and response bodies."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from decimal import Decimal
+from typing import Annotated, Literal
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Channel = Literal["phone", "letter", "visit", "web", "email", "fax", "sms", "suggestion_box",
                   "referral", "petition_office", "consumer_association", "media"]
+Circumstance = Literal["compensation", "safety", "injury", "death", "media", "lawyer", "police",
+                       "consumer_association", "government", "litigation", "disruption",
+                       "large_loss"]
+Severity = Literal["一般", "重要", "重大", "危机"]
+Yuan = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2,
+                                description="元 (CNY), at most two decimals")]
+Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+Short = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 class Strict(BaseModel):
@@ -16,43 +26,132 @@ class Strict(BaseModel):
 
 
 class Complainant(Strict):
-    name: str = Field(min_length=1, max_length=200)
-    phone: str = Field(min_length=5, max_length=20, pattern=r"^\+?[0-9][0-9 \-]{4,19}$")
+    """A person (name) or a unit (unit) complaining; how to reach them."""
+
+    name: str | None = Field(None, max_length=200)
+    unit: str | None = Field(None, max_length=200, description="a complaining organisation")
+    phone: str | None = Field(None, max_length=20, pattern=r"^\+?[0-9][0-9 \-]{4,19}$")
+    relation: str | None = Field(None, max_length=50, description="relation to the patient or "
+                                 "consumer, e.g. 本人, 家属")
+    address: str | None = Field(None, max_length=300)
+    email: str | None = Field(None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class Respondent(Strict):
+    unit: str | None = Field(None, max_length=200, description="被投诉单位 (a business)")
     department: str | None = Field(None, max_length=200)
     person: str | None = Field(None, max_length=200)
+    other_departments: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        default_factory=list, max_length=10,
+        description="further departments the complaint spans; the coordinating office leads")
 
 
 class ComplaintCreate(Strict):
-    """A complaint (投诉) or report (举报); omit `complainant` to submit anonymously."""
+    """A complaint (投诉) or report (举报); omit `complainant` to submit anonymously. Which
+    fields are required, and which `details` exist, depend on the tenant's kind."""
 
     kind: Literal["complaint", "report"]
     channel: Channel
-    content: str = Field(min_length=1, max_length=20_000)
+    content: Text
     complainant: Complainant | None = None
     respondent: Respondent | None = None
     category: str | None = Field(None, max_length=64,
                                  description="omit to let routing classify the content")
     demands: str | None = Field(None, max_length=5_000, description="投诉请求: what is asked for")
+    facts: str | None = Field(None, max_length=20_000, description="事实和理由")
+    incident_time: str | None = Field(None, max_length=40,
+                                      description="ISO 8601 date or date-time (Asia/Shanghai)")
+    incident_place: str | None = Field(None, max_length=300)
+    claimed_amount: Yuan | None = None
+    details: dict[Annotated[str, Field(max_length=64)], Annotated[str, Field(max_length=500)]] \
+        = Field(default_factory=dict, max_length=30, description="the tenant kind's own fields, "
+                "e.g. hospital: patient_name, patient_sex, patient_age, outpatient_number")
+    circumstances: list[Circumstance] = Field(default_factory=list, max_length=12,
+                                              description="facts that weigh on severity")
+    referred_by: str | None = Field(None, max_length=200, description="who forwarded it "
+                                    "(referral, petition_office, consumer_association, media)")
 
 
 class TimelineEntry(BaseModel):
     at: datetime
     type: str
     summary: str
-    actor: str
+    actor: str | None
+    from_status: str | None = None
+    to_status: str | None = None
+    reason: str | None = None
 
 
 class PartyRead(BaseModel):
-    name: str
-    phone: str
+    name: str | None
+    unit: str | None = None
+    phone: str | None
+    relation: str | None = None
+    address: str | None = None
+    email: str | None = None
 
 
 class RespondentRead(BaseModel):
+    unit: str | None = None
     department: str | None
     person: str | None
+    other_departments: list[str] = []
+
+
+class InvestigationRecordRead(BaseModel):
+    type: str
+    subject: str
+    summary: str
+    at: datetime
+    recorded_by: str
+    recorded_at: datetime
+
+
+class ProposalRead(BaseModel):
+    round: int
+    text: str
+    compensation: Decimal | None
+    proposed_by: str
+    proposed_at: datetime
+    status: str
+    required_role: str
+    decided_by: str | None
+    decision_note: str | None
+
+
+class AnswerRead(BaseModel):
+    round: int
+    mode: str
+    text: str
+    answered_by: str
+    answered_at: datetime
+
+
+class FollowUpRead(BaseModel):
+    round: int
+    satisfied: bool
+    note: str
+    by: str
+    at: datetime
+
+
+class LinkRead(BaseModel):
+    case_id: str
+    case_number: str
+    relation: str
+
+
+class MaterialRead(BaseModel):
+    description: str
+    added_by: str
+    added_at: datetime
+
+
+class DuplicateRead(BaseModel):
+    case_id: str
+    case_number: str
+    score: float
+    reasons: list[str]
 
 
 class CaseRead(BaseModel):
@@ -61,18 +160,49 @@ class CaseRead(BaseModel):
     kind: str
     channel: str
     status: str
+    allowed_actions: list[str] = Field(description="what the caller may do next")
     category: str | None
+    category_source: str | None = None
+    matched_keywords: list[str] = []
+    severity: str | None = None
+    severity_reasons: list[str] = []
     department: str | None
     handler_id: str | None
+    coordinated: bool = False
+    departments_involved: list[str] = []
+    on_duty: bool = False
     due_at: datetime | None
     deadline_rule: str | None
     acknowledged: bool
-    first_contact_owner: str = Field(description="首问责任人: who took the complaint in")
+    first_contact_owner: str | None = Field(description="首问责任人: who took the complaint in")
     anonymous: bool
+    identity_withheld: bool = False
     complainant: PartyRead | None
-    respondent: RespondentRead
+    co_complainants: list[PartyRead] = []
+    respondent: RespondentRead | None
     content: str
     demands: str | None
+    facts: str | None = None
+    incident_time: str | None = None
+    incident_place: str | None = None
+    claimed_amount: Decimal | None = None
+    details: dict[str, str] = {}
+    circumstances: list[str] = []
+    referred_by: str | None = None
+    round: int = 1
+    escalated: bool = False
+    disposition: str | None = None
+    hold_reason: str | None = None
+    refusal_reason: str | None = None
+    competent_body: str | None = None
+    referral_mode: str | None = None
+    possible_duplicates: list[DuplicateRead] = []
+    records: list[InvestigationRecordRead] = []
+    proposals: list[ProposalRead] = []
+    answers: list[AnswerRead] = []
+    follow_ups: list[FollowUpRead] = []
+    links: list[LinkRead] = []
+    materials: list[MaterialRead] = []
     received_at: datetime
     updated_at: datetime | None
     timeline: list[TimelineEntry]
@@ -87,10 +217,15 @@ class CaseSummary(BaseModel):
     case_id: str
     case_number: str
     kind: str
+    channel: str
     status: str
     category: str | None
+    severity: str | None
     department: str | None
+    handler_id: str | None
+    first_contact_owner: str | None
     due_at: datetime | None
+    overdue: bool
     acknowledged: bool
     received_at: datetime
     updated_at: datetime | None
@@ -99,3 +234,224 @@ class CaseSummary(BaseModel):
 class CaseList(BaseModel):
     items: list[CaseSummary]
     next_page_token: str | None
+
+
+# --- actions -------------------------------------------------------------------------------
+
+class _Action(Strict):
+    reason: str | None = Field(None, max_length=2_000, description="why (required for some)")
+
+
+class Accept(_Action):
+    """受理: the case is ours and valid."""
+    action: Literal["accept"]
+
+
+class Refuse(_Action):
+    """不予受理, with the reason and the written notice the complainant receives."""
+    action: Literal["refuse"]
+    notice: Text
+
+
+class Refer(_Action):
+    """Not ours: record who is competent; tell the complainant, or transfer."""
+    action: Literal["refer"]
+    competent_body: Short
+    mode: Literal["tell", "transfer"]
+
+
+class Assign(_Action):
+    """Ask routing for another handler in the department."""
+    action: Literal["assign"]
+
+
+class StartInvestigation(_Action):
+    action: Literal["start_investigation"]
+
+
+class RecordInvestigation(_Action):
+    """An interview, a document reviewed, an expert consulted (调查记录)."""
+    action: Literal["record_investigation"]
+    type: Literal["interview_complainant", "interview_respondent", "interview_witness",
+                  "document_review", "expert_consultation", "site_inspection"]
+    subject: Short
+    summary: Text
+    at: datetime | None = Field(None, description="when it took place; default now")
+
+
+class Propose(_Action):
+    """处理意见: what the institution proposes; approval follows the tenant's rules."""
+    action: Literal["propose"]
+    text: Text
+    compensation: Yuan | None = None
+
+
+class ApproveProposal(_Action):
+    action: Literal["approve_proposal"]
+    note: str | None = Field(None, max_length=2_000)
+
+
+class RejectProposal(_Action):
+    action: Literal["reject_proposal"]
+    note: str | None = Field(None, max_length=2_000)
+
+
+class Answer(_Action):
+    """The answer given to the complainant, written or oral."""
+    action: Literal["answer"]
+    mode: Literal["written", "oral"]
+    text: Text
+
+
+class FollowUp(_Action):
+    """回访: was the complainant satisfied?"""
+    action: Literal["follow_up"]
+    satisfied: bool
+    note: str | None = Field(None, max_length=5_000)
+
+
+class Close(_Action):
+    action: Literal["close"]
+    disposition: Literal["resolved", "unfounded", "mediated", "transferred", "judged"]
+
+
+class Reopen(_Action):
+    action: Literal["reopen"]
+
+
+class Hold(_Action):
+    """Wait for the complainant's material, an external appraisal or testing."""
+    action: Literal["hold"]
+    kind: Literal["material", "appraisal", "testing"]
+
+
+class Resume(_Action):
+    action: Literal["resume"]
+
+
+class Withdraw(_Action):
+    action: Literal["withdraw"]
+
+
+class Archive(_Action):
+    action: Literal["archive"]
+
+
+class Reclassify(_Action):
+    """Override the classification; the case is routed again."""
+    action: Literal["reclassify"]
+    category: Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class DesignateLead(_Action):
+    """The coordinating office names the lead department of a multi-department complaint."""
+    action: Literal["designate_lead"]
+    department: Annotated[str, Field(min_length=1, max_length=100)]
+    cooperating: list[Annotated[str, Field(min_length=1, max_length=100)]] = \
+        Field(default_factory=list, max_length=10)
+
+
+class DeclareConflict(_Action):
+    """The handler declares a conflict of interest (回避); the case moves."""
+    action: Literal["declare_conflict"]
+
+
+class Link(_Action):
+    action: Literal["link"]
+    case_id: UUID
+
+
+class Merge(_Action):
+    """This complaint joins another; its complainant becomes a co-complainant there."""
+    action: Literal["merge"]
+    into_case_id: UUID
+
+
+class AddNote(_Action):
+    action: Literal["add_note"]
+    text: Text
+
+
+class AddMaterial(_Action):
+    action: Literal["add_material"]
+    description: Text
+
+
+CaseAction = Annotated[
+    Accept | Refuse | Refer | Assign | StartInvestigation | RecordInvestigation | Propose
+    | ApproveProposal | RejectProposal | Answer | FollowUp | Close | Reopen | Hold | Resume
+    | Withdraw | Archive | Reclassify | DesignateLead | DeclareConflict | Link | Merge | AddNote
+    | AddMaterial, Field(discriminator="action")]
+
+
+class PortalMaterial(Strict):
+    description: Text
+
+
+class PortalWithdraw(Strict):
+    reason: Annotated[str, Field(min_length=1, max_length=2_000)]
+
+
+# --- routing administration ----------------------------------------------------------------
+
+class CategoryRule(Strict):
+    department: Annotated[str, Field(min_length=1, max_length=100)]
+    keywords: list[Annotated[str, Field(min_length=1, max_length=50)]] = \
+        Field(min_length=1, max_length=200)
+
+
+class CategoryRead(BaseModel):
+    name: str
+    department: str
+    keywords: list[str]
+
+
+class RouteRow(Strict):
+    category: str | None = Field(None, max_length=64)
+    respondent_department: str | None = Field(None, max_length=100)
+    severity: Severity | None = None
+    department: Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class RoutingTable(Strict):
+    routes: list[RouteRow] = Field(max_length=1_000)
+
+
+class ClassifyBody(Strict):
+    content: Text
+
+
+class CategoryScore(BaseModel):
+    category: str
+    department: str
+    matched_keywords: list[str]
+    hits: int
+
+
+class Classification(BaseModel):
+    category: str | None
+    matched_keywords: list[str]
+    scores: list[CategoryScore]
+
+
+class CandidateRead(BaseModel):
+    user_id: str
+    name: str
+    department: str
+    open_cases: int
+
+
+class ConflictBody(Strict):
+    """A conflict of interest with a party (by name) or with one case."""
+    user_id: str | None = Field(None, max_length=64, description="default: yourself")
+    party: str | None = Field(None, max_length=200)
+    case_id: UUID | None = None
+    reason: Annotated[str, Field(min_length=1, max_length=2_000)]
+
+
+class ConflictRead(BaseModel):
+    user_id: str
+    party: str | None
+    case_id: str | None
+    reason: str
+    declared_at: datetime

@@ -1,39 +1,53 @@
-"""Protobuf answers of the services → the public JSON."""
+"""The public JSON ↔ the services' protobuf messages."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from casebridge.case.v1 import case_pb2
 from casebridge.common.v1 import common_pb2
 from casebridge.intake.v1 import intake_pb2
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from gateway.schemas import (
-    CaseRead,
-    CaseSummary,
-    ComplaintAccepted,
-    ComplaintCreate,
-    PartyRead,
-    RespondentRead,
-    TimelineEntry,
-)
+from gateway import schemas as s
 
 
-def submit_request(body: ComplaintCreate, key: str) -> intake_pb2.SubmitComplaintRequest:
+def money(amount: Decimal | None) -> common_pb2.Money | None:
+    if amount is None:
+        return None
+    return common_pb2.Money(amount_fen=int(amount * 100), currency="CNY")
+
+
+def yuan(m: common_pb2.Money, present: bool = True) -> Decimal | None:
+    return Decimal(m.amount_fen) / 100 if present else None
+
+
+def _none(text: str) -> str | None:
+    return text or None
+
+
+def submit_request(body: s.ComplaintCreate, key: str) -> intake_pb2.SubmitComplaintRequest:
     """The public submission → intake's request; no complainant means anonymous."""
-    respondent = body.respondent
+    r = body.respondent or s.Respondent()
     request = intake_pb2.SubmitComplaintRequest(
         idempotency_key=key,
         kind=intake_pb2.KIND_REPORT if body.kind == "report" else intake_pb2.KIND_COMPLAINT,
         channel=body.channel, content=body.content, category=body.category or "",
-        demands=body.demands or "",
-        respondent=common_pb2.Respondent(
-            department=(respondent.department or "") if respondent else "",
-            person=(respondent.person or "") if respondent else ""))
+        demands=body.demands or "", facts=body.facts or "",
+        incident_time=body.incident_time or "", incident_place=body.incident_place or "",
+        details=body.details, circumstances=body.circumstances,
+        referred_by=body.referred_by or "",
+        respondent=common_pb2.Respondent(unit=r.unit or "", department=r.department or "",
+                                         person=r.person or "",
+                                         other_departments=r.other_departments))
+    if body.claimed_amount is not None:
+        request.claimed_amount.CopyFrom(money(body.claimed_amount))
     if body.complainant:
-        request.complainant.CopyFrom(common_pb2.Party(name=body.complainant.name,
-                                                      phone=body.complainant.phone))
+        c = body.complainant
+        request.complainant.CopyFrom(common_pb2.Party(
+            name=c.name or "", unit=c.unit or "", phone=c.phone or "",
+            relation=c.relation or "", address=c.address or "", email=c.email or ""))
     return request
 
 
@@ -45,48 +59,141 @@ def _opt(ts: Timestamp, present: bool) -> datetime | None:
     return _at(ts) if present else None
 
 
+def _party(p: common_pb2.Party) -> s.PartyRead:
+    return s.PartyRead(name=_none(p.name), unit=_none(p.unit), phone=_none(p.phone),
+                       relation=_none(p.relation), address=_none(p.address),
+                       email=_none(p.email))
+
+
+def _respondent(r: common_pb2.Respondent) -> s.RespondentRead:
+    return s.RespondentRead(unit=_none(r.unit), department=_none(r.department),
+                            person=_none(r.person), other_departments=list(r.other_departments))
+
+
 def _parties(source: case_pb2.Case | intake_pb2.Submission) -> dict:
-    """Complainant (none when anonymous) and respondent, as the public JSON has them."""
+    """Complainant (none when anonymous or withheld) and respondent."""
+    return {"anonymous": source.anonymous,
+            "complainant": None if not source.HasField("complainant")
+            else _party(source.complainant),
+            "respondent": _respondent(source.respondent)}
+
+
+def _work(case: case_pb2.Case) -> dict:
+    """The records of the work done on a case."""
     return {
-        "anonymous": source.anonymous,
-        "complainant": None if source.anonymous else PartyRead(
-            name=source.complainant.name, phone=source.complainant.phone),
-        "respondent": RespondentRead(department=source.respondent.department or None,
-                                     person=source.respondent.person or None),
+        "records": [s.InvestigationRecordRead(
+            type=r.type, subject=r.subject, summary=r.summary, at=_at(r.at),
+            recorded_by=r.recorded_by, recorded_at=_at(r.recorded_at)) for r in case.records],
+        "proposals": [s.ProposalRead(
+            round=p.round, text=p.text, compensation=yuan(p.compensation,
+                                                          p.HasField("compensation")),
+            proposed_by=p.proposed_by, proposed_at=_at(p.proposed_at), status=p.status,
+            required_role=p.required_role, decided_by=_none(p.decided_by),
+            decision_note=_none(p.decision_note)) for p in case.proposals],
+        "answers": [s.AnswerRead(round=a.round, mode=a.mode, text=a.text,
+                                 answered_by=a.answered_by, answered_at=_at(a.answered_at))
+                    for a in case.answers],
+        "follow_ups": [s.FollowUpRead(round=f.round, satisfied=f.satisfied, note=f.note,
+                                      by=f.by, at=_at(f.at)) for f in case.follow_ups],
+        "links": [s.LinkRead(case_id=x.case_id, case_number=x.case_number, relation=x.relation)
+                  for x in case.links],
+        "materials": [s.MaterialRead(description=m.description, added_by=m.added_by,
+                                     added_at=_at(m.added_at)) for m in case.materials],
+        "co_complainants": [_party(p) for p in case.co_complainants],
     }
 
 
-def case_read(case: case_pb2.Case) -> CaseRead:
-    return CaseRead(
+def case_read(case: case_pb2.Case) -> s.CaseRead:
+    return s.CaseRead(
         case_id=case.case_id, case_number=case.case_number, kind=case.kind, channel=case.channel,
-        status=case.status, category=case.category or None, department=case.department or None,
-        handler_id=case.handler_id or None, due_at=_opt(case.due_at, case.HasField("due_at")),
-        deadline_rule=case.deadline_rule or None, acknowledged=case.acknowledged,
-        first_contact_owner=case.first_contact_owner, **_parties(case), content=case.content,
-        demands=case.demands or None, received_at=_at(case.received_at),
+        status=case.status, allowed_actions=list(case.allowed_actions),
+        category=_none(case.category), category_source=_none(case.category_source),
+        matched_keywords=list(case.matched_keywords), severity=_none(case.severity),
+        severity_reasons=list(case.severity_reasons), department=_none(case.department),
+        handler_id=_none(case.handler_id), coordinated=case.coordinated,
+        departments_involved=list(case.departments_involved), on_duty=case.on_duty,
+        due_at=_opt(case.due_at, case.HasField("due_at")),
+        deadline_rule=_none(case.deadline_rule), acknowledged=case.acknowledged,
+        first_contact_owner=_none(case.first_contact_owner),
+        identity_withheld=case.identity_withheld, **_parties(case), content=case.content,
+        demands=_none(case.demands), facts=_none(case.facts),
+        incident_time=_none(case.incident_time), incident_place=_none(case.incident_place),
+        claimed_amount=yuan(case.claimed_amount, case.HasField("claimed_amount")),
+        details=dict(case.details), circumstances=list(case.circumstances),
+        referred_by=_none(case.referred_by), round=case.round or 1, escalated=case.escalated,
+        disposition=_none(case.disposition), hold_reason=_none(case.hold_reason),
+        refusal_reason=_none(case.refusal_reason), competent_body=_none(case.competent_body),
+        referral_mode=_none(case.referral_mode),
+        possible_duplicates=[s.DuplicateRead(case_id=d.case_id, case_number=d.case_number,
+                                             score=d.score, reasons=list(d.reasons))
+                             for d in case.possible_duplicates],
+        **_work(case), received_at=_at(case.received_at),
         updated_at=_opt(case.updated_at, case.HasField("updated_at")),
-        timeline=[TimelineEntry(at=_at(e.at), type=e.type, summary=e.summary, actor=e.actor)
+        timeline=[s.TimelineEntry(at=_at(e.at), type=e.type, summary=e.summary,
+                                  actor=_none(e.actor), from_status=_none(e.from_status),
+                                  to_status=_none(e.to_status), reason=_none(e.reason))
                   for e in case.timeline])
 
 
-def case_summary(case: case_pb2.Case) -> CaseSummary:
-    return CaseSummary(
-        case_id=case.case_id, case_number=case.case_number, kind=case.kind, status=case.status,
-        category=case.category or None, department=case.department or None,
-        due_at=_opt(case.due_at, case.HasField("due_at")), acknowledged=case.acknowledged,
+def case_summary(case: case_pb2.Case, now: datetime) -> s.CaseSummary:
+    due = _opt(case.due_at, case.HasField("due_at"))
+    open_ = case.status not in ("closed", "refused", "referred", "archived")
+    return s.CaseSummary(
+        case_id=case.case_id, case_number=case.case_number, kind=case.kind,
+        channel=case.channel, status=case.status, category=_none(case.category),
+        severity=_none(case.severity), department=_none(case.department),
+        handler_id=_none(case.handler_id), first_contact_owner=_none(case.first_contact_owner),
+        due_at=due, overdue=bool(open_ and due and due < now), acknowledged=case.acknowledged,
         received_at=_at(case.received_at),
         updated_at=_opt(case.updated_at, case.HasField("updated_at")))
 
 
-def accepted(answer: intake_pb2.SubmitComplaintResponse) -> ComplaintAccepted:
+def accepted(answer: intake_pb2.SubmitComplaintResponse) -> s.ComplaintAccepted:
     """The case as it stands at registration; routing, deadline and receipt follow."""
-    s = answer.submission
-    kind = "report" if s.kind == intake_pb2.KIND_REPORT else "complaint"
-    return ComplaintAccepted(
-        case_id=s.case_id, case_number=s.case_number, kind=kind, channel=s.channel,
-        status="registered", category=s.category or None, department=None, handler_id=None,
-        due_at=None, deadline_rule=None, acknowledged=False, first_contact_owner=s.received_by,
-        **_parties(s), content=s.content, demands=s.demands or None, received_at=_at(s.received_at),
-        updated_at=None, access_code=answer.access_code or None,
-        timeline=[TimelineEntry(at=_at(s.received_at), type="received",
-                                summary=f"received via {s.channel}", actor=s.received_by)])
+    sub = answer.submission
+    kind = "report" if sub.kind == intake_pb2.KIND_REPORT else "complaint"
+    return s.ComplaintAccepted(
+        case_id=sub.case_id, case_number=sub.case_number, kind=kind, channel=sub.channel,
+        status="received", allowed_actions=[], category=_none(sub.category), department=None,
+        handler_id=None, due_at=None, deadline_rule=None, acknowledged=False,
+        first_contact_owner=sub.received_by, **_parties(sub), content=sub.content,
+        demands=_none(sub.demands), facts=_none(sub.facts),
+        incident_time=_none(sub.incident_time), incident_place=_none(sub.incident_place),
+        claimed_amount=yuan(sub.claimed_amount, sub.HasField("claimed_amount")),
+        details=dict(sub.details), circumstances=list(sub.circumstances),
+        referred_by=_none(sub.referred_by),
+        possible_duplicates=[s.DuplicateRead(case_id=d.case_id, case_number=d.case_number,
+                                             score=d.score, reasons=list(d.reasons))
+                             for d in sub.possible_duplicates],
+        received_at=_at(sub.received_at), updated_at=None,
+        access_code=answer.access_code or None,
+        timeline=[s.TimelineEntry(at=_at(sub.received_at), type="received",
+                                  summary=f"received via {sub.channel}",
+                                  actor=sub.received_by)])
+
+
+def act_request(case_id: str, body: s._Action, key: str) -> case_pb2.ActRequest:
+    """The public action → the case service's ActRequest (one field of its oneof)."""
+    request = case_pb2.ActRequest(case_id=case_id, idempotency_key=key,
+                                  reason=body.reason or "")
+    name = body.action  # type: ignore[attr-defined]
+    target = getattr(request, name)
+    fields = body.model_dump(exclude={"action", "reason"}, exclude_none=True)
+    if name == "record_investigation":
+        record = case_pb2.InvestigationRecord(type=fields["type"], subject=fields["subject"],
+                                              summary=fields["summary"])
+        if "at" in fields:
+            record.at.FromDatetime(fields["at"])
+        target.record.CopyFrom(record)
+    elif name == "propose":
+        target.text = fields["text"]
+        if "compensation" in fields:
+            target.compensation.CopyFrom(money(fields["compensation"]))
+    else:
+        for field, value in fields.items():
+            if isinstance(value, list):
+                getattr(target, field).extend(value)
+            else:
+                setattr(target, field, str(value) if not isinstance(value, bool) else value)
+    target.SetInParent()
+    return request

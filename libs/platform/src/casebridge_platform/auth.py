@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from casebridge_platform.errors import PermissionDenied, Unauthenticated
 
 METADATA_KEY = "x-casebridge-principal"
-ROLES = ("intake_clerk", "handler", "supervisor", "leader", "admin", "system")
+ROLES = ("intake_clerk", "handler", "supervisor", "leader", "admin", "system", "complainant")
+INTERNAL_ROLES = frozenset({"system", "complainant"})  # never granted by a staff token
 
 
 @dataclass(frozen=True)

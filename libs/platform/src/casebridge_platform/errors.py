@@ -37,6 +37,14 @@ class FailedPrecondition(DomainError):
     code = grpc.StatusCode.FAILED_PRECONDITION
 
 
+class IllegalTransition(FailedPrecondition):
+    """An action the case's status does not allow; names the status and what is allowed."""
+
+    def __init__(self, message: str, status: str, allowed: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.status, self.allowed = status, allowed
+
+
 class PermissionDenied(DomainError):
     code = grpc.StatusCode.PERMISSION_DENIED
 

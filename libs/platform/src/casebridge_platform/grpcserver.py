@@ -16,7 +16,7 @@ from grpc_status import rpc_status
 from opentelemetry import trace
 
 from casebridge_platform import auth, telemetry
-from casebridge_platform.errors import DomainError, InvalidArgument
+from casebridge_platform.errors import DomainError, IllegalTransition, InvalidArgument
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,12 @@ def status_of(error: DomainError) -> status_pb2.Status:
         detail.Pack(error_details_pb2.BadRequest(field_violations=[
             error_details_pb2.BadRequest.FieldViolation(field=f, description=d)
             for f, d in error.fields.items()]))
+        status.details.append(detail)
+    if isinstance(error, IllegalTransition):
+        detail = any_pb2.Any()
+        detail.Pack(error_details_pb2.PreconditionFailure(violations=[
+            error_details_pb2.PreconditionFailure.Violation(
+                type="STATUS", subject=error.status, description=" ".join(error.allowed))]))
         status.details.append(detail)
     return status
 

@@ -6,18 +6,19 @@ from pathlib import Path
 
 from casebridge.case.v1 import case_pb2, case_pb2_grpc
 from casebridge_platform.messaging.consumer import ConsumerSpec, dispatcher
-from casebridge_platform.runtime import Runtime, ServiceParts
+from casebridge_platform.runtime import Periodic, Runtime, ServiceParts
 
 from case.entrypoints.grpc_api import CaseServicer
-from case.service_layer import handlers
+from case.service_layer import actions, events
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 ON = {
-    "intake.received": handlers.on_received,
-    "routing.decided": handlers.on_routed,
-    "escalation.clock_armed": handlers.on_clock_armed,
-    "notification.delivered": handlers.on_delivered,
+    "intake.received": events.on_received,
+    "routing.decided": events.on_routed,
+    "escalation.clock_armed": events.on_clock_armed,
+    "escalation.clock_stopped": events.on_clock_armed,
+    "notification.delivered": events.on_delivered,
 }
 
 
@@ -26,4 +27,7 @@ def configure(runtime: Runtime) -> ServiceParts:
         grpc=[(case_pb2_grpc.add_CaseServiceServicer_to_server, CaseServicer(runtime.uow),
                case_pb2.DESCRIPTOR.services_by_name["CaseService"].full_name)],
         consumers=[ConsumerSpec("case", tuple(ON), dispatcher(ON))],
+        seed=actions.seed,
+        periodic=[Periodic("month-old complaints become 重大",
+                           runtime.settings.housekeeping_interval_s, events.raise_month_old)],
     )

@@ -1,12 +1,131 @@
-"""Timeline wording of the case."""
+"""The case lifecycle's rules, without I/O."""
 
 from __future__ import annotations
 
-from case.domain.model import assigned_summary, received_summary
+from datetime import UTC, datetime
+
+import pytest
+from case.domain import model
+from case.domain.model import Actor, CaseState, Refusal, Status
+
+CLERK = Actor("clerk", frozenset({"intake_clerk"}))
+HANDLER = Actor("h1", frozenset({"handler"}), "财务处")
+OTHER_HANDLER = Actor("h2", frozenset({"handler"}), "财务处")
+SUPERVISOR = Actor("sup", frozenset({"supervisor"}))
+LEADER = Actor("lead", frozenset({"leader"}))
 
 
-def test_summaries_say_what_happened() -> None:
-    assert received_summary("phone", "report", "CC-2026-000001") == \
-        "举报 CC-2026-000001 received via phone"
-    assert assigned_summary("", "投诉管理办公室", "", "no category matched") == \
-        "assigned to 投诉管理办公室 (category unclassified; no category matched)"
+def case(status: Status, **kw: object) -> CaseState:
+    return CaseState(status=status, handler_id="h1", department="财务处", **kw)  # type: ignore[arg-type]
+
+
+def test_acceptance_goes_to_assigned_when_routing_found_a_handler_else_accepted() -> None:
+    assert model.plan("accept", case(Status.RECEIVED), CLERK, reason="").to == Status.ASSIGNED
+    bare = CaseState(status=Status.RECEIVED)
+    assert model.plan("accept", bare, CLERK, reason="").to == Status.ACCEPTED
+
+
+def test_the_walk_from_assignment_to_archive() -> None:
+    steps = [("start_investigation", HANDLER, Status.INVESTIGATING),
+             ("propose", HANDLER, Status.PROPOSAL_MADE),
+             ("approve_proposal", SUPERVISOR, Status.PROPOSAL_APPROVED),
+             ("answer", HANDLER, Status.ANSWERED),
+             ("follow_up", CLERK, Status.FOLLOW_UP),
+             ("close", HANDLER, Status.CLOSED),
+             ("archive", SUPERVISOR, Status.ARCHIVED)]
+    status = Status.ASSIGNED
+    for action, actor, to in steps:
+        status = model.plan(action, case(status), actor, reason="").to
+        assert status == to, action
+
+
+def test_an_illegal_transition_names_the_status_and_what_is_allowed() -> None:
+    with pytest.raises(Refusal) as refused:
+        model.plan("answer", case(Status.INVESTIGATING), HANDLER, reason="")
+    assert refused.value.status == "investigating"
+    assert "propose" in refused.value.allowed and "answer" not in refused.value.allowed
+    assert "cannot answer a case that is investigating" in refused.value.message
+
+
+def test_only_the_cases_own_handler_or_oversight_may_work_on_it() -> None:
+    with pytest.raises(PermissionError):
+        model.plan("start_investigation", case(Status.ASSIGNED), OTHER_HANDLER, reason="")
+    assert model.plan("start_investigation", case(Status.ASSIGNED), SUPERVISOR,
+                      reason="").to == Status.INVESTIGATING
+    assert set(model.allowed_actions(case(Status.ASSIGNED), OTHER_HANDLER)) == \
+        {"link", "add_note", "add_material"}
+
+
+def test_refusing_and_holding_need_a_reason() -> None:
+    with pytest.raises(ValueError):
+        model.plan("refuse", case(Status.RECEIVED), CLERK, reason="  ")
+    assert model.plan("refuse", case(Status.RECEIVED), CLERK, reason="超过时效").to == \
+        Status.REFUSED
+
+
+def test_a_hold_resumes_where_it_left_off() -> None:
+    held = case(Status.ON_HOLD, held_from="investigating")
+    assert model.plan("resume", held, HANDLER, reason="").to == Status.INVESTIGATING
+
+
+def test_reopening_needs_an_unsatisfied_follow_up_and_is_bounded() -> None:
+    satisfied = case(Status.FOLLOW_UP, last_follow_up_satisfied=True)
+    with pytest.raises(Refusal, match="satisfied"):
+        model.plan("reopen", satisfied, HANDLER, reason="不满意")
+    unhappy = case(Status.FOLLOW_UP, last_follow_up_satisfied=False, round=2)
+    assert model.plan("reopen", unhappy, HANDLER, reason="不满意").to == Status.INVESTIGATING
+    assert not model.reopen_allowed(unhappy, HANDLER, max_rounds=2)
+    assert model.reopen_allowed(unhappy, LEADER, max_rounds=2)
+    assert model.reopen_allowed(case(Status.FOLLOW_UP, round=1), HANDLER, max_rounds=2)
+
+
+def test_an_anonymous_complainant_is_not_followed_up() -> None:
+    anonymous = case(Status.ANSWERED, anonymous=True)
+    assert "follow_up" not in model.allowed_actions(anonymous, SUPERVISOR)
+    with pytest.raises(Refusal, match="anonymous"):
+        model.plan("follow_up", anonymous, SUPERVISOR, reason="")
+
+
+def test_only_a_coordinated_case_gets_a_lead_and_only_its_handler_declares_a_conflict() -> None:
+    with pytest.raises(Refusal, match="coordinated"):
+        model.plan("designate_lead", case(Status.RECEIVED), CLERK, reason="")
+    assert model.plan("designate_lead", case(Status.RECEIVED, coordinated=True), CLERK,
+                      reason="").to == Status.RECEIVED
+    with pytest.raises(PermissionError):
+        model.plan("declare_conflict", case(Status.ASSIGNED), SUPERVISOR, reason="亲属")
+    assert model.plan("declare_conflict", case(Status.ASSIGNED), HANDLER,
+                      reason="亲属").to == Status.ASSIGNED
+
+
+def test_the_approver_is_a_leader_above_the_tenants_threshold() -> None:
+    rule = {"role": "supervisor", "leader_above_fen": 3_000_000}
+    assert model.approver_role(0, rule) == "supervisor"
+    assert model.approver_role(3_000_000, rule) == "supervisor"
+    assert model.approver_role(3_000_001, rule) == "leader"
+    assert model.approver_role(10**9, {"role": "supervisor"}) == "supervisor"
+
+
+def test_a_month_before_is_a_calendar_month_in_beijing_time() -> None:
+    assert model.month_before(datetime(2026, 3, 31, 4, tzinfo=UTC)) == \
+        datetime(2026, 2, 28, 12, tzinfo=model.SHANGHAI)
+    assert model.month_before(datetime(2026, 1, 15, 0, tzinfo=UTC)) == \
+        datetime(2025, 12, 15, 8, tzinfo=model.SHANGHAI)
+
+
+def test_severity_only_rises() -> None:
+    assert model.higher("一般", "重大") == "重大"
+    assert model.higher("危机", "重要") == "危机"
+    assert model.higher("", "一般") == "一般"
+
+
+def test_every_action_the_portal_may_take_is_open_to_the_complainant() -> None:
+    complainant = Actor("access:x", frozenset({"complainant"}))
+    assert set(model.allowed_actions(case(Status.INVESTIGATING), complainant)) == \
+        {"add_material", "withdraw"}
+
+
+def test_a_leader_may_decide_what_a_supervisor_may_but_not_the_reverse() -> None:
+    assert model.may_approve("supervisor", frozenset({"leader"}))
+    assert not model.may_approve("leader", frozenset({"supervisor"}))
+    assert model.may_approve("leader", frozenset({"admin"}))
+    assert not model.may_approve("supervisor", frozenset({"handler"}))

@@ -7,6 +7,7 @@ from functools import partial
 from pathlib import Path
 
 from casebridge.intake.v1 import intake_pb2, intake_pb2_grpc
+from casebridge_platform.messaging.consumer import ConsumerSpec, dispatcher
 from casebridge_platform.runtime import Periodic, Runtime, ServiceParts
 
 from intake.entrypoints.grpc_api import IntakeServicer
@@ -14,11 +15,16 @@ from intake.service_layer import handlers
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
+ON = {
+    "routing.categories_changed": handlers.on_categories_changed,
+}
+
 
 def configure(runtime: Runtime) -> ServiceParts:
     return ServiceParts(
         grpc=[(intake_pb2_grpc.add_IntakeServiceServicer_to_server, IntakeServicer(runtime.uow),
                intake_pb2.DESCRIPTOR.services_by_name["IntakeService"].full_name)],
+        consumers=[ConsumerSpec("intake", tuple(ON), dispatcher(ON))],
         seed=handlers.seed,
         periodic=[Periodic("forget idempotency keys", runtime.settings.housekeeping_interval_s,
                            partial(handlers.purge_idempotency_keys, older_than=timedelta(

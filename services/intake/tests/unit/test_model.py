@@ -3,33 +3,93 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from intake.domain import model
+from intake.domain.forms import Form
 
-DRAFT = model.Draft(kind="complaint", channel="phone", content="多收费用", complainant_name="张三",
-                    complainant_phone="138 0000 0000", anonymous=False, respondent_department="",
-                    respondent_person="", category="", demands="")
+NOW = datetime(2026, 3, 10, 4, 0, tzinfo=UTC)  # 12:00 in Asia/Shanghai
+PERSON = model.Contact(name="张三", phone="138 0000 0000")
+DRAFT = model.Draft(kind="complaint", channel="phone", content="多收费用", anonymous=False,
+                    complainant=PERSON)
 CATEGORIES = frozenset({"医疗收费", "护理质量"})
+LENIENT = Form(kind="hospital")
+
+
+def check(draft: model.Draft, form: Form = LENIENT) -> dict[str, str]:
+    return model.validate(draft, form, CATEGORIES, now=NOW)
 
 
 def test_a_complete_draft_is_valid() -> None:
-    assert model.validate(DRAFT, CATEGORIES) == {}
-    assert model.validate(replace(DRAFT, category="医疗收费"), CATEGORIES) == {}
+    assert check(DRAFT) == {}
+    assert check(replace(DRAFT, category="医疗收费")) == {}
 
 
 def test_each_fault_is_named() -> None:
-    bad = replace(DRAFT, kind="praise", channel="pigeon", content="  ", complainant_phone="x")
-    assert set(model.validate(bad, CATEGORIES)) == {"kind", "channel", "content",
-                                                     "complainant.phone"}
-    assert "unknown category" in model.validate(replace(DRAFT, category="天气"), CATEGORIES)[
-        "category"]
+    bad = replace(DRAFT, kind="praise", channel="pigeon", content="  ",
+                  complainant=replace(PERSON, phone="x"))
+    assert set(check(bad)) == {"kind", "channel", "content", "complainant.phone"}
+    assert "unknown category" in check(replace(DRAFT, category="天气"))["category"]
 
 
-def test_anonymous_needs_no_complainant_but_real_name_needs_both_fields() -> None:
-    anonymous = replace(DRAFT, anonymous=True, complainant_name="", complainant_phone="")
-    assert model.validate(anonymous, CATEGORIES) == {}
-    nameless = replace(DRAFT, complainant_name="")
-    assert set(model.validate(nameless, CATEGORIES)) == {"complainant.name"}
+def test_a_real_name_complainant_is_a_person_or_unit_reachable_somehow() -> None:
+    anonymous = replace(DRAFT, anonymous=True, complainant=model.Contact())
+    assert check(anonymous) == {}
+    assert set(check(replace(DRAFT, complainant=replace(PERSON, name="")))) == {
+        "complainant.name"}
+    unit_by_letter = model.Contact(unit="某某公司", address="北京市东城区1号")
+    assert check(replace(DRAFT, complainant=unit_by_letter)) == {}
+    unreachable = check(replace(DRAFT, complainant=model.Contact(name="张三")))
+    assert unreachable == {"complainant.phone": "required: a phone number, or "
+                                                "complainant.address or complainant.email"}
+    assert set(check(replace(DRAFT, complainant=replace(PERSON, email="not-mail")))) == {
+        "complainant.email"}
+
+
+def test_referrals_name_who_forwarded_them() -> None:
+    referral = replace(DRAFT, channel="petition_office")
+    assert set(check(referral)) == {"referred_by"}
+    assert check(replace(referral, referred_by="市信访局")) == {}
+
+
+def test_circumstances_come_from_the_vocabulary() -> None:
+    assert check(replace(DRAFT, circumstances=("media", "death"))) == {}
+    error = check(replace(DRAFT, circumstances=("media", "angry")))["circumstances"]
+    assert error.startswith("unknown: angry; allowed: compensation, safety")
+
+
+def test_a_claim_is_in_non_negative_yuan_and_implies_compensation() -> None:
+    bad = replace(DRAFT, claimed_amount=model.Money(-100, "USD"))
+    assert check(bad) == {"claimed_amount.currency": "must be CNY",
+                          "claimed_amount.amount_fen": "must not be negative"}
+    claim = replace(DRAFT, claimed_amount=model.Money(50_000, "CNY"), circumstances=("media",))
+    assert check(claim) == {}
+    assert model.accepted(claim).circumstances == ("media", "compensation")
+    nothing = replace(DRAFT, claimed_amount=model.Money(0, "CNY"))
+    assert model.accepted(nothing).circumstances == ()
+
+
+def test_the_incident_time_is_an_iso_time_not_in_the_future() -> None:
+    for fine in ("2026-03-10", "2026-03-09T23:30", "2026-03-10 11:59", "2026-03-10T03:00Z"):
+        assert check(replace(DRAFT, incident_time=fine)) == {}, fine
+    assert check(replace(DRAFT, incident_time="2026-03-11"))["incident_time"] == \
+        "must not be in the future"
+    assert check(replace(DRAFT, incident_time="2026-03-10T12:30"))["incident_time"] == \
+        "must not be in the future"  # 12:30 Shanghai is after 12:00 Shanghai
+    assert "ISO 8601" in check(replace(DRAFT, incident_time="上周三"))["incident_time"]
+
+
+def test_long_text_is_refused_by_field() -> None:
+    long = replace(DRAFT, complainant=replace(PERSON, name="张" * 201), incident_place="x" * 201)
+    assert set(check(long)) == {"complainant.name", "incident_place"}
+
+
+def test_accepting_trims_names_for_storage_and_comparison() -> None:
+    draft = replace(DRAFT, complainant=model.Contact(name=" 张三 ", phone=" 13800000000 "),
+                    respondent=model.Respondent(department=" 财务处 "))
+    stored = model.accepted(draft)
+    assert (stored.complainant.name, stored.complainant.phone) == ("张三", "13800000000")
+    assert stored.respondent.department == "财务处"
 
 
 def test_case_numbers_are_per_prefix_year_and_zero_padded() -> None:

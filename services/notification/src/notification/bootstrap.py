@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from casebridge.notification.v1 import notification_pb2, notification_pb2_grpc
-from casebridge_platform.messaging.consumer import ConsumerSpec
+from casebridge_platform.messaging.consumer import ConsumerSpec, dispatcher
 from casebridge_platform.runtime import Runtime, ServiceParts
 
 from notification.entrypoints.grpc_api import NotificationServicer
 from notification.service_layer import handlers
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+ON = {"case.transitioned": handlers.on_transitioned, "case.alert": handlers.on_alert}
 
 
 def configure(runtime: Runtime) -> ServiceParts:
@@ -19,6 +20,5 @@ def configure(runtime: Runtime) -> ServiceParts:
         grpc=[(notification_pb2_grpc.add_NotificationServiceServicer_to_server,
                NotificationServicer(runtime.uow),
                notification_pb2.DESCRIPTOR.services_by_name["NotificationService"].full_name)],
-        consumers=[ConsumerSpec("notification", ("escalation.clock_armed",),
-                                handlers.on_clock_armed)],
+        consumers=[ConsumerSpec("notification", tuple(ON), dispatcher(ON))],
     )

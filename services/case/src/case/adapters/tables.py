@@ -33,9 +33,23 @@ cases = sa.Table(
     sa.Column("respondent_person", sa.String(200), nullable=False),
     sa.Column("received_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("severity", sa.String(8), nullable=False, default="一般"),
+    sa.Column("coordinated", sa.Boolean, nullable=False, default=False),
+    sa.Column("on_duty", sa.Boolean, nullable=False, default=False),
+    sa.Column("disposition", sa.String(16), nullable=False, default=""),
+    sa.Column("held_from", sa.String(32), nullable=False, default=""),
+    sa.Column("round", sa.Integer, nullable=False, default=1),
+    sa.Column("escalated", sa.Boolean, nullable=False, default=False),
+    sa.Column("closed_at", UTCDateTime),
+    # what is shown but never filtered on: facts, details, routing's reasons, decisions
+    sa.Column("extra", sa.JSON, nullable=False, default=dict),
     sa.UniqueConstraint("tenant_id", "case_number", name="uq_cases_case_number"),
 )
 sa.Index("ix_cases_tenant_received", cases.c.tenant_id, cases.c.received_at, cases.c.case_id)
+sa.Index("ix_cases_tenant_status", cases.c.tenant_id, cases.c.status)
+sa.Index("ix_cases_tenant_department", cases.c.tenant_id, cases.c.department)
+sa.Index("ix_cases_tenant_handler", cases.c.tenant_id, cases.c.handler_id)
+sa.Index("ix_cases_tenant_due", cases.c.tenant_id, cases.c.due_at)
 
 timeline = sa.Table(
     "timeline", metadata,
@@ -48,4 +62,40 @@ timeline = sa.Table(
     sa.Column("summary", sa.Text, nullable=False),
     sa.Column("actor", sa.String(64), nullable=False),
     sa.Column("event_id", sa.String(36), nullable=False),
+    sa.Column("from_status", sa.String(32), nullable=False, default=""),
+    sa.Column("to_status", sa.String(32), nullable=False, default=""),
+    sa.Column("reason", sa.Text, nullable=False, default=""),
+)
+
+# Work on a case: investigation records, proposals, answers, follow-ups, materials, links,
+# co-complainants. Only a proposal's decision is ever written after the row is made.
+items = sa.Table(
+    "case_items", metadata,
+    sa.Column("seq", BigId, primary_key=True, autoincrement=True),
+    sa.Column("tenant_id", sa.String(64), nullable=False),
+    sa.Column("case_id", sa.String(36), sa.ForeignKey("cases.case_id"), nullable=False,
+              index=True),
+    sa.Column("kind", sa.String(24), nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("actor", sa.String(64), nullable=False),
+)
+
+# Each tenant's case rules (rounds of reopening, who approves a proposal), from the seed.
+tenants = sa.Table(
+    "tenants", metadata,
+    sa.Column("tenant_id", sa.String(64), primary_key=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("coordinating_department", sa.String(100), nullable=False),
+    sa.Column("rules", sa.JSON, nullable=False),
+)
+
+# Idempotency-Key of actions: a retry is answered with the case, not applied twice.
+action_keys = sa.Table(
+    "action_keys", metadata,
+    sa.Column("tenant_id", sa.String(64), primary_key=True),
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("request_hash", sa.String(64), nullable=False),
+    sa.Column("case_id", sa.String(36), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
 )

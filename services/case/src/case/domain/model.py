@@ -1,22 +1,271 @@
-"""The case and its timeline; the lifecycle transitions the skeleton knows so far."""
+"""The case lifecycle: statuses, the actions that move a case between them, and who may act.
+
+Pure: no I/O. The service layer reads the case, asks `plan` what an action does, and writes
+the result and its timeline entry in one transaction.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 class Status(StrEnum):
-    REGISTERED = "registered"   # 已登记: taken in, not yet routed
-    ASSIGNED = "assigned"       # 已分派: a department (and handler) is responsible
+    RECEIVED = "received"                    # 已登记: awaiting the acceptance decision
+    ACCEPTED = "accepted"                    # 已受理: no handler yet (e.g. a lead to be named)
+    ASSIGNED = "assigned"                    # 已分派: a handler is responsible
+    INVESTIGATING = "investigating"          # 调查核实
+    PROPOSAL_MADE = "proposal_made"          # 处理意见已提出
+    PROPOSAL_APPROVED = "proposal_approved"  # 处理意见已批准
+    ANSWERED = "answered"                    # 已答复 (书面或口头)
+    FOLLOW_UP = "follow_up"                  # 已回访
+    ON_HOLD = "on_hold"                      # 等待补充材料 / 外部鉴定、检测
+    CLOSED = "closed"                        # 办结
+    REFUSED = "refused"                      # 不予受理
+    REFERRED = "referred"                    # 非本机构管辖: told or transferred
+    ARCHIVED = "archived"                    # 归档
+
+
+OPEN = frozenset({Status.RECEIVED, Status.ACCEPTED, Status.ASSIGNED, Status.INVESTIGATING,
+                  Status.PROPOSAL_MADE, Status.PROPOSAL_APPROVED, Status.ANSWERED,
+                  Status.FOLLOW_UP, Status.ON_HOLD})
+DONE = frozenset({Status.CLOSED, Status.REFUSED, Status.REFERRED, Status.ARCHIVED})
+WORKING = frozenset({Status.ACCEPTED, Status.ASSIGNED, Status.INVESTIGATING,
+                     Status.PROPOSAL_MADE, Status.PROPOSAL_APPROVED})
+SEVERITIES = ("一般", "重要", "重大", "危机")
+ALERTING = frozenset({"重大", "危机"})
+DISPOSITIONS = frozenset({"resolved", "unfounded", "withdrawn", "mediated", "transferred",
+                          "judged", "merged"})
+LEGAL_PATH = frozenset({"mediated", "transferred", "judged"})   # may close before an answer
+HOLD_KINDS = frozenset({"material", "appraisal", "testing"})
+RECORD_TYPES = frozenset({"interview_complainant", "interview_respondent", "interview_witness",
+                          "document_review", "expert_consultation", "site_inspection"})
+ANSWER_MODES = frozenset({"written", "oral"})
+REFERRAL_MODES = frozenset({"tell", "transfer"})
+
+STAFF = frozenset({"intake_clerk", "handler", "supervisor", "leader", "admin"})
+OFFICE = frozenset({"intake_clerk", "supervisor", "admin"})         # the complaint office
+OVERSIGHT = frozenset({"supervisor", "leader", "admin"})
 
 
 class Entry(StrEnum):
-    """Timeline entry types."""
+    """Timeline entry types written by events rather than by staff actions."""
 
     RECEIVED = "received"
+    ROUTED = "routed"
     ASSIGNED = "assigned"
+    HANDED_OVER = "handed_over"
     DEADLINE_SET = "deadline_set"
-    ACKNOWLEDGED = "acknowledged"
+    NOTIFIED = "notified"
+    SEVERITY = "severity"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An action: the statuses it may start from, where it leads, who may take it.
+
+    `to` None keeps the status; `handler` lets the case's own handler act as well as `roles`.
+    """
+
+    sources: frozenset[Status]
+    to: Status | None
+    roles: frozenset[str]
+    handler: bool = False
+    needs_reason: bool = False
+
+
+def _s(*statuses: Status) -> frozenset[Status]:
+    return frozenset(statuses)
+
+
+RULES: dict[str, Rule] = {
+    "accept": Rule(_s(Status.RECEIVED), Status.ACCEPTED, OFFICE, handler=True),
+    "refuse": Rule(_s(Status.RECEIVED), Status.REFUSED, OFFICE, handler=True, needs_reason=True),
+    "refer": Rule(_s(Status.RECEIVED), Status.REFERRED, OFFICE, handler=True, needs_reason=True),
+    "assign": Rule(_s(Status.ACCEPTED, Status.ASSIGNED, Status.INVESTIGATING), None, OFFICE),
+    "start_investigation": Rule(_s(Status.ASSIGNED), Status.INVESTIGATING, OVERSIGHT,
+                                handler=True),
+    "record_investigation": Rule(_s(Status.INVESTIGATING), None, OVERSIGHT, handler=True),
+    "propose": Rule(_s(Status.INVESTIGATING), Status.PROPOSAL_MADE, OVERSIGHT, handler=True),
+    "approve_proposal": Rule(_s(Status.PROPOSAL_MADE), Status.PROPOSAL_APPROVED, OVERSIGHT),
+    "reject_proposal": Rule(_s(Status.PROPOSAL_MADE), Status.INVESTIGATING, OVERSIGHT,
+                            needs_reason=True),
+    "answer": Rule(_s(Status.PROPOSAL_APPROVED), Status.ANSWERED, OVERSIGHT, handler=True),
+    "follow_up": Rule(_s(Status.ANSWERED), Status.FOLLOW_UP,
+                      OVERSIGHT | {"intake_clerk"}, handler=True),
+    "close": Rule(WORKING | _s(Status.ANSWERED, Status.FOLLOW_UP), Status.CLOSED, OVERSIGHT,
+                  handler=True),
+    "reopen": Rule(_s(Status.FOLLOW_UP, Status.CLOSED), Status.INVESTIGATING, OVERSIGHT,
+                   handler=True, needs_reason=True),
+    "hold": Rule(WORKING, Status.ON_HOLD, OVERSIGHT, handler=True, needs_reason=True),
+    "resume": Rule(_s(Status.ON_HOLD), None, OVERSIGHT, handler=True),
+    "withdraw": Rule(OPEN, Status.CLOSED, OFFICE | OVERSIGHT | {"complainant"}, handler=True,
+                     needs_reason=True),
+    "archive": Rule(DONE - {Status.ARCHIVED}, Status.ARCHIVED, OVERSIGHT),
+    "reclassify": Rule(_s(Status.RECEIVED, Status.ACCEPTED, Status.ASSIGNED,
+                          Status.INVESTIGATING), None, OFFICE | {"leader"}, handler=True,
+                       needs_reason=True),
+    "designate_lead": Rule(_s(Status.RECEIVED, Status.ACCEPTED, Status.ASSIGNED), None,
+                           OFFICE, handler=True),
+    "declare_conflict": Rule(_s(Status.ACCEPTED, Status.ASSIGNED, Status.INVESTIGATING,
+                                Status.PROPOSAL_MADE, Status.PROPOSAL_APPROVED, Status.ON_HOLD),
+                             None, frozenset(), handler=True, needs_reason=True),
+    "link": Rule(OPEN | DONE, None, OFFICE | {"handler"}),
+    "merge": Rule(_s(Status.RECEIVED, Status.ACCEPTED, Status.ASSIGNED), Status.CLOSED, OFFICE,
+                  needs_reason=True),
+    "add_note": Rule(OPEN | DONE - {Status.ARCHIVED}, None, STAFF),
+    "add_material": Rule(OPEN, None, STAFF | {"complainant"}),
+}
+
+
+class Refusal(Exception):
+    """An action that may not be taken now; says why and what may be done instead."""
+
+    def __init__(self, message: str, status: str = "", allowed: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.message, self.status, self.allowed = message, status, allowed
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: str
+    roles: frozenset[str]
+    department: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseState:
+    """What the lifecycle rules need to know about a case."""
+
+    status: Status
+    kind: str = "complaint"
+    handler_id: str = ""
+    department: str = ""
+    coordinated: bool = False
+    held_from: str = ""
+    round: int = 1
+    last_follow_up_satisfied: bool | None = None
+    anonymous: bool = False
+    first_contact_owner: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an allowed action does to the case's status."""
+
+    to: Status
+    changes: dict[str, object] = field(default_factory=dict)
+
+
+def may(rule: Rule, actor: Actor, case: CaseState) -> bool:
+    if actor.roles & rule.roles:
+        return True
+    return rule.handler and bool(case.handler_id) and actor.user_id == case.handler_id
+
+
+def allowed_actions(case: CaseState, actor: Actor) -> tuple[str, ...]:
+    """The actions this actor may take on the case now, for the UI and for errors."""
+    return tuple(name for name, rule in RULES.items()
+                 if case.status in rule.sources and may(rule, actor, case)
+                 and _fits(name, case))
+
+
+def _fits(action: str, case: CaseState) -> bool:
+    """Conditions beyond the status: what the case itself must be like."""
+    if action == "designate_lead":
+        return case.coordinated
+    if action == "declare_conflict":
+        return bool(case.handler_id)
+    if action == "reopen" and case.status == Status.FOLLOW_UP:
+        return case.last_follow_up_satisfied is False
+    if action == "follow_up":
+        return not case.anonymous   # an anonymous complainant cannot be called back
+    return True
+
+
+def plan(action: str, case: CaseState, actor: Actor, *, reason: str) -> Outcome:
+    """Where `action` takes the case; Refusal when the status, the case or the actor forbid."""
+    rule = RULES.get(action)
+    if rule is None:
+        raise Refusal(f"unknown action {action!r}")
+    if case.status not in rule.sources or not _fits(action, case):
+        allowed = allowed_actions(case, actor)
+        raise Refusal(f"cannot {action} a case that is {case.status.value}"
+                      + _why_not(action, case), case.status.value, allowed)
+    if not may(rule, actor, case):
+        who = ", ".join(sorted(rule.roles)) or "nobody else"
+        mine = " or the case's handler" if rule.handler else ""
+        raise PermissionError(f"{action} needs one of the roles {who}{mine}")
+    if rule.needs_reason and not reason.strip():
+        raise ValueError("reason")
+    return Outcome(_destination(action, rule, case))
+
+
+def _why_not(action: str, case: CaseState) -> str:
+    if action == "designate_lead" and not case.coordinated:
+        return " (only a case coordinated by the complaint office gets a lead department)"
+    if action == "reopen" and case.status == Status.FOLLOW_UP:
+        return " (the complainant was satisfied at the follow-up)"
+    if action == "follow_up" and case.anonymous:
+        return " (an anonymous complainant cannot be followed up)"
+    return ""
+
+
+def _destination(action: str, rule: Rule, case: CaseState) -> Status:
+    if action == "accept":
+        return Status.ASSIGNED if case.handler_id else Status.ACCEPTED
+    if action == "resume":
+        return Status(case.held_from or Status.ASSIGNED)
+    return rule.to or case.status
+
+
+def reopen_allowed(case: CaseState, actor: Actor, max_rounds: int) -> bool:
+    """A bounded number of rounds per tenant; after that only leadership may reopen."""
+    return case.round < max_rounds or "leader" in actor.roles
+
+
+def approver_role(compensation_fen: int, approval: dict) -> str:
+    """Who must approve a proposal: the tenant's default role, a leader above its threshold.
+
+    A public hospital may not settle above 30,000 元 on its own (seed 000 医疗纠纷处理流程图).
+    """
+    above = int(approval.get("leader_above_fen") or 0)
+    if above and compensation_fen > above:
+        return "leader"
+    return str(approval.get("role") or "supervisor")
+
+
+def may_approve(required_role: str, roles: frozenset[str]) -> bool:
+    """A leader may decide what a supervisor may; an admin anything."""
+    senior = {"supervisor": {"supervisor", "leader", "admin"}, "leader": {"leader", "admin"}}
+    return bool(roles & senior.get(required_role, {required_role, "admin"}))
+
+
+def higher(a: str, b: str) -> str:
+    """The more severe of two severity levels (unknown levels count as 一般)."""
+    rank = {s: i for i, s in enumerate(SEVERITIES)}
+    return b if rank.get(b, 0) > rank.get(a, 0) else a or b
+
+
+def month_before(now: datetime) -> datetime:
+    """The same wall-clock moment one calendar month earlier in Asia/Shanghai (clamped to the
+    month's last day): a complaint received before it has been open for a month."""
+    local = now.astimezone(SHANGHAI)
+    year, month = (local.year, local.month - 1) if local.month > 1 else (local.year - 1, 12)
+    day = local.day
+    while True:
+        try:
+            return local.replace(year=year, month=month, day=day)
+        except ValueError:
+            day -= 1
+
+
+def overdue_by(due_at: datetime | None, now: datetime) -> timedelta | None:
+    return now - due_at if due_at is not None and now > due_at else None
 
 
 def received_summary(channel: str, kind: str, case_number: str) -> str:
@@ -24,6 +273,6 @@ def received_summary(channel: str, kind: str, case_number: str) -> str:
     return f"{what} {case_number} received via {channel}"
 
 
-def assigned_summary(category: str, department: str, handler_id: str, reason: str) -> str:
+def routed_summary(category: str, department: str, handler_id: str, reason: str) -> str:
     who = f", handler {handler_id}" if handler_id else ""
-    return f"assigned to {department}{who} (category {category or 'unclassified'}; {reason})"
+    return f"routed to {department}{who} (category {category or 'unclassified'}; {reason})"

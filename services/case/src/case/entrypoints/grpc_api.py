@@ -9,9 +9,7 @@ from casebridge.case.v1 import case_pb2, case_pb2_grpc
 from casebridge_platform.auth import principal
 from casebridge_platform.messaging.outbox import UnitOfWork
 
-from case.service_layer import handlers
-
-READERS = ("intake_clerk", "handler", "supervisor", "admin")
+from case.service_layer import actions, queries
 
 
 class CaseServicer(case_pb2_grpc.CaseServiceServicer):
@@ -20,15 +18,27 @@ class CaseServicer(case_pb2_grpc.CaseServiceServicer):
 
     async def GetCase(self, request: case_pb2.GetCaseRequest,
                       context: grpc.aio.ServicerContext) -> case_pb2.Case:
-        caller = principal()
-        caller.require(*READERS)
         async with self._uow() as uow:
-            return await handlers.get(uow, principal=caller, case_id=request.case_id)
+            return await queries.get(uow, principal=principal(), case_id=request.case_id)
 
     async def ListCases(self, request: case_pb2.ListCasesRequest,
                         context: grpc.aio.ServicerContext) -> case_pb2.ListCasesResponse:
-        caller = principal()
-        caller.require(*READERS)
         async with self._uow() as uow:
-            return await handlers.list_cases(uow, principal=caller, page_size=request.page_size,
-                                             page_token=request.page_token, status=request.status)
+            return await queries.list_cases(uow, principal=principal(), request=request)
+
+    async def Act(self, request: case_pb2.ActRequest,
+                  context: grpc.aio.ServicerContext) -> case_pb2.Case:
+        """Apply the action, then answer with the case as it now stands (timeline included)."""
+        caller = principal()
+        async with self._uow() as uow:
+            await actions.act(uow, principal=caller, request=request)
+            await uow.commit()
+        async with self._uow() as uow:
+            if "complainant" in caller.roles:
+                return await queries.portal_view(uow, principal=caller, case_id=request.case_id)
+            return await queries.get(uow, principal=caller, case_id=request.case_id)
+
+    async def PortalView(self, request: case_pb2.PortalViewRequest,
+                         context: grpc.aio.ServicerContext) -> case_pb2.Case:
+        async with self._uow() as uow:
+            return await queries.portal_view(uow, principal=principal(), case_id=request.case_id)

@@ -13,6 +13,7 @@ policies = sa.Table(
     sa.Column("clock", sa.String(64), primary_key=True),
     sa.Column("days", sa.Integer, nullable=False),
     sa.Column("rule", sa.Text, nullable=False),
+    sa.Column("starts_on", sa.String(16), nullable=False, default="assigned"),
 )
 
 clocks = sa.Table(

@@ -8,37 +8,29 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from casebridge.common.v1 import common_pb2
 from casebridge.intake.v1 import intake_pb2
+from casebridge.routing.v1 import routing_pb2
 from casebridge_platform.auth import Principal
 from casebridge_platform.db import dialect_insert, insert_ignore
 from casebridge_platform.errors import Conflict, InvalidArgument, NotFound
-from casebridge_platform.messaging.envelope import timestamp
+from casebridge_platform.messaging.envelope import Event
 from casebridge_platform.messaging.outbox import UnitOfWork
 
+from intake.adapters.records import draft_of, fingerprint_of, match_to_json, row_of, to_proto
 from intake.adapters.tables import counters, idempotency, submissions, tenants
-from intake.domain import model
+from intake.domain import duplicates, forms, model
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-KIND_NAMES = {intake_pb2.KIND_COMPLAINT: "complaint", intake_pb2.KIND_REPORT: "report"}
-KIND_VALUES = {v: k for k, v in KIND_NAMES.items()}
+# Enough recent look-alikes to find the repeats, few enough to compare in Python cheaply.
+DUPLICATE_CANDIDATE_ROWS = 200
 
 
 def request_hash(request: intake_pb2.SubmitComplaintRequest) -> str:
+    """The whole request but its key: every field, details included (map keys in order)."""
     body = intake_pb2.SubmitComplaintRequest()
     body.CopyFrom(request)
     body.idempotency_key = ""
     return hashlib.sha256(body.SerializeToString(deterministic=True)).hexdigest()
-
-
-def draft_of(request: intake_pb2.SubmitComplaintRequest) -> model.Draft:
-    anonymous = not request.HasField("complainant")
-    return model.Draft(
-        kind=KIND_NAMES.get(request.kind, ""), channel=request.channel, content=request.content,
-        complainant_name=request.complainant.name, complainant_phone=request.complainant.phone,
-        anonymous=anonymous, respondent_department=request.respondent.department,
-        respondent_person=request.respondent.person, category=request.category,
-        demands=request.demands)
 
 
 async def submit(uow: UnitOfWork, *, principal: Principal,
@@ -50,18 +42,16 @@ async def submit(uow: UnitOfWork, *, principal: Principal,
         replay = await _replay(uow, principal.tenant_id, request.idempotency_key, digest)
         if replay is not None:
             return replay
+    now = datetime.now(UTC)
+    form = form_of(tenant)
     draft = draft_of(request)
-    errors = model.validate(draft, frozenset(tenant.categories))
+    errors = model.validate(draft, form, frozenset(tenant.categories), now=now)
     if errors:
         raise InvalidArgument("the submission is not valid", errors)
-    now = datetime.now(UTC)
-    number = model.case_number(tenant.case_number_prefix, now.astimezone(SHANGHAI).year,
-                               await _next_sequence(uow, tenant.tenant_id, now))
-    access_code = model.new_access_code() if draft.anonymous else ""
-    row = _row(draft, tenant_id=tenant.tenant_id, case_number=number, received_by=principal.user_id,
-               received_at=now, access_code=access_code)
-    await uow.conn.execute(submissions.insert().values(**row))
+    row = await _store(uow, model.accepted(draft), tenant=tenant, form=form,
+                       received_by=principal.user_id, now=now)
     submission = to_proto(row)
+    access_code = row.pop("access_code")
     response = intake_pb2.SubmitComplaintResponse(submission=submission, access_code=access_code)
     if request.idempotency_key:
         await uow.conn.execute(idempotency.insert().values(
@@ -71,6 +61,56 @@ async def submit(uow: UnitOfWork, *, principal: Principal,
              intake_pb2.ComplaintReceived(submission=submission, tenant_kind=tenant.kind),
              correlation_id=row["case_id"])
     return response
+
+
+async def _store(uow: UnitOfWork, draft: model.Draft, *, tenant: sa.Row, form: forms.Form,
+                 received_by: str, now: datetime) -> dict:
+    """Number the draft, flag its possible duplicates and insert it; the row, with the
+    anonymous complainant's access code (shown once, stored only as a hash)."""
+    number = model.case_number(tenant.case_number_prefix, now.astimezone(SHANGHAI).year,
+                               await _next_sequence(uow, tenant.tenant_id, now))
+    access_code = model.new_access_code() if draft.anonymous else ""
+    row = row_of(draft, case_id=str(uuid.uuid4()), tenant_id=tenant.tenant_id,
+                 case_number=number, received_by=received_by, received_at=now,
+                 access_code_hash=model.hash_access_code(number, access_code)
+                 if access_code else None)
+    found = await _possible_duplicates(
+        uow, row, since=now - timedelta(days=form.duplicate_window_days))
+    row["possible_duplicates"] = [match_to_json(m) for m in found]
+    await uow.conn.execute(submissions.insert().values(**row))
+    return {**row, "access_code": access_code}
+
+
+def form_of(tenant: sa.Row) -> forms.Form:
+    """The tenant's form; a tenant seeded before forms existed gets the lenient default."""
+    return forms.form_of(tenant.kind, tenant.form) if tenant.form else forms.Form(tenant.kind)
+
+
+async def _possible_duplicates(uow: UnitOfWork, row: dict,
+                               since: datetime) -> list[duplicates.Match]:
+    """Earlier submissions of the tenant since `since` that may say the same thing again.
+
+    Only rows sharing the phone, the name or a respondent are fetched (indexed columns), the
+    most recent first and at most DUPLICATE_CANDIDATE_ROWS; the content is compared in
+    Python. The query runs in the submitting transaction, so earlier submissions of the same
+    group commit are seen too; one committed concurrently by another replica is not, and
+    that pair is then flagged by neither.
+    """
+    new = fingerprint_of(row)
+    shared = [column == value for column, value in (
+        (submissions.c.phone_key, duplicates.phone_key(new.phone)),
+        (submissions.c.complainant_name, new.name),
+        (submissions.c.respondent_unit, new.respondent_unit),
+        (submissions.c.respondent_department, new.respondent_department),
+        (submissions.c.respondent_person, new.respondent_person)) if value]
+    if not shared:
+        return []
+    earlier = (await uow.conn.execute(
+        sa.select(submissions).where(
+            submissions.c.tenant_id == row["tenant_id"], submissions.c.received_at >= since,
+            sa.or_(*shared))
+        .order_by(submissions.c.received_at.desc()).limit(DUPLICATE_CANDIDATE_ROWS))).all()
+    return duplicates.rank(new, [fingerprint_of(r) for r in earlier])
 
 
 async def _tenant(uow: UnitOfWork, tenant_id: str) -> sa.Row:
@@ -104,37 +144,6 @@ async def _next_sequence(uow: UnitOfWork, tenant_id: str, now: datetime) -> int:
         set_={"last": counters.c.last + 1}).returning(counters.c.last))).scalar_one()
 
 
-def _row(draft: model.Draft, *, tenant_id: str, case_number: str, received_by: str,
-         received_at: datetime, access_code: str) -> dict:
-    return {
-        "case_id": str(uuid.uuid4()), "tenant_id": tenant_id, "case_number": case_number,
-        "kind": draft.kind, "channel": draft.channel, "content": draft.content,
-        "demands": draft.demands, "anonymous": draft.anonymous,
-        "complainant_name": draft.complainant_name.strip(),
-        "complainant_phone": draft.complainant_phone.strip(),
-        "respondent_department": draft.respondent_department,
-        "respondent_person": draft.respondent_person, "category": draft.category,
-        "received_by": received_by, "received_at": received_at,
-        "access_code_hash":
-            model.hash_access_code(case_number, access_code) if access_code else None,
-    }
-
-
-def to_proto(row: dict | sa.Row) -> intake_pb2.Submission:
-    r = row if isinstance(row, dict) else row._mapping
-    submission = intake_pb2.Submission(
-        case_id=r["case_id"], case_number=r["case_number"], tenant_id=r["tenant_id"],
-        kind=KIND_VALUES[r["kind"]], channel=r["channel"], content=r["content"],
-        anonymous=r["anonymous"], category=r["category"], demands=r["demands"],
-        respondent=common_pb2.Respondent(department=r["respondent_department"],
-                                         person=r["respondent_person"]),
-        received_by=r["received_by"], received_at=timestamp(r["received_at"]))
-    if not r["anonymous"]:
-        submission.complainant.CopyFrom(common_pb2.Party(name=r["complainant_name"],
-                                                         phone=r["complainant_phone"]))
-    return submission
-
-
 async def get(uow: UnitOfWork, *, principal: Principal, case_id: str) -> intake_pb2.Submission:
     row = (await uow.conn.execute(sa.select(submissions).where(
         submissions.c.tenant_id == principal.tenant_id, submissions.c.case_id == case_id))).first()
@@ -164,12 +173,34 @@ async def purge_idempotency_keys(uow: UnitOfWork, *, older_than: timedelta) -> i
 
 
 async def seed(uow: UnitOfWork, data: dict) -> None:
-    """Load the tenants of a seed file (idempotent: existing tenants are updated)."""
+    """Load the tenants of a seed file, each with its kind's form (idempotent).
+
+    Existing tenants are updated, but their categories only grow: routing owns the list,
+    keeps its edits across seeding and adds the seed's new names, and intake mirrors that.
+    A tenant's own "form" in the seed overrides keys of its kind's.
+    """
+    kinds = data.get("tenant_kinds", {})
     for t in data["tenants"]:
+        form = {**kinds.get(t["kind"], {}), **t.get("form", {})}
+        forms.form_of(t["kind"], form)  # a bad seed stops the start, not the first submission
+        names = [c["name"] for c in t["categories"]]
         values = {"kind": t["kind"], "name": t["name"],
-                  "case_number_prefix": t["case_number_prefix"],
-                  "categories": [c["name"] for c in t["categories"]]}
+                  "case_number_prefix": t["case_number_prefix"], "form": form}
         await uow.conn.execute(insert_ignore(tenants, uow.dialect).values(
-            tenant_id=t["id"], **values))
-        await uow.conn.execute(tenants.update().where(tenants.c.tenant_id == t["id"])
-                               .values(**values))
+            tenant_id=t["id"], categories=names, **values))
+        current = (await uow.conn.execute(sa.select(tenants.c.categories).where(
+            tenants.c.tenant_id == t["id"]))).scalar_one()
+        await uow.conn.execute(tenants.update().where(tenants.c.tenant_id == t["id"]).values(
+            categories=list(dict.fromkeys([*current, *names])), **values))
+
+
+async def on_categories_changed(uow: UnitOfWork, event: Event) -> None:
+    """Routing added, renamed or removed categories: accept exactly its current names.
+
+    An older list arriving late (a redelivery after a newer one) does not overwrite it.
+    """
+    changed = event.payload(routing_pb2.CategoriesChanged)
+    await uow.conn.execute(tenants.update().where(
+        tenants.c.tenant_id == event.tenant_id,
+        sa.or_(tenants.c.categories_at.is_(None), tenants.c.categories_at < event.occurred_at),
+    ).values(categories=list(changed.categories), categories_at=event.occurred_at))

@@ -2,16 +2,41 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+AUDIENCE_NAMES = {"complaint_office": "投诉管理部门", "leadership": "分管领导",
+                  "security": "保卫部门"}
 
 
-def acknowledgement(*, case_number: str, due_at: datetime, anonymous: bool) -> str:
-    """受理回执: the case number, what happens next, the deadline, how to track it."""
-    due = due_at.astimezone(SHANGHAI).strftime("%Y年%m月%d日 %H:%M")
-    track = ("请凭案件编号和查询码在投诉人门户查询办理进度。" if anonymous
-             else "您可凭案件编号在投诉人门户或致电受理窗口查询办理进度。")
-    return (f"受理回执：您的投诉/举报已登记，案件编号 {case_number}。"
-            f"我们已将其分派给责任部门办理，将于 {due} 前答复您。{track}")
+def _track(anonymous: bool) -> str:
+    return ("请凭案件编号和查询码在投诉人门户查询办理进度。" if anonymous
+            else "您可凭案件编号在投诉人门户或致电受理窗口查询办理进度。")
+
+
+def acknowledgement(*, case_number: str, anonymous: bool) -> str:
+    """受理回执: the case number, that it was accepted, how to track it."""
+    return (f"受理回执：您的投诉/举报（案件编号 {case_number}）已受理，"
+            f"我们已交由责任部门办理，并将在规定时限内答复。{_track(anonymous)}")
+
+
+def refusal(*, case_number: str, reason: str, notice: str) -> str:
+    """不予受理告知书: the decision, the reason and the written notice."""
+    return (f"不予受理告知书：您的投诉（案件编号 {case_number}）经审查不予受理。"
+            f"理由：{reason}。{notice}")
+
+
+def referral(*, case_number: str, competent_body: str, transferred: bool) -> str:
+    """Not ours: who is competent, and whether the case was passed on."""
+    if transferred:
+        return (f"告知：您的投诉（案件编号 {case_number}）不属于本机构管辖，"
+                f"已移交 {competent_body} 处理。")
+    return (f"告知：您的投诉（案件编号 {case_number}）不属于本机构管辖，"
+            f"请向 {competent_body} 反映。")
+
+
+def alert(*, case_number: str, severity: str, reasons: list[str], audience: str) -> str:
+    """重大/危机 alerts to the complaint office, leadership and security (seed 000)."""
+    why = "；".join(reasons) or "—"
+    to = AUDIENCE_NAMES.get(audience, audience)
+    return f"【{severity}投诉】案件 {case_number} 须立即关注（通报：{to}）。依据：{why}"

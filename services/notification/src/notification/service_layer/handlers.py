@@ -1,4 +1,4 @@
-"""The notification service's handlers: the acknowledgement receipt (受理回执)."""
+"""The notification service's handlers: what the complainant and staff must be told."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from casebridge.escalation.v1 import escalation_pb2
+from casebridge.case.v1 import case_pb2
 from casebridge.notification.v1 import notification_pb2
 from casebridge_platform.auth import Principal
 from casebridge_platform.db import insert_ignore
@@ -31,31 +31,65 @@ def to_proto(row: sa.Row | dict) -> notification_pb2.Delivery:
     return delivery
 
 
-async def on_clock_armed(uow: UnitOfWork, event: Event) -> None:
-    """escalation.clock_armed → the acknowledgement receipt, once per case, recipient, channel.
-
-    An anonymous complainant is never pushed anything: the receipt waits in the portal, behind
-    the access code. Real-name complainants get it in-app; e-mail and SMS come later.
-    """
-    armed = event.payload(escalation_pb2.ClockArmed)
-    clock = armed.clock
-    channel = "portal" if armed.anonymous else "in_app"
+async def _deliver(uow: UnitOfWork, event: Event, *, case_id: str, template: str,
+                   recipient: str, channel: str, body: str) -> None:
+    """Record one delivery, once per source event, recipient and channel, and announce it."""
     row = {
-        "delivery_id": str(uuid.uuid4()), "tenant_id": event.tenant_id, "case_id": clock.case_id,
-        "source_event_id": event.id, "template": "acknowledgement",
-        "recipient": f"complainant:{clock.case_id}", "channel": channel, "status": "delivered",
-        "body": templates.acknowledgement(case_number=armed.case_number,
-                                          due_at=clock.due_at.ToDatetime(tzinfo=UTC),
-                                          anonymous=armed.anonymous),
-        "attempts": 1, "delivered_at": datetime.now(UTC),
+        "delivery_id": str(uuid.uuid4()), "tenant_id": event.tenant_id, "case_id": case_id,
+        "source_event_id": event.id, "template": template, "recipient": recipient,
+        "channel": channel, "status": "delivered", "body": body, "attempts": 1,
+        "delivered_at": datetime.now(UTC),
     }
     stored = await uow.conn.execute(insert_ignore(deliveries, uow.dialect).values(**row))
     if stored.rowcount != 1:
         return
-    log.info("acknowledgement for case %s recorded on %s", armed.case_number, channel)
+    log.info("%s for case %s recorded on %s", template, case_id, channel)
     uow.emit("notification.delivered", event.tenant_id,
              notification_pb2.DeliveryRecorded(delivery=to_proto(row)),
-             correlation_id=clock.case_id, causation_id=event.id)
+             correlation_id=case_id, causation_id=event.id)
+
+
+def _complainant_notice(moved: case_pb2.CaseTransitioned) -> tuple[str, str] | None:
+    """The complainant's notice for an acceptance decision, if this transition is one."""
+    if moved.action == "accept":
+        return "acknowledgement", templates.acknowledgement(
+            case_number=moved.case_number, anonymous=moved.anonymous)
+    if moved.action == "refuse":
+        return "refusal_notice", templates.refusal(
+            case_number=moved.case_number, reason=moved.reason, notice=moved.notice)
+    if moved.action == "refer":
+        return "referral_notice", templates.referral(
+            case_number=moved.case_number, competent_body=moved.notice,
+            transferred=moved.disposition == "transferred")
+    return None
+
+
+async def on_transitioned(uow: UnitOfWork, event: Event) -> None:
+    """case.transitioned → the acceptance decision told to the complainant: 受理回执,
+    不予受理告知书, or who is competent.
+
+    An anonymous complainant is never pushed anything: the notice waits in the portal, behind
+    the access code. Real-name complainants get it in-app; e-mail and SMS come later.
+    """
+    moved = event.payload(case_pb2.CaseTransitioned)
+    notice = _complainant_notice(moved)
+    if notice is None:
+        return
+    template, body = notice
+    await _deliver(uow, event, case_id=moved.case_id, template=template,
+                   recipient=f"complainant:{moved.case_id}",
+                   channel="portal" if moved.anonymous else "in_app", body=body)
+
+
+async def on_alert(uow: UnitOfWork, event: Event) -> None:
+    """case.alert → each audience (complaint office, leadership, security) told in-app."""
+    alert = event.payload(case_pb2.CaseAlert)
+    for audience in alert.audiences:
+        await _deliver(uow, event, case_id=alert.case_id, template=f"alert_{alert.severity}",
+                       recipient=f"role:{audience}", channel="in_app",
+                       body=templates.alert(case_number=alert.case_number,
+                                            severity=alert.severity,
+                                            reasons=list(alert.reasons), audience=audience))
 
 
 async def list_deliveries(uow: UnitOfWork, *, principal: Principal,

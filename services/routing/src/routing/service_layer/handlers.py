@@ -1,99 +1,158 @@
-"""Routing's commands and event handlers."""
+"""Routing's event handlers: decide on intake, decide again on request, release on close.
+
+Load bookkeeping: a case counts on the load (open_cases) of the handler in its decision row
+from intake until it leaves everyone's workload (closed, refused, referred); the decision
+row's `open` flag makes the release happen exactly once, and a reroute moves the count.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import sqlalchemy as sa
+from casebridge.case.v1 import case_pb2
 from casebridge.intake.v1 import intake_pb2
 from casebridge.routing.v1 import routing_pb2
-from casebridge_platform.db import insert_ignore
 from casebridge_platform.errors import NotFound
 from casebridge_platform.messaging.consumer import Transient
-from casebridge_platform.messaging.envelope import Event
+from casebridge_platform.messaging.envelope import Event, timestamp
 from casebridge_platform.messaging.outbox import UnitOfWork
 
-from routing.adapters.tables import categories, decisions, handlers, tenants
-from routing.domain import rules
+from routing.adapters.tables import decisions, handovers
+from routing.domain import decision, rules
+from routing.service_layer import queries
+
+LEAVES_WORKLOAD = {"closed", "refused", "referred"}  # the case is nobody's work any more
+HANDOVER_REASON = "handed over from {on_duty} at the start of the working day"
 
 
-async def tenant_table(uow: UnitOfWork, tenant_id: str) -> tuple[str, list[rules.Category]]:
-    """The tenant's coordinating office and categories, in one query."""
-    rows = (await uow.conn.execute(
-        sa.select(tenants.c.coordinating_department, categories.c.name,
-                  categories.c.department, categories.c.keywords)
-        .select_from(tenants.outerjoin(categories, categories.c.tenant_id == tenants.c.tenant_id))
-        .where(tenants.c.tenant_id == tenant_id).order_by(categories.c.name))).all()
-    if not rows:
-        raise NotFound(f"routing knows no tenant {tenant_id!r}")
-    return rows[0].coordinating_department, [
-        rules.Category(r.name, r.department, tuple(r.keywords)) for r in rows if r.name]
+@dataclass
+class Decided:
+    """What to announce now, and who owns the case (differs off hours: 总值班 holds it)."""
+
+    announced: routing_pb2.RoutingDecided
+    department: str
+    owner: str
 
 
-async def decide(uow: UnitOfWork, *, tenant_id: str, category: str, content: str,
-                 respondent_department: str, respondent_person: str,
-                 reserve: bool) -> routing_pb2.RoutingDecided:
-    """Category (given, or classified from the text), department and handler for a complaint."""
-    coordinating, table = await tenant_table(uow, tenant_id)
-    decision = routing_pb2.RoutingDecided(category=category, category_source="given")
-    if not category:
-        found = rules.classify(content, table)
-        decision.category_source = "classified"
-        if found:
-            decision.category = found.category
-            decision.matched_keywords.extend(found.matched)
-    decision.department = rules.department_for(decision.category or None, table, coordinating,
-                                               respondent_department)
-    decision.reason = (
-        f"category {decision.category} → {decision.department}" if decision.category
-        else f"no category matched; respondent department {decision.department}"
-        if decision.department != coordinating
-        else f"no category matched → coordinating office {coordinating}")
-    candidates = [rules.Candidate(r.user_id, r.name, r.open_cases) for r in (
-        await uow.conn.execute(sa.select(handlers).where(
-            handlers.c.tenant_id == tenant_id, handlers.c.department == decision.department))
-    ).all()]
-    chosen = rules.pick_handler(candidates, recused={respondent_person} - {""})
-    if chosen:
-        decision.handler_id = chosen.user_id
-        if reserve:
-            await uow.conn.execute(handlers.update().where(
-                handlers.c.tenant_id == tenant_id, handlers.c.user_id == chosen.user_id)
-                .values(open_cases=handlers.c.open_cases + 1))
-    return decision
+def complaint_of(submission: intake_pb2.Submission) -> decision.Complaint:
+    return decision.Complaint(
+        content=submission.content, category=submission.category,
+        respondent_department=submission.respondent.department,
+        other_departments=tuple(submission.respondent.other_departments),
+        circumstances=tuple(submission.circumstances),
+        amount_fen=submission.claimed_amount.amount_fen,
+        received_at=(submission.received_at.ToDatetime(tzinfo=UTC)
+                     if submission.HasField("received_at") else datetime.now(UTC)))
+
+
+def announcement(planned: decision.Plan) -> routing_pb2.RoutingDecided:
+    """The event (or dry-run answer) for a plan, without a handler yet."""
+    out = routing_pb2.RoutingDecided(
+        category=planned.category, category_source=planned.category_source,
+        matched_keywords=planned.matched, department=planned.department,
+        reason=planned.reason, severity=planned.severity.level,
+        severity_reasons=planned.severity.reasons, departments_involved=planned.involved,
+        coordinated=planned.coordinated, on_duty=planned.on_duty, trigger="intake")
+    if planned.handover_at:
+        out.handover_at.CopyFrom(timestamp(planned.handover_at))
+    return out
+
+
+async def pick(uow: UnitOfWork, tenant_id: str, department: str,
+               parties: rules.Parties) -> str:
+    """The least-loaded eligible handler's id; '' when the department has none to offer."""
+    found = await queries.eligible(uow, tenant_id, department, parties)
+    return found[0].user_id if found else ""
+
+
+async def decide(uow: UnitOfWork, *, tenant_id: str, complaint: decision.Complaint,
+                 parties: rules.Parties) -> Decided:
+    """Plan the complaint and pick handlers: the owner in the responsible department, and,
+    off hours, the on-duty officer who holds it until the hand-over. The owner is chosen now
+    so the hand-over only announces what was decided and the load is counted from intake."""
+    planned = decision.plan(await queries.policy(uow, tenant_id), complaint)
+    out = announcement(planned)
+    owner = await pick(uow, tenant_id, planned.responsible, parties)
+    out.handler_id = (await pick(uow, tenant_id, planned.department, parties)
+                      if planned.on_duty else owner)
+    return Decided(out, planned.responsible, owner)
 
 
 async def on_received(uow: UnitOfWork, event: Event) -> None:
-    """intake.received → routing.decided."""
+    """intake.received → routing.decided (trigger "intake"); the owner's load is reserved."""
     submission = event.payload(intake_pb2.ComplaintReceived).submission
+    parties = rules.Parties(submission.case_id, submission.complainant.name,
+                            submission.respondent.person, submission.respondent.unit)
     try:
-        decision = await decide(
-            uow, tenant_id=event.tenant_id, category=submission.category,
-            content=submission.content, respondent_department=submission.respondent.department,
-            respondent_person=submission.respondent.person, reserve=True)
+        decided = await decide(uow, tenant_id=event.tenant_id,
+                               complaint=complaint_of(submission), parties=parties)
     except NotFound as exc:
         raise Transient(str(exc)) from exc
-    decision.case_id = submission.case_id
-    uow.insert_later(decisions, {
-        "case_id": submission.case_id, "tenant_id": event.tenant_id,
-        "category": decision.category, "department": decision.department,
-        "handler_id": decision.handler_id, "decided_at": datetime.now(UTC)})
-    uow.emit("routing.decided", event.tenant_id, decision,
+    out = decided.announced
+    out.case_id = submission.case_id
+    still_open = await record(uow, event.tenant_id, out, decided)
+    if still_open and out.on_duty:
+        await hold_for_handover(uow, event.tenant_id, out, decided)
+    uow.emit("routing.decided", event.tenant_id, out,
              correlation_id=submission.case_id, causation_id=event.id)
 
 
-async def seed(uow: UnitOfWork, data: dict) -> None:
-    """Load tenants, categories and handlers from a seed file (existing rows are kept)."""
-    for t in data["tenants"]:
-        await uow.conn.execute(insert_ignore(tenants, uow.dialect).values(
-            tenant_id=t["id"], kind=t["kind"],
-            coordinating_department=t["coordinating_department"]))
-        for c in t["categories"]:
-            await uow.conn.execute(insert_ignore(categories, uow.dialect).values(
-                tenant_id=t["id"], name=c["name"], department=c["department"],
-                keywords=c["keywords"]))
-        for s in t["staff"]:
-            if "handler" in s["roles"] and s["department"]:
-                await uow.conn.execute(insert_ignore(handlers, uow.dialect).values(
-                    tenant_id=t["id"], user_id=s["id"], name=s["name"],
-                    department=s["department"], open_cases=0))
+async def record(uow: UnitOfWork, tenant_id: str, out: routing_pb2.RoutingDecided,
+                 decided: Decided) -> bool:
+    """Store the decision and reserve the owner; False if the case had closed already (its
+    case.transitioned overtook this event), in which case nothing is reserved."""
+    values = {"category": out.category, "category_source": out.category_source,
+              "department": decided.department, "handler_id": decided.owner,
+              "decided_at": datetime.now(UTC), "severity": out.severity}
+    existing = await queries.decision_row(uow, out.case_id)
+    if existing is not None:
+        await uow.conn.execute(decisions.update().where(
+            decisions.c.case_id == out.case_id).values(values))
+        return bool(existing.open)
+    await uow.conn.execute(decisions.insert().values(
+        case_id=out.case_id, tenant_id=tenant_id, open=True, **values))
+    await queries.adjust_load(uow, tenant_id, decided.owner, +1)
+    return True
+
+
+async def hold_for_handover(uow: UnitOfWork, tenant_id: str, held: routing_pb2.RoutingDecided,
+                            decided: Decided) -> None:
+    """Store the announcement the hand-over chore makes at the start of the working day."""
+    later = routing_pb2.RoutingDecided()
+    later.CopyFrom(held)
+    later.ClearField("handover_at")
+    later.on_duty, later.trigger = False, "handover"
+    later.department, later.handler_id = decided.department, decided.owner
+    later.previous_handler_id = held.handler_id
+    later.reason = HANDOVER_REASON.format(on_duty=held.department)
+    await uow.conn.execute(handovers.insert().values(
+        case_id=held.case_id, tenant_id=tenant_id,
+        handover_at=held.handover_at.ToDatetime(tzinfo=UTC), department=decided.department,
+        handler_id=decided.owner, decision=later.SerializeToString(), handed_over_at=None))
+
+
+async def cancel_handover(uow: UnitOfWork, case_id: str) -> None:
+    """A pending hand-over is moot once staff reroute the case or it leaves the workload."""
+    await uow.conn.execute(handovers.update().where(
+        handovers.c.case_id == case_id, handovers.c.handed_over_at.is_(None))
+        .values(handed_over_at=datetime.now(UTC)))
+
+
+async def on_transitioned(uow: UnitOfWork, event: Event) -> None:
+    """case.transitioned to closed/refused/referred → the handler's load drops, once."""
+    moved = event.payload(case_pb2.CaseTransitioned)
+    if moved.to_status not in LEAVES_WORKLOAD:
+        return
+    released = (await uow.conn.execute(decisions.update().where(
+        decisions.c.case_id == moved.case_id, decisions.c.open.is_(True))
+        .values(open=False).returning(decisions.c.handler_id))).first()
+    if released is not None:
+        await queries.adjust_load(uow, event.tenant_id, released.handler_id, -1)
+    elif await queries.decision_row(uow, moved.case_id) is None:
+        # Closed before routing decided: leave a closed row so the decision reserves nothing.
+        await uow.conn.execute(decisions.insert().values(
+            case_id=moved.case_id, tenant_id=event.tenant_id, category="", department="",
+            handler_id="", decided_at=datetime.now(UTC), open=False))
+    await cancel_handover(uow, moved.case_id)
+

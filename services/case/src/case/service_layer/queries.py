@@ -1,0 +1,303 @@
+"""Reading cases: one with its timeline and work, listings with filters, the portal's view.
+
+Who sees what: the complaint office, supervisors, leaders and admins see the tenant's cases;
+a handler sees the cases of their department, those assigned to them, and those they took in
+(首问负责制: the first-contact owner keeps seeing a case until it closes). A reporter's
+(举报人) identity is shown only to oversight roles and to whoever took the report in.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from casebridge.case.v1 import case_pb2
+from casebridge.common.v1 import common_pb2
+from casebridge_platform.auth import Principal
+from casebridge_platform.db import UTCDateTime
+from casebridge_platform.errors import InvalidArgument, NotFound, PermissionDenied
+from casebridge_platform.messaging.envelope import timestamp
+from casebridge_platform.messaging.outbox import UnitOfWork
+
+from case.adapters.tables import cases, items, timeline
+from case.domain import model
+
+MAX_PAGE = 200
+DUE_SOON = timedelta(hours=24)
+WIDE = frozenset({"intake_clerk", "supervisor", "leader", "admin"})
+SEES_REPORTERS = frozenset({"supervisor", "leader", "admin"})
+SORTS = {"received_at": cases.c.received_at, "due_at": cases.c.due_at,
+         "updated_at": cases.c.updated_at}
+FAR_FUTURE = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+def visible_to(principal: Principal) -> sa.ColumnElement[bool]:
+    """The cases this caller may read, as a WHERE clause."""
+    if WIDE & set(principal.roles):
+        return sa.true()
+    mine = [cases.c.handler_id == principal.user_id,
+            cases.c.first_contact_owner == principal.user_id]
+    if principal.department:
+        mine.append(cases.c.department == principal.department)
+    return sa.or_(*mine)
+
+
+def shows_identity(row: sa.Row, principal: Principal) -> bool:
+    if row.kind != "report":
+        return True
+    return bool(SEES_REPORTERS & set(principal.roles)) or row.first_contact_owner == \
+        principal.user_id
+
+
+def state_of(row: sa.Row) -> model.CaseState:
+    extra = row.extra or {}
+    return model.CaseState(
+        status=model.Status(row.status), kind=row.kind, handler_id=row.handler_id,
+        department=row.department, coordinated=row.coordinated, held_from=row.held_from,
+        round=row.round, last_follow_up_satisfied=extra.get("last_follow_up_satisfied"),
+        anonymous=row.anonymous, first_contact_owner=row.first_contact_owner)
+
+
+def actor_of(principal: Principal) -> model.Actor:
+    return model.Actor(principal.user_id, frozenset(principal.roles), principal.department)
+
+
+def _money(fen: int | None) -> common_pb2.Money | None:
+    return None if fen is None else common_pb2.Money(amount_fen=fen, currency="CNY")
+
+
+def to_proto(row: sa.Row, principal: Principal | None = None) -> case_pb2.Case:
+    """The case row as the contract has it; the reporter hidden where the caller may not see."""
+    extra = row.extra or {}
+    case = case_pb2.Case(
+        case_id=row.case_id, case_number=row.case_number, tenant_id=row.tenant_id,
+        kind=row.kind, channel=row.channel, status=row.status, category=row.category,
+        department=row.department, handler_id=row.handler_id,
+        first_contact_owner=row.first_contact_owner, content=row.content, demands=row.demands,
+        anonymous=row.anonymous, deadline_rule=row.deadline_rule, acknowledged=row.acknowledged,
+        tenant_kind=row.tenant_kind, severity=row.severity, coordinated=row.coordinated,
+        on_duty=row.on_duty, disposition=row.disposition, held_from=row.held_from,
+        round=row.round, escalated=row.escalated,
+        respondent=common_pb2.Respondent(
+            department=row.respondent_department, person=row.respondent_person,
+            unit=extra.get("respondent_unit", ""),
+            other_departments=extra.get("other_departments", [])),
+        received_at=timestamp(row.received_at), updated_at=timestamp(row.updated_at),
+        severity_reasons=extra.get("severity_reasons", []),
+        category_source=extra.get("category_source", ""),
+        matched_keywords=extra.get("matched_keywords", []),
+        departments_involved=extra.get("departments_involved", []),
+        facts=extra.get("facts", ""), incident_time=extra.get("incident_time", ""),
+        incident_place=extra.get("incident_place", ""), details=extra.get("details", {}),
+        circumstances=extra.get("circumstances", []), referred_by=extra.get("referred_by", ""),
+        hold_reason=extra.get("hold_reason", ""), refusal_reason=extra.get("refusal_reason", ""),
+        competent_body=extra.get("competent_body", ""),
+        referral_mode=extra.get("referral_mode", ""),
+        possible_duplicates=[case_pb2.PossibleDuplicate(**d)
+                             for d in extra.get("possible_duplicates", [])])
+    claimed = _money(extra.get("claimed_amount_fen"))
+    if claimed is not None:
+        case.claimed_amount.CopyFrom(claimed)
+    if row.due_at is not None:
+        case.due_at.CopyFrom(timestamp(row.due_at))
+    if not row.anonymous:
+        if principal is None or shows_identity(row, principal):
+            c = extra.get("complainant", {})
+            case.complainant.CopyFrom(common_pb2.Party(
+                name=row.complainant_name, phone=row.complainant_phone, unit=c.get("unit", ""),
+                relation=c.get("relation", ""), address=c.get("address", ""),
+                email=c.get("email", "")))
+        else:
+            case.identity_withheld = True
+    if principal is not None:
+        case.allowed_actions.extend(model.allowed_actions(state_of(row), actor_of(principal)))
+    return case
+
+
+async def case_row(uow: UnitOfWork, principal: Principal, case_id: str) -> sa.Row:
+    row = (await uow.conn.execute(sa.select(cases).where(
+        cases.c.tenant_id == principal.tenant_id, cases.c.case_id == case_id,
+        visible_to(principal)))).first()
+    if row is None:
+        raise NotFound("no such case, or not one you may see")
+    return row
+
+
+async def get(uow: UnitOfWork, *, principal: Principal, case_id: str) -> case_pb2.Case:
+    principal.require(*model.STAFF)
+    row = await case_row(uow, principal, case_id)
+    return await _complete(uow, row, to_proto(row, principal))
+
+
+async def _complete(uow: UnitOfWork, row: sa.Row, case: case_pb2.Case,
+                    *, public_only: bool = False) -> case_pb2.Case:
+    """The timeline and the work records of the case."""
+    entries = (await uow.conn.execute(sa.select(timeline).where(
+        timeline.c.tenant_id == row.tenant_id, timeline.c.case_id == row.case_id)
+        .order_by(timeline.c.at, timeline.c.seq))).all()
+    case.timeline.extend(case_pb2.TimelineEntry(
+        at=timestamp(e.at), type=e.type, summary=e.summary,
+        actor="" if public_only else e.actor, event_id=e.event_id, from_status=e.from_status,
+        to_status=e.to_status, reason="" if public_only else e.reason)
+        for e in entries if not public_only or e.type in PUBLIC_ENTRIES)
+    work = (await uow.conn.execute(sa.select(items).where(
+        items.c.tenant_id == row.tenant_id, items.c.case_id == row.case_id)
+        .order_by(items.c.seq))).all()
+    for item in work:
+        _add_item(case, item, public_only=public_only)
+    return case
+
+
+PUBLIC_ENTRIES = frozenset({"received", "accept", "refuse", "refer", "answer", "close",
+                            "reopen", "hold", "resume", "withdraw", "add_material"})
+
+
+def _add_item(case: case_pb2.Case, item: sa.Row, *, public_only: bool) -> None:
+    data, at = dict(item.data), timestamp(item.at)
+    if item.kind == "answer":
+        case.answers.append(case_pb2.Answer(round=data["round"], mode=data["mode"],
+                                            text=data["text"], answered_by=item.actor,
+                                            answered_at=at))
+    elif item.kind == "material":
+        case.materials.append(case_pb2.Material(description=data["description"],
+                                                added_by=data["added_by"], added_at=at))
+    elif public_only:
+        return
+    elif item.kind == "investigation":
+        record = case_pb2.InvestigationRecord(
+            type=data["type"], subject=data["subject"], summary=data["summary"],
+            recorded_by=item.actor, recorded_at=at)
+        record.at.FromDatetime(datetime.fromisoformat(data["at"]))
+        case.records.append(record)
+    elif item.kind == "proposal":
+        proposal = case_pb2.Proposal(
+            round=data["round"], text=data["text"], proposed_by=item.actor, proposed_at=at,
+            status=data["status"], decided_by=data.get("decided_by", ""),
+            decision_note=data.get("decision_note", ""), required_role=data["required_role"])
+        if data.get("compensation_fen") is not None:
+            proposal.compensation.CopyFrom(_money(data["compensation_fen"]))
+        case.proposals.append(proposal)
+    elif item.kind == "follow_up":
+        case.follow_ups.append(case_pb2.FollowUp(round=data["round"],
+                                                 satisfied=data["satisfied"],
+                                                 note=data["note"], by=item.actor, at=at))
+    elif item.kind == "link":
+        case.links.append(case_pb2.CaseLink(**data))
+    elif item.kind == "party":
+        case.co_complainants.append(common_pb2.Party(**data))
+
+
+async def portal_view(uow: UnitOfWork, *, principal: Principal,
+                      case_id: str) -> case_pb2.Case:
+    """What a complainant sees behind the access code: status, dates, the public steps and
+    the answer; not who handles it, internal notes, or other parties."""
+    principal.require("complainant")
+    if principal.user_id != f"access:{case_id}":
+        raise PermissionDenied("the access code is for another case")
+    row = (await uow.conn.execute(sa.select(cases).where(
+        cases.c.tenant_id == principal.tenant_id, cases.c.case_id == case_id))).first()
+    if row is None:
+        raise NotFound("no such case")
+    case = case_pb2.Case(
+        case_id=row.case_id, case_number=row.case_number, kind=row.kind, status=row.status,
+        channel=row.channel, content=row.content, demands=row.demands, anonymous=row.anonymous,
+        received_at=timestamp(row.received_at), updated_at=timestamp(row.updated_at),
+        disposition=row.disposition, acknowledged=row.acknowledged,
+        refusal_reason=(row.extra or {}).get("refusal_reason", ""),
+        competent_body=(row.extra or {}).get("competent_body", ""))
+    if row.due_at is not None:
+        case.due_at.CopyFrom(timestamp(row.due_at))
+    case.allowed_actions.extend(a for a in ("add_material", "withdraw")
+                                if model.Status(row.status) in model.OPEN)
+    return await _complete(uow, row, case, public_only=True)
+
+
+def _cursor(values: list[str]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode()
+
+
+def _after(token: str, sort: str) -> tuple[datetime, str]:
+    try:
+        key, at, case_id = json.loads(base64.urlsafe_b64decode(token.encode()))
+        if key != sort:
+            raise ValueError(key)
+        return datetime.fromisoformat(at), str(case_id)
+    except (ValueError, TypeError) as exc:
+        raise InvalidArgument("page_token is not valid", {"page_token": "not a token this "
+                              "service issued for this sort order"}) from exc
+
+
+def _filters(request: case_pb2.ListCasesRequest, principal: Principal,
+             now: datetime) -> list[sa.ColumnElement[bool]]:
+    where = [cases.c.tenant_id == principal.tenant_id, visible_to(principal)]
+    for name in ("status", "department", "handler_id", "severity", "category", "channel",
+                 "kind"):
+        if value := getattr(request, name):
+            where.append(cases.c[name] == value)
+    if request.overdue:
+        where += [cases.c.due_at < now, cases.c.status.in_([s.value for s in model.OPEN])]
+    if request.due_soon:
+        where += [cases.c.due_at >= now, cases.c.due_at < now + DUE_SOON,
+                  cases.c.status.in_([s.value for s in model.OPEN])]
+    if request.HasField("received_from"):
+        where.append(cases.c.received_at >= request.received_from.ToDatetime(tzinfo=UTC))
+    if request.HasField("received_to"):
+        where.append(cases.c.received_at < request.received_to.ToDatetime(tzinfo=UTC))
+    if request.text:
+        pattern = "%" + request.text.replace("\\", "\\\\").replace("%", "\\%") \
+            .replace("_", "\\_") + "%"
+        where.append(sa.or_(*(c.like(pattern, escape="\\") for c in
+                              (cases.c.content, cases.c.demands, cases.c.case_number))))
+    where += _scope(request.scope, principal)
+    return where
+
+
+def _scope(scope: str, principal: Principal) -> list[sa.ColumnElement[bool]]:
+    if scope == "mine":
+        return [cases.c.handler_id == principal.user_id]
+    if scope == "my_department":
+        if not principal.department:
+            raise InvalidArgument("you belong to no department", {"scope": "my_department "
+                                  "needs a department in your token"})
+        return [cases.c.department == principal.department]
+    if scope == "first_contact":
+        return [cases.c.first_contact_owner == principal.user_id]
+    if scope:
+        raise InvalidArgument("unknown scope", {"scope": "must be mine, my_department or "
+                                                "first_contact"})
+    return []
+
+
+async def list_cases(uow: UnitOfWork, *, principal: Principal,
+                     request: case_pb2.ListCasesRequest) -> case_pb2.ListCasesResponse:
+    """A page of the caller's cases, filtered and sorted (keyset pagination: stable under
+    inserts). Cases without a deadline sort after all others by due date."""
+    principal.require(*model.STAFF)
+    if not 0 <= request.page_size <= MAX_PAGE:
+        raise InvalidArgument("page_size out of range", {"page_size": f"must be 1..{MAX_PAGE}"})
+    sort = request.sort or "-received_at"
+    column = SORTS.get(sort.lstrip("-"))
+    if column is None:
+        raise InvalidArgument("unknown sort", {"sort": "must be received_at, due_at or "
+                                               "updated_at, optionally prefixed by -"})
+    size = request.page_size or 50
+    key = sa.func.coalesce(column, sa.literal(FAR_FUTURE, UTCDateTime)) \
+        if column is cases.c.due_at else column
+    where = _filters(request, principal, datetime.now(UTC))
+    if request.page_token:
+        at, case_id = _after(request.page_token, sort)
+        compare = sa.tuple_(key, cases.c.case_id)
+        where.append(compare < (at, case_id) if sort.startswith("-") else
+                     compare > (at, case_id))
+    order = [key.desc(), cases.c.case_id.desc()] if sort.startswith("-") else \
+        [key.asc(), cases.c.case_id.asc()]
+    rows = (await uow.conn.execute(
+        sa.select(cases).where(*where).order_by(*order).limit(size + 1))).all()
+    response = case_pb2.ListCasesResponse(cases=[to_proto(r, principal) for r in rows[:size]])
+    if len(rows) > size:
+        last = rows[size - 1]
+        value = getattr(last, column.name) or FAR_FUTURE
+        response.next_page_token = _cursor([sort, value.isoformat(), last.case_id])
+    return response

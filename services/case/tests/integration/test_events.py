@@ -1,0 +1,121 @@
+"""The case service's event handlers on SQLite and PostgreSQL: an off-hours complaint held by
+the on-duty officer and handed over, a month-old complaint becoming 重大, and a timeline that
+cannot be edited."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from case.adapters.tables import cases, timeline
+from case.bootstrap import MIGRATIONS
+from case.service_layer import events
+from casebridge.case.v1 import case_pb2
+from casebridge.common.v1 import common_pb2
+from casebridge.intake.v1 import intake_pb2
+from casebridge.routing.v1 import routing_pb2
+from casebridge_platform.config import Settings
+from casebridge_platform.devstack import free_port
+from casebridge_platform.messaging.envelope import Event, make, timestamp
+from casebridge_platform.messaging.tables import outbox
+from casebridge_platform.runtime import Runtime
+
+TENANT = "demo-hospital"
+
+
+@pytest.fixture
+async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    r = Runtime("case", settings.model_copy(update={"case_addr": f"127.0.0.1:{free_port()}"}),
+                MIGRATIONS)
+    await r.start()
+    yield r
+    await r.stop()
+
+
+async def deliver(runtime: Runtime, handler, event_type: str, payload) -> None:  # type: ignore[no-untyped-def]
+    async with runtime.uow() as uow:
+        await uow.set_tenant(TENANT)
+        await handler(uow, Event(make(event_type, TENANT, payload)))
+        await uow.commit()
+
+
+async def open_case(runtime: Runtime, received_at: datetime) -> str:
+    case_id = str(uuid.uuid4())
+    await deliver(runtime, events.on_received, "intake.received", intake_pb2.ComplaintReceived(
+        tenant_kind="hospital", submission=intake_pb2.Submission(
+            case_id=case_id, case_number=f"HOSP-2026-{uuid.uuid4().int % 10**6:06d}",
+            tenant_id=TENANT, kind=intake_pb2.KIND_COMPLAINT, channel="phone",
+            content="夜间急诊收费多收", received_by="hosp-clerk",
+            received_at=timestamp(received_at),
+            complainant=common_pb2.Party(name="某患者", phone="13800000000"))))
+    return case_id
+
+
+async def read(runtime: Runtime, case_id: str) -> sa.Row:
+    async with runtime.uow() as uow:
+        await uow.set_tenant(TENANT)
+        return (await uow.conn.execute(sa.select(cases).where(cases.c.case_id == case_id))).one()
+
+
+async def published(runtime: Runtime, event_type: str) -> list[Event]:
+    async with runtime.engine.connect() as conn:
+        rows = (await conn.execute(sa.select(outbox.c.data))).scalars().all()
+    return [e for e in map(Event.decode, rows) if e.type == event_type]
+
+
+async def test_an_off_hours_complaint_is_held_on_duty_then_handed_over(
+        runtime: Runtime) -> None:
+    case_id = await open_case(runtime, datetime.now(UTC))
+    handover_at = datetime.now(UTC) + timedelta(hours=10)
+    await deliver(runtime, events.on_routed, "routing.decided", routing_pb2.RoutingDecided(
+        case_id=case_id, category="医疗收费", department="总值班", handler_id="hosp-h6a",
+        on_duty=True, handover_at=timestamp(handover_at), trigger="intake", severity="一般",
+        reason="received off hours"))
+    held = await read(runtime, case_id)
+    assert (held.department, held.handler_id, held.on_duty) == ("总值班", "hosp-h6a", True)
+    await deliver(runtime, events.on_routed, "routing.decided", routing_pb2.RoutingDecided(
+        case_id=case_id, category="医疗收费", department="财务处", handler_id="hosp-h10a",
+        trigger="handover", previous_handler_id="hosp-h6a", severity="一般",
+        reason="handed over from 总值班 at the start of the working day"))
+    handed = await read(runtime, case_id)
+    assert (handed.department, handed.handler_id, handed.on_duty) == \
+        ("财务处", "hosp-h10a", False)
+    async with runtime.uow() as uow:
+        await uow.set_tenant(TENANT)
+        types = (await uow.conn.execute(sa.select(timeline.c.type, timeline.c.summary).where(
+            timeline.c.case_id == case_id).order_by(timeline.c.seq))).all()
+    assert [t.type for t in types] == ["received", "routed", "handed_over"]
+    assert "held by the on-duty officer" in types[1].summary
+    assert handed.status == "received", "handover moves the case, the decision stays open"
+
+
+async def test_a_complaint_open_for_a_month_becomes_major_once(runtime: Runtime) -> None:
+    old = await open_case(runtime, datetime.now(UTC) - timedelta(days=32))
+    fresh = await open_case(runtime, datetime.now(UTC) - timedelta(days=3))
+    for _ in range(2):  # a second run (or replica) finds nothing left to raise
+        async with runtime.uow() as uow:
+            await events.raise_month_old(await uow.all_tenants())
+            await uow.commit()
+    assert (await read(runtime, old)).severity == "重大"
+    assert (await read(runtime, fresh)).severity == "一般"
+    alerts = [e.payload(case_pb2.CaseAlert) for e in await published(runtime, "case.alert")]
+    assert [(a.case_id, a.severity) for a in alerts] == [(old, "重大")]
+    assert set(alerts[0].audiences) == {"complaint_office", "leadership"}
+
+
+async def test_the_timeline_cannot_be_edited_or_deleted(runtime: Runtime) -> None:
+    case_id = await open_case(runtime, datetime.now(UTC))
+    for statement in (timeline.update().values(summary="改写"), timeline.delete()):
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+            async with runtime.uow() as uow:
+                await uow.set_tenant(TENANT)
+                await uow.conn.execute(statement.where(timeline.c.case_id == case_id))
+                await uow.commit()
+    async with runtime.uow() as uow:
+        await uow.set_tenant(TENANT)
+        kept = (await uow.conn.execute(sa.select(timeline.c.summary).where(
+            timeline.c.case_id == case_id))).scalars().all()
+    assert len(kept) == 1 and "改写" not in kept[0]

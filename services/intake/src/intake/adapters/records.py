@@ -1,0 +1,99 @@
+"""Submissions between protobuf, the domain's Draft and the submissions table's rows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from casebridge.common.v1 import common_pb2
+from casebridge.intake.v1 import intake_pb2
+from casebridge_platform.messaging.envelope import timestamp
+
+from intake.domain import duplicates, model
+
+KIND_NAMES = {intake_pb2.KIND_COMPLAINT: "complaint", intake_pb2.KIND_REPORT: "report"}
+KIND_VALUES = {v: k for k, v in KIND_NAMES.items()}
+
+
+def draft_of(request: intake_pb2.SubmitComplaintRequest) -> model.Draft:
+    """The request as the domain sees it; no complainant at all means anonymous."""
+    c, r = request.complainant, request.respondent
+    money = request.claimed_amount
+    return model.Draft(
+        kind=KIND_NAMES.get(request.kind, ""), channel=request.channel, content=request.content,
+        anonymous=not request.HasField("complainant"),
+        complainant=model.Contact(name=c.name, phone=c.phone, unit=c.unit, relation=c.relation,
+                                  address=c.address, email=c.email),
+        respondent=model.Respondent(department=r.department, person=r.person, unit=r.unit,
+                                    other_departments=tuple(r.other_departments)),
+        category=request.category, demands=request.demands, facts=request.facts,
+        incident_time=request.incident_time, incident_place=request.incident_place,
+        claimed_amount=model.Money(money.amount_fen, money.currency)
+        if request.HasField("claimed_amount") else None,
+        details=dict(request.details), circumstances=tuple(request.circumstances),
+        referred_by=request.referred_by)
+
+
+def row_of(draft: model.Draft, **stored: Any) -> dict[str, Any]:
+    """The submissions row for an accepted draft, plus what intake adds (ids, times …)."""
+    c, r, money = draft.complainant, draft.respondent, draft.claimed_amount
+    return {
+        "kind": draft.kind, "channel": draft.channel, "content": draft.content,
+        "demands": draft.demands, "anonymous": draft.anonymous,
+        "complainant_name": c.name, "complainant_phone": c.phone, "complainant_unit": c.unit,
+        "complainant_relation": c.relation, "complainant_address": c.address,
+        "complainant_email": c.email, "phone_key": duplicates.phone_key(c.phone),
+        "respondent_department": r.department, "respondent_person": r.person,
+        "respondent_unit": r.unit, "respondent_other_departments": list(r.other_departments),
+        "category": draft.category, "facts": draft.facts,
+        "incident_time": draft.incident_time, "incident_place": draft.incident_place,
+        "claimed_amount_fen": money.amount_fen if money else None,
+        "claimed_currency": money.currency if money else None,
+        "details": dict(draft.details), "circumstances": list(draft.circumstances),
+        "referred_by": draft.referred_by, **stored,
+    }
+
+
+def to_proto(row: Mapping[str, Any] | sa.Row) -> intake_pb2.Submission:
+    r = row._mapping if isinstance(row, sa.Row) else row
+    submission = intake_pb2.Submission(
+        case_id=r["case_id"], case_number=r["case_number"], tenant_id=r["tenant_id"],
+        kind=KIND_VALUES[r["kind"]], channel=r["channel"], content=r["content"],
+        anonymous=r["anonymous"], category=r["category"], demands=r["demands"],
+        respondent=common_pb2.Respondent(
+            department=r["respondent_department"], person=r["respondent_person"],
+            unit=r["respondent_unit"],
+            other_departments=r["respondent_other_departments"] or []),
+        received_by=r["received_by"], received_at=timestamp(r["received_at"]),
+        facts=r["facts"], incident_time=r["incident_time"], incident_place=r["incident_place"],
+        details=r["details"] or {}, circumstances=r["circumstances"] or [],
+        referred_by=r["referred_by"],
+        possible_duplicates=[intake_pb2.PossibleDuplicate(**d)
+                             for d in r["possible_duplicates"] or []])
+    if r["claimed_amount_fen"] is not None:
+        submission.claimed_amount.CopyFrom(common_pb2.Money(
+            amount_fen=r["claimed_amount_fen"], currency=r["claimed_currency"]))
+    if not r["anonymous"]:
+        submission.complainant.CopyFrom(common_pb2.Party(
+            name=r["complainant_name"], phone=r["complainant_phone"],
+            unit=r["complainant_unit"], relation=r["complainant_relation"],
+            address=r["complainant_address"], email=r["complainant_email"]))
+    return submission
+
+
+def fingerprint_of(row: Mapping[str, Any] | sa.Row) -> duplicates.Fingerprint:
+    """What duplicates compare; an anonymous submission offers no name or phone."""
+    r = row._mapping if isinstance(row, sa.Row) else row
+    real_name = not r["anonymous"]
+    return duplicates.Fingerprint(
+        case_id=r["case_id"], case_number=r["case_number"], content=r["content"],
+        phone=r["complainant_phone"] if real_name else "",
+        name=r["complainant_name"] if real_name else "",
+        respondent_unit=r["respondent_unit"], respondent_department=r["respondent_department"],
+        respondent_person=r["respondent_person"])
+
+
+def match_to_json(match: duplicates.Match) -> dict[str, Any]:
+    return {"case_id": match.case_id, "case_number": match.case_number, "score": match.score,
+            "reasons": list(match.reasons)}
