@@ -14,12 +14,14 @@ import pytest
 from casebridge_platform import testing
 from casebridge_platform.devstack import ROOT, Stack, free_port
 
+from tests.support import daytime_seed
+
 
 @pytest.fixture
 async def stack(database: str, nats_url: str, tmp_path: Path) -> AsyncIterator[Stack]:
     platform = Stack(tmp_path / "var", database=database, nats_url=nats_url,
                      gateway_port=free_port(), stream=testing.unique("CBE"),
-                     subject_prefix=testing.unique("cbe"))
+                     subject_prefix=testing.unique("cbe"), seed_file=daytime_seed(tmp_path))
     try:
         await asyncio.to_thread(platform.start)
         yield platform

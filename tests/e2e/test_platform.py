@@ -11,7 +11,7 @@ import httpx
 from casebridge_platform.devstack import Stack, free_port
 
 from tests.e2e.conftest import eventually, token
-from tests.support import all_cases, complete, routed
+from tests.support import all_cases, complete, daytime_seed, routed
 
 COMPLAINT = {"kind": "complaint", "channel": "phone", "content": "收费处多收了检查费用，要求退费",
              "complainant": {"name": "王五", "phone": "13700000000"}}
@@ -99,7 +99,8 @@ async def test_killing_the_case_service_loses_and_duplicates_nothing(
 
 async def test_a_nats_outage_delays_cases_but_loses_none(database: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Intake keeps answering 201 while NATS is down; the outbox publishes when it is back."""
-    stack = Stack(tmp_path / "own", database=database, gateway_port=free_port())
+    stack = Stack(tmp_path / "own", database=database, gateway_port=free_port(),
+                  seed_file=daytime_seed(tmp_path))
     await asyncio.to_thread(stack.start)
     try:
         async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30, headers={

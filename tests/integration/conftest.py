@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 from casebridge_platform.config import SERVICES, Settings
-from casebridge_platform.devstack import ROOT, free_port
+from casebridge_platform.devstack import free_port
 from casebridge_platform.runtime import Runtime
 from fastapi import FastAPI
 from gateway.app import create_app
@@ -22,7 +22,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-SEED = ROOT / "deploy/seed/demo-tenants.json"
+from tests.support import daytime_seed
 
 
 @pytest.fixture(scope="session")
@@ -64,7 +64,7 @@ async def platform(settings: Settings, spans: InMemorySpanExporter,
     addresses = {f"{s}_addr": f"127.0.0.1:{free_port()}" for s in SERVICES}
     gw_settings = GatewaySettings(**{**settings.model_dump(), **addresses,
                                      "principal_key": settings.principal_key,
-                                     "seed_file": SEED,
+                                     "seed_file": daytime_seed(tmp_path),
                                      "token_key_file": tmp_path / "token.key"})
     runtimes: dict[str, Runtime] = {}
     for name in SERVICES:

@@ -331,3 +331,99 @@ async def test_listing_filters_sorts_and_pages(platform: Platform) -> None:
     assert (await nurse.get("/v1/cases"))["items"] == theirs["items"]
     bad = await platform.http.get("/v1/cases", params={"sort": "name"}, headers=clerk.headers)
     assert bad.status_code == 422
+
+
+async def test_a_health_bureau_mediates_a_dispute_and_refuses_one_in_court(
+        platform: Platform) -> None:
+    """《医疗纠纷预防和处理条例》: administrative mediation on application, decided within 5
+    working days of it; not accepted when a court has already taken the dispute; appraisal
+    time is a hold."""
+    clerk = Desk(platform, "demo-health-bureau", "intake_clerk", "hb-clerk")
+    supervisor = Desk(platform, "demo-health-bureau", "supervisor", "hb-supervisor")
+    body = {"kind": "complaint", "channel": "visit",
+            "content": "申请医疗纠纷行政调解：父亲在县人民医院术后感染，认为存在医疗过错",
+            "demands": "赔偿医疗费及误工费", "facts": "10月5日手术，10月9日切口感染",
+            "complainant": {"name": "周九", "phone": "13200000006", "relation": "家属"},
+            "details": {"hospital_name": "示范县人民医院", "patient_name": "周某"}}
+    case = await clerk.case((await clerk.submit(body))["case_id"],
+                            lambda c: routed(c) and c["due_at"])
+    assert case["department"] == "医政股" and "五个工作日" in case["deadline_rule"]
+    case_id = case["case_id"]
+    case = await clerk.act(case_id, "accept")
+    handler = Desk(platform, "demo-health-bureau", "handler", case["handler_id"], "医政股")
+    await handler.act(case_id, "start_investigation")
+    held = await handler.act(case_id, "hold", kind="appraisal", reason="委托医疗损害鉴定")
+    assert held["status"] == "on_hold" and held["hold_reason"] == "appraisal"
+    assert "propose" not in held["allowed_actions"]
+    await handler.act(case_id, "resume", reason="鉴定意见书已送达")
+    await handler.act(case_id, "record_investigation", type="expert_consultation",
+                      subject="市医学会鉴定意见", summary="医方存在次要责任")
+    await handler.act(case_id, "propose", text="医方承担30%责任，赔偿2.1万元",
+                      compensation="21000")
+    await supervisor.act(case_id, "approve_proposal")
+    await handler.act(case_id, "answer", mode="written", text="调解协议书已签署")
+    await clerk.act(case_id, "follow_up", satisfied=True)
+    closed = await handler.act(case_id, "close", disposition="mediated")
+    assert (closed["status"], closed["disposition"]) == ("closed", "mediated")
+    assert [e["to_status"] for e in closed["timeline"] if e["type"] in ("hold", "resume")] == \
+        ["on_hold", "investigating"]
+
+    in_court = await clerk.case((await clerk.submit({
+        **body, "complainant": {"name": "吴十", "phone": "13200000007"},
+        "content": "申请行政调解：对医院赔偿方案不满，已向法院起诉"}))["case_id"])
+    refused = await clerk.act(in_court["case_id"], "refuse", reason="已向人民法院提起诉讼",
+                              notice="根据《医疗纠纷预防和处理条例》，已向人民法院提起诉讼的，"
+                                     "卫生主管部门不予受理行政调解申请。")
+    assert refused["status"] == "refused" and refused["refusal_reason"] == "已向人民法院提起诉讼"
+    assert in_court["severity"] == "重大", "a lawsuit makes it major (seed 000)"
+    notice = await clerk.case(in_court["case_id"], lambda c: any(
+        "refusal_notice delivered" in e["summary"] for e in c["timeline"]) and not c["due_at"])
+    assert notice["deadline_rule"] is None, "the decision stops the acceptance clock"
+
+
+async def test_a_mediation_committee_hears_both_sides_and_closes_as_mediated(
+        platform: Platform) -> None:
+    clerk = Desk(platform, "demo-mediation", "intake_clerk", "med-clerk")
+    anonymous = await clerk.submit({"kind": "complaint", "channel": "visit",
+                                    "content": "医疗纠纷申请调解"}, expect=422)
+    assert any(e["field"] == "complainant" for e in anonymous["errors"])
+    case = await clerk.case((await clerk.submit({
+        "kind": "complaint", "channel": "referral", "referred_by": "示范县卫生健康局",
+        "content": "医疗纠纷调解申请：产妇分娩过程中新生儿臂丛神经损伤",
+        "demands": "赔偿后续治疗费用", "facts": "9月12日分娩，出院诊断臂丛神经损伤",
+        "complainant": {"name": "郑十一", "phone": "13100000008", "relation": "家属"},
+        "respondent": {"unit": "示范县人民医院"}}))["case_id"])
+    assert case["department"] == "调解室" and case["referred_by"] == "示范县卫生健康局"
+    case_id = case["case_id"]
+    case = await clerk.act(case_id, "accept")
+    handler = Desk(platform, "demo-mediation", "handler", case["handler_id"], "调解室")
+    await handler.act(case_id, "start_investigation")
+    for kind, who in (("interview_complainant", "患方 郑十一"),
+                      ("interview_respondent", "医方代表 医务处"),
+                      ("expert_consultation", "产科专家咨询")):
+        await handler.act(case_id, "record_investigation", type=kind, subject=who,
+                          summary="已记录陈述")
+    await handler.act(case_id, "propose", text="医方补偿4.5万元，双方签订调解协议")
+    await Desk(platform, "demo-mediation", "supervisor", "med-supervisor").act(
+        case_id, "approve_proposal")
+    await handler.act(case_id, "answer", mode="written", text="人民调解协议书")
+    await clerk.act(case_id, "follow_up", satisfied=True)
+    closed = await handler.act(case_id, "close", disposition="mediated")
+    assert len(closed["records"]) == 3 and closed["disposition"] == "mediated"
+
+
+async def test_a_telecom_signal_complaint_goes_to_the_radio_network_team(
+        platform: Platform) -> None:
+    clerk = Desk(platform, "demo-telecom", "intake_clerk", "tel-clerk")
+    missing = await clerk.submit({"kind": "complaint", "channel": "phone",
+                                  "content": "小区里手机信号差，经常无服务",
+                                  "complainant": {"name": "冯十二", "phone": "13000000009"}},
+                                 expect=422)
+    assert {e["field"] for e in missing["errors"]} >= {"details.service_number", "demands"}
+    case = await clerk.case((await clerk.submit({
+        "kind": "complaint", "channel": "phone",
+        "content": "小区里手机信号差，经常无服务，基站是否故障",
+        "demands": "尽快解决覆盖问题", "complainant": {"name": "冯十二", "phone": "13000000009"},
+        "details": {"service_number": "13000000009"}}))["case_id"])
+    assert (case["category"], case["department"]) == ("信号覆盖", "无线网络优化部")
+    assert set(case["matched_keywords"]) >= {"信号差", "无服务", "基站"}

@@ -195,6 +195,10 @@ async def test_the_load_drops_once_when_the_case_leaves_the_workload(runtime: Ru
         assert await loads(runtime) == ({"hosp-h8a": 1} if status == "in_progress" else {})
     other = await receive(runtime, "输液打针出错")
     assert [d.handler_id for d in await decided(runtime, other)] == ["hosp-h8a"]
+    for _ in range(2):  # reopened once, counted once
+        await deliver(runtime, "case.transitioned", case_pb2.CaseTransitioned(
+            case_id=case_id, action="reopen", from_status="closed", to_status="investigating"))
+    assert await loads(runtime) == {"hosp-h8a": 2}
 
 
 async def test_off_hours_the_on_duty_officer_holds_it_and_one_replica_hands_it_over(
@@ -293,7 +297,8 @@ async def test_the_running_service_consumes_intake_and_publishes_its_decision(
         event = await asyncio.wait_for(received.get(), timeout=10)
         await sub.unsubscribe()
         d = event.payload(routing_pb2.RoutingDecided)
-        # The demo seed switches off-hours routing off, so a Saturday complaint goes straight on.
-        assert (d.case_id, d.department, d.on_duty) == (submission.case_id, "门诊部", False)
+        # The demo hospital routes off-hours complaints to 总值班: a Saturday one waits there.
+        assert (d.case_id, d.department, d.on_duty) == (submission.case_id, "总值班", True)
+        assert d.handover_at.ToDatetime(tzinfo=UTC) == datetime(2026, 3, 16, 0, tzinfo=UTC)
     finally:
         await runtime.stop()

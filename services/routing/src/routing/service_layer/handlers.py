@@ -140,8 +140,17 @@ async def cancel_handover(uow: UnitOfWork, case_id: str) -> None:
 
 
 async def on_transitioned(uow: UnitOfWork, event: Event) -> None:
-    """case.transitioned to closed/refused/referred → the handler's load drops, once."""
+    """case.transitioned to closed/refused/referred → the handler's load drops, once; a closed
+    case reopened counts for its handler again."""
     moved = event.payload(case_pb2.CaseTransitioned)
+    if moved.action == "reopen" and moved.from_status in LEAVES_WORKLOAD:
+        reopened = (await uow.conn.execute(decisions.update().where(
+            decisions.c.case_id == moved.case_id, decisions.c.open.is_(False),
+            decisions.c.handler_id != "").values(open=True)
+            .returning(decisions.c.handler_id))).first()
+        if reopened is not None:
+            await queries.adjust_load(uow, event.tenant_id, reopened.handler_id, +1)
+        return
     if moved.to_status not in LEAVES_WORKLOAD:
         return
     released = (await uow.conn.execute(decisions.update().where(
