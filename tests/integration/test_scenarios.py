@@ -427,3 +427,19 @@ async def test_a_telecom_signal_complaint_goes_to_the_radio_network_team(
         "details": {"service_number": "13000000009"}}))["case_id"])
     assert (case["category"], case["department"]) == ("信号覆盖", "无线网络优化部")
     assert set(case["matched_keywords"]) >= {"信号差", "无服务", "基站"}
+
+
+async def test_an_action_retried_with_its_key_is_applied_once(platform: Platform) -> None:
+    clerk = hospital(platform)
+    case = await clerk.case((await clerk.submit(BILLING))["case_id"])
+    url = f"/v1/cases/{case['case_id']}/actions"
+    headers = {**clerk.headers, "Idempotency-Key": "note-1"}
+    note = {"action": "add_note", "text": "患者下午再来电"}
+    answers = [await platform.http.post(url, json=note, headers=headers) for _ in range(2)]
+    assert [a.status_code for a in answers] == [200, 200]
+    timeline = (await clerk.case(case["case_id"]))["timeline"]
+    assert [e["summary"] for e in timeline if e["type"] == "add_note"] == ["患者下午再来电"]
+    other = await platform.http.post(url, json={**note, "text": "另一条"}, headers=headers)
+    assert other.status_code == 409
+    unknown = await platform.http.post(url, json={"action": "fly"}, headers=clerk.headers)
+    assert unknown.status_code == 422

@@ -119,3 +119,30 @@ async def test_the_timeline_cannot_be_edited_or_deleted(runtime: Runtime) -> Non
         kept = (await uow.conn.execute(sa.select(timeline.c.summary).where(
             timeline.c.case_id == case_id))).scalars().all()
     assert len(kept) == 1 and "改写" not in kept[0]
+
+
+async def test_a_reassignment_with_nobody_else_free_keeps_the_handler_and_a_recusal_does_not(
+        runtime: Runtime) -> None:
+    case_id = await open_case(runtime, datetime.now(UTC))
+
+    async def route(trigger: str, handler_id: str) -> sa.Row:
+        await deliver(runtime, events.on_routed, "routing.decided", routing_pb2.RoutingDecided(
+            case_id=case_id, category="医疗收费", department="财务处", handler_id=handler_id,
+            trigger=trigger, severity="一般", reason=trigger))
+        return await read(runtime, case_id)
+
+    await route("intake", "hosp-h10a")
+    async with runtime.uow() as uow:  # accepted: assigned to hosp-h10a
+        await uow.set_tenant(TENANT)
+        await uow.conn.execute(cases.update().where(cases.c.case_id == case_id)
+                               .values(status="assigned"))
+        await uow.commit()
+    kept = await route("reassign", "")
+    assert (kept.status, kept.handler_id) == ("assigned", "hosp-h10a")
+    recused = await route("conflict", "")
+    assert (recused.status, recused.handler_id) == ("accepted", "")
+    again = await route("reassign", "hosp-h10b")
+    assert (again.status, again.handler_id) == ("assigned", "hosp-h10b")
+    assigned = [e.payload(case_pb2.CaseAssigned).handler_id
+                for e in await published(runtime, "case.assigned")]
+    assert assigned == ["hosp-h10b"]

@@ -76,9 +76,10 @@ async def act(uow: UnitOfWork, *, principal: Principal, request: case_pb2.ActReq
     action = request.WhichOneof("action")
     if action is None:
         raise InvalidArgument("no action given", {"action": "name exactly one action"})
+    row = await _locked(uow, principal, request.case_id)
+    # after the lock: a concurrent retry under the same key waits, then sees the first
     if request.idempotency_key and await _seen(uow, principal, request):
         return False
-    row = await _locked(uow, principal, request.case_id)
     state, actor = queries.state_of(row), queries.actor_of(principal)
     try:
         outcome = model.plan(action, state, actor, reason=request.reason)

@@ -110,14 +110,21 @@ async def on_routed(uow: UnitOfWork, event: Event) -> None:
              "matched_keywords": list(decision.matched_keywords),
              "severity_reasons": _reasons(row, decision),
              "departments_involved": list(decision.departments_involved)}
-    to = Status.ASSIGNED if status == Status.ACCEPTED and decision.handler_id else status
+    handler = decision.handler_id
+    if not handler and decision.trigger == "reassign":
+        handler = row.handler_id  # nobody else free: it stays where it is
+        decision.handler_id = handler
+        decision.reason += f"; no other handler is available, it stays with {handler}"
+    to = Status.ASSIGNED if status == Status.ACCEPTED and handler else status
+    if status == Status.ASSIGNED and not handler:
+        to = Status.ACCEPTED  # the handler recused and nobody is left: awaiting one
     await _save(uow, row, category=decision.category, department=decision.department,
-                handler_id=decision.handler_id, severity=severity, status=to.value,
+                handler_id=handler, severity=severity, status=to.value,
                 coordinated=decision.coordinated, on_duty=decision.on_duty, extra=extra)
     record(uow, event.tenant_id, row.case_id, event.id, _entry(decision),
            _routed_summary(decision), from_status=status.value, to_status=to.value)
-    if to == Status.ASSIGNED and (status != to or decision.handler_id != row.handler_id):
-        emit_assigned(uow, event.id, row, decision.department, decision.handler_id, severity)
+    if to == Status.ASSIGNED and (status != to or handler != row.handler_id):
+        emit_assigned(uow, event.id, row, decision.department, handler, severity)
     if severity in model.ALERTING and severity != row.severity:
         alert(uow, event.id, row, severity, extra["severity_reasons"])
 
