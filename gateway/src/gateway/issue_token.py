@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from casebridge_platform.auth import INTERNAL_ROLES, ROLES
+
 from gateway.auth import issue_local_token, load_or_create_key
 from gateway.settings import GatewaySettings
 
@@ -14,7 +16,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tenant", required=True)
     parser.add_argument("--role", required=True,
-                        choices=["intake_clerk", "handler", "supervisor", "admin"])
+                        choices=sorted(set(ROLES) - INTERNAL_ROLES))
     parser.add_argument("--user", help="a staff user id; default: the tenant's first with the role")
     args = parser.parse_args()
     settings = GatewaySettings()
