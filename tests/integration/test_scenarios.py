@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+import sqlalchemy as sa
+from casebridge_platform.db import ALL_TENANTS
 
 from tests.integration.conftest import Platform
 from tests.support import routed
@@ -254,12 +256,40 @@ async def test_12315_accepts_a_complaint_and_handles_a_report_as_a_report(
     report = await clerk.submit({
         "kind": "report", "channel": "web", "content": "某超市销售过期食品",
         "complainant": {"name": "举报人甲", "phone": "13300000005"}})
-    handler_view = await Desk(platform, "demo-12315", "handler", "cc-h7a",
-                              "食品安全监管科").case(report["case_id"])
+    assert report["complainant"] is None and not report["anonymous"]
+    handler = Desk(platform, "demo-12315", "handler", "cc-h7a", "食品安全监管科")
+    handler_view = await handler.case(report["case_id"])
     assert handler_view["kind"] == "report" and handler_view["identity_withheld"]
     assert handler_view["complainant"] is None
-    seen_by_clerk = await clerk.case(report["case_id"])
-    assert seen_by_clerk["complainant"]["name"] == "举报人甲"
+    assert "reveal_identity" not in handler_view["allowed_actions"]
+    await handler.act(report["case_id"], "reveal_identity", expect=403, reason="想知道")
+    supervisor = Desk(platform, "demo-12315", "supervisor", "cc-supervisor")
+    await supervisor.act(report["case_id"], "reveal_identity", expect=422)
+    revealed = await supervisor.act(report["case_id"], "reveal_identity",
+                                    reason="核实举报线索需回电举报人")
+    assert revealed["complainant"]["name"] == "举报人甲"
+    assert revealed["complainant"]["phone"] == "13300000005"
+    audit = revealed["timeline"][-1]
+    assert (audit["type"], audit["actor"], audit["reason"]) == \
+        ("reveal_identity", "cc-supervisor", "核实举报线索需回电举报人")
+    assert (await supervisor.case(report["case_id"]))["identity_withheld"], "only that answer"
+    await assert_nowhere_in_clear(platform, "举报人甲", "13300000005")
+
+
+async def assert_nowhere_in_clear(platform: Platform, *secrets: str) -> None:
+    """Not in any service's tables, outbox included (what JetStream carries and stores)."""
+    for name, runtime in platform.runtimes.items():
+        async with runtime.engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                await conn.execute(sa.text(f"SET casebridge.tenant = '{ALL_TENANTS}'"))
+            for table in (await conn.run_sync(lambda c: sa.inspect(c).get_table_names())):
+                rows = (await conn.execute(
+                    sa.select(sa.text("*")).select_from(sa.table(table)))).all()
+                dump = repr(rows)
+                for secret in secrets:
+                    assert secret not in dump, f"{secret!r} in clear in {name}.{table}"
+                    assert repr(secret.encode())[2:-1] not in dump, \
+                        f"{secret!r} in clear (UTF-8 bytes) in {name}.{table}"
 
 
 async def test_an_anonymous_report_is_followed_with_its_access_code(platform: Platform) -> None:

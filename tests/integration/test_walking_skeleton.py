@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
+from escalation.domain.calendar import WorkCalendar
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
@@ -46,8 +47,13 @@ async def test_a_complaint_is_routed_accepted_clocked_and_acknowledged(
     assert (case["category"], case["department"]) == ("护理质量", "护理部")
     assert case["handler_id"].startswith("hosp-h8")
     received = datetime.fromisoformat(case["received_at"])
-    assert datetime.fromisoformat(case["due_at"]) == received + timedelta(days=3)
+    due, _ = WorkCalendar().add_working_days(received, 3)
+    assert datetime.fromisoformat(case["due_at"]) == due
     assert "seed 003" in case["deadline_rule"]
+    [answer] = (await platform.http.get(f"/v1/cases/{body['case_id']}/deadlines",
+                                        headers=headers)).json()
+    assert (answer["name"], answer["unit"], answer["amount"]) == ("answer", "working_days", 3)
+    assert len(answer["counted"]) == 3 and answer["due_at"] == case["due_at"]
     types = [e["type"] for e in case["timeline"]]
     assert types[:3] == ["received", "routed", "accept"]
     assert sorted(types[3:]) == ["deadline_set", "notified"]

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import grpc
 from casebridge.case.v1 import case_pb2_grpc
+from casebridge.escalation.v1 import escalation_pb2_grpc
 from casebridge.intake.v1 import intake_pb2_grpc
 from casebridge.routing.v1 import routing_pb2_grpc
 from casebridge_platform.auth import Principal
@@ -24,11 +25,12 @@ class Services:
     """The gRPC channels and stubs the gateway calls."""
 
     def __init__(self, settings: GatewaySettings) -> None:
-        names = ("intake", "case", "routing")
+        names = ("intake", "case", "routing", "escalation")
         self.channels = {n: grpc.aio.insecure_channel(settings.address(n)) for n in names}
         self.intake = intake_pb2_grpc.IntakeServiceStub(self.channels["intake"])
         self.case = case_pb2_grpc.CaseServiceStub(self.channels["case"])
         self.routing = routing_pb2_grpc.RoutingServiceStub(self.channels["routing"])
+        self.escalation = escalation_pb2_grpc.EscalationServiceStub(self.channels["escalation"])
 
     async def close(self) -> None:
         for channel in self.channels.values():

@@ -377,11 +377,16 @@ class AddMaterial(_Action):
     description: Text
 
 
+class RevealIdentity(_Action):
+    """Open a real-name reporter's sealed identity; the reason goes on the record."""
+    action: Literal["reveal_identity"]
+
+
 CaseAction = Annotated[
     Accept | Refuse | Refer | Assign | StartInvestigation | RecordInvestigation | Propose
     | ApproveProposal | RejectProposal | Answer | FollowUp | Close | Reopen | Hold | Resume
     | Withdraw | Archive | Reclassify | DesignateLead | DeclareConflict | Link | Merge | AddNote
-    | AddMaterial, Field(discriminator="action")]
+    | AddMaterial | RevealIdentity, Field(discriminator="action")]
 
 
 class PortalMaterial(Strict):
@@ -455,3 +460,37 @@ class ConflictRead(BaseModel):
     case_id: str | None
     reason: str
     declared_at: datetime
+
+
+# --- deadlines ------------------------------------------------------------------------------
+
+class NamedDay(BaseModel):
+    date: str
+    name: str | None
+
+
+class PauseRead(BaseModel):
+    begins: datetime
+    ends: datetime
+    working_seconds: int
+
+
+class DeadlineExplanation(BaseModel):
+    """How a clock's due moment was reached on the official working-day calendar."""
+
+    name: str
+    state: str
+    rule: str
+    unit: str
+    amount: int
+    started_at: datetime
+    counted_from: datetime
+    due_at: datetime
+    stored_due_at: datetime | None
+    convention: str
+    counted: list[str]
+    weekends_skipped: list[str]
+    holidays_skipped: list[NamedDay]
+    makeup_days_counted: list[NamedDay]
+    paused: list[PauseRead]
+    warnings: list[str]

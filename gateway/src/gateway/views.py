@@ -51,8 +51,11 @@ def submit_request(body: s.ComplaintCreate, key: str) -> intake_pb2.SubmitCompla
     return request
 
 
-def _at(ts: Timestamp) -> datetime:
+def at(ts: Timestamp) -> datetime:
     return ts.ToDatetime(tzinfo=UTC)
+
+
+_at = at
 
 
 def _opt(ts: Timestamp, present: bool) -> datetime | None:

@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from casebridge.case.v1 import case_pb2
+from casebridge.escalation.v1 import escalation_pb2
 from casebridge.routing.v1 import routing_pb2
 from fastapi import APIRouter, Body, Query, Response
 
 from gateway import schemas as s
+from gateway import views
 from gateway.deps import Key, Staff
 from gateway.views import accepted, act_request, case_read, case_summary, submit_request
 
@@ -102,3 +104,27 @@ async def candidates(case_id: uuid.UUID, call: Staff,
         respondent_unit=case.respondent.unit), **call.options)
     return [s.CandidateRead(user_id=c.user_id, name=c.name, department=c.department,
                             open_cases=c.open_cases) for c in answer.candidates]
+
+
+def _day(d: escalation_pb2.NamedDay) -> s.NamedDay:
+    return s.NamedDay(date=d.date, name=d.name or None)
+
+
+@router.get("/cases/{case_id}/deadlines", response_model=list[s.DeadlineExplanation],
+            summary="Each deadline of the case and how it was counted (days, holidays, 调休)")
+async def deadlines(case_id: uuid.UUID, call: Staff) -> list[s.DeadlineExplanation]:
+    await call.svc.case.GetCase(case_pb2.GetCaseRequest(case_id=str(case_id)), **call.options)
+    answer = await call.svc.escalation.Explain(
+        escalation_pb2.ExplainRequest(case_id=str(case_id)), **call.options)
+    at = views.at
+    return [s.DeadlineExplanation(
+        name=c.name, state=c.state, rule=c.rule, unit=c.unit, amount=c.amount,
+        started_at=at(c.started_at), counted_from=at(c.counted_from), due_at=at(c.due_at),
+        stored_due_at=at(c.stored_due_at) if c.HasField("stored_due_at") else None,
+        convention=c.convention, counted=list(c.counted),
+        weekends_skipped=list(c.weekends_skipped),
+        holidays_skipped=[_day(d) for d in c.holidays_skipped],
+        makeup_days_counted=[_day(d) for d in c.makeup_days_counted],
+        paused=[s.PauseRead(begins=at(p.begins), ends=at(p.ends),
+                            working_seconds=p.working_seconds) for p in c.paused],
+        warnings=list(c.warnings)) for c in answer.clocks]

@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from casebridge_platform.sealing import Sealer, identity_key
+
 SERVICES = ("intake", "routing", "case", "escalation", "notification")
 
 
@@ -33,6 +35,9 @@ class Settings(BaseSettings):
     principal_key: SecretStr = Field(
         SecretStr(""), description="HMAC key that signs the internal principal"
     )
+    identity_key: SecretStr = Field(
+        SecretStr(""), description="base64url of 32 bytes sealing reporters' identities; "
+        "empty: a key made once under var_dir/secrets (development only)")
     otlp_endpoint: str | None = None
     seed_file: Path | None = None
     consumer_batch: int = 256
@@ -47,6 +52,10 @@ class Settings(BaseSettings):
     def address(self, service: str) -> str:
         """host:port of a service's gRPC endpoint."""
         return str(getattr(self, f"{service}_addr"))
+
+    def sealer(self) -> Sealer:
+        """The sealer of reporters' identities (intake seals, the case service opens)."""
+        return Sealer(identity_key(self.identity_key.get_secret_value(), self.var_dir))
 
     def signing_key(self) -> bytes:
         key = self.principal_key.get_secret_value()

@@ -18,13 +18,15 @@ ON = {
     "routing.decided": events.on_routed,
     "escalation.clock_armed": events.on_clock_armed,
     "escalation.clock_stopped": events.on_clock_armed,
+    "escalation.clock_paused": events.on_clock_armed,
     "notification.delivered": events.on_delivered,
 }
 
 
 def configure(runtime: Runtime) -> ServiceParts:
+    servicer = CaseServicer(runtime.uow, runtime.settings.sealer())
     return ServiceParts(
-        grpc=[(case_pb2_grpc.add_CaseServiceServicer_to_server, CaseServicer(runtime.uow),
+        grpc=[(case_pb2_grpc.add_CaseServiceServicer_to_server, servicer,
                case_pb2.DESCRIPTOR.services_by_name["CaseService"].full_name)],
         consumers=[ConsumerSpec("case", tuple(ON), dispatcher(ON))],
         seed=actions.seed,

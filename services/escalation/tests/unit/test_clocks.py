@@ -1,13 +1,37 @@
-"""Deadline arithmetic (calendar days until the working-day calendar lands)."""
+"""A policy's due moment, by unit, per the official calendar."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from escalation.domain.clocks import Policy, due_at
+import pytest
+from escalation.domain.clocks import Policy, due_at, explain
 
 
-def test_due_is_the_policy_days_after_the_start() -> None:
+def test_working_days_skip_the_new_year_weekend_and_run_to_the_end_of_the_last_day() -> None:
+    start = datetime(2026, 12, 30, 9, 30, tzinfo=UTC)  # Wednesday 17:30 in Shanghai
+    # Counted: Thu 31 Dec, Fri 1 Jan 2027 (unofficial year: only weekends known), Mon 4 Jan.
+    assert due_at(start, Policy("answer", 3, "seed 003")) == datetime(2027, 1, 4, 16, tzinfo=UTC)
+
+
+def test_calendar_days_do_not_count_the_receipt_day() -> None:
     start = datetime(2026, 12, 30, 9, 30, tzinfo=UTC)
-    assert due_at(start, Policy("answer", 3, "seed 003")) == datetime(2027, 1, 2, 9, 30,
-                                                                      tzinfo=UTC)
+    policy = Policy("answer", 3, "seed 003", unit="calendar_days")
+    assert due_at(start, policy) == datetime(2027, 1, 2, 16, tzinfo=UTC)  # 3 Jan 00:00 +08
+
+
+def test_hours_count_from_the_moment_of_receipt() -> None:
+    start = datetime(2026, 12, 30, 9, 30, tzinfo=UTC)
+    assert due_at(start, Policy("autopsy", 48, "条例", unit="hours")) == datetime(
+        2027, 1, 1, 9, 30, tzinfo=UTC)
+
+
+def test_the_due_moment_is_utc_and_explained() -> None:
+    start = datetime(2026, 12, 30, 9, 30, tzinfo=UTC)
+    assert due_at(start, Policy("answer", 3, "seed 003")).tzinfo is UTC
+    assert explain(start, Policy("answer", 3, "seed 003")).warnings  # 2027 unofficial
+
+
+def test_an_unknown_unit_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown deadline unit"):
+        due_at(datetime(2026, 1, 5, tzinfo=UTC), Policy("answer", 3, "x", unit="fortnights"))

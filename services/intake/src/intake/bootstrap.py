@@ -21,8 +21,9 @@ ON = {
 
 
 def configure(runtime: Runtime) -> ServiceParts:
+    servicer = IntakeServicer(runtime.uow, runtime.settings.sealer())
     return ServiceParts(
-        grpc=[(intake_pb2_grpc.add_IntakeServiceServicer_to_server, IntakeServicer(runtime.uow),
+        grpc=[(intake_pb2_grpc.add_IntakeServiceServicer_to_server, servicer,
                intake_pb2.DESCRIPTOR.services_by_name["IntakeService"].full_name)],
         consumers=[ConsumerSpec("intake", tuple(ON), dispatcher(ON))],
         seed=handlers.seed,

@@ -119,6 +119,7 @@ RULES: dict[str, Rule] = {
                   needs_reason=True),
     "add_note": Rule(OPEN | DONE - {Status.ARCHIVED}, None, STAFF),
     "add_material": Rule(OPEN, None, STAFF | {"complainant"}),
+    "reveal_identity": Rule(OPEN | DONE, None, OVERSIGHT, needs_reason=True),
 }
 
 
@@ -151,6 +152,7 @@ class CaseState:
     last_follow_up_satisfied: bool | None = None
     anonymous: bool = False
     first_contact_owner: str = ""
+    sealed: bool = False        # a real-name reporter's identity, kept sealed
 
 
 @dataclass(frozen=True)
@@ -184,6 +186,8 @@ def _fits(action: str, case: CaseState) -> bool:
         return case.last_follow_up_satisfied is False
     if action == "follow_up":
         return not case.anonymous   # an anonymous complainant cannot be called back
+    if action == "reveal_identity":
+        return case.sealed
     return True
 
 
@@ -212,6 +216,8 @@ def _why_not(action: str, case: CaseState) -> str:
         return " (the complainant was satisfied at the follow-up)"
     if action == "follow_up" and case.anonymous:
         return " (an anonymous complainant cannot be followed up)"
+    if action == "reveal_identity" and not case.sealed:
+        return " (only a real-name reporter's identity is sealed)"
     return ""
 
 

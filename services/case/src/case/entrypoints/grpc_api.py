@@ -8,13 +8,15 @@ import grpc
 from casebridge.case.v1 import case_pb2, case_pb2_grpc
 from casebridge_platform.auth import principal
 from casebridge_platform.messaging.outbox import UnitOfWork
+from casebridge_platform.sealing import Sealer
 
 from case.service_layer import actions, queries
 
 
 class CaseServicer(case_pb2_grpc.CaseServiceServicer):
-    def __init__(self, uow: Callable[[], UnitOfWork]) -> None:
+    def __init__(self, uow: Callable[[], UnitOfWork], sealer: Sealer) -> None:
         self._uow = uow
+        self._sealer = sealer
 
     async def GetCase(self, request: case_pb2.GetCaseRequest,
                       context: grpc.aio.ServicerContext) -> case_pb2.Case:
@@ -36,7 +38,9 @@ class CaseServicer(case_pb2_grpc.CaseServiceServicer):
         async with self._uow() as uow:
             if "complainant" in caller.roles:
                 return await queries.portal_view(uow, principal=caller, case_id=request.case_id)
-            return await queries.get(uow, principal=caller, case_id=request.case_id)
+            reveal = self._sealer if request.WhichOneof("action") == "reveal_identity" else None
+            return await queries.get(uow, principal=caller, case_id=request.case_id,
+                                     reveal=reveal)
 
     async def PortalView(self, request: case_pb2.PortalViewRequest,
                          context: grpc.aio.ServicerContext) -> case_pb2.Case:

@@ -432,7 +432,7 @@ async def _merge(ctx: Act) -> None:
         raise FailedPrecondition(f"{target.case_number} is {target.status}; merge into an "
                                  "open case")
     row = ctx.row
-    if not row.anonymous:
+    if not row.anonymous and not (row.extra or {}).get("sealed_identity"):
         c = (row.extra or {}).get("complainant", {})
         ctx.item("party", {"name": row.complainant_name, "phone": row.complainant_phone,
                            "unit": c.get("unit", ""), "relation": c.get("relation", "")},
@@ -465,6 +465,12 @@ async def _add_material(ctx: Act) -> None:
         ctx.summary += "; the awaited material arrived, handling resumes"
 
 
+async def _reveal_identity(ctx: Act) -> None:
+    """The reporter's identity is shown to this person, once, and the record says who and why
+    (举报人保护: 不得向无关人员泄露)."""
+    ctx.summary = f"reporter's identity revealed to {ctx.principal.user_id} (举报人身份查看)"
+
+
 APPLY: dict[str, Callable[[Act], Awaitable[None]]] = {
     "accept": _accept, "refuse": _refuse, "refer": _refer, "assign": _assign,
     "start_investigation": _start_investigation,
@@ -474,7 +480,7 @@ APPLY: dict[str, Callable[[Act], Awaitable[None]]] = {
     "hold": _hold, "resume": _resume, "withdraw": _withdraw, "archive": _archive,
     "reclassify": _reclassify, "designate_lead": _designate_lead,
     "declare_conflict": _declare_conflict, "link": _link, "merge": _merge,
-    "add_note": _add_note, "add_material": _add_material,
+    "add_note": _add_note, "add_material": _add_material, "reveal_identity": _reveal_identity,
 }
 assert set(APPLY) == set(model.RULES), "every action of the lifecycle has its effect"
 

@@ -47,6 +47,8 @@ def _extra(s: intake_pb2.Submission) -> dict:
     }
     if s.HasField("claimed_amount"):
         extra["claimed_amount_fen"] = s.claimed_amount.amount_fen
+    if s.sealed_identity:
+        extra["sealed_identity"] = s.sealed_identity
     return extra
 
 
@@ -176,7 +178,8 @@ def alert(uow: UnitOfWork, cause: str, row: sa.Row, severity: str, reasons: list
 
 
 async def on_clock_armed(uow: UnitOfWork, event: Event) -> None:
-    """escalation.clock_armed → the case shows its nearest running deadline and its rule."""
+    """escalation.clock_armed/stopped/paused → the case shows its nearest running deadline and
+    its rule (none while every clock is paused or stopped)."""
     clock = event.payload(escalation_pb2.ClockArmed).clock
     row = await _locked(uow, event.tenant_id, clock.case_id)
     clocks = {**(row.extra or {}).get("clocks", {}), clock.name: {
@@ -184,8 +187,10 @@ async def on_clock_armed(uow: UnitOfWork, event: Event) -> None:
         "state": clock.state or "running"}}
     await _save(uow, row, extra={**(row.extra or {}), "clocks": clocks}, **_nearest(clocks))
     due = clock.due_at.ToDatetime(tzinfo=UTC)
-    record(uow, event.tenant_id, clock.case_id, event.id, Entry.DEADLINE_SET,
-           f"{clock.name} {clock.state or 'running'}, due {due.isoformat()} ({clock.rule})",
+    summary = (f"{clock.name} paused while the case is on hold" if clock.state == "paused"
+               else f"{clock.name} {clock.state or 'running'}, due {due.isoformat()} "
+                    f"({clock.rule})")
+    record(uow, event.tenant_id, clock.case_id, event.id, Entry.DEADLINE_SET, summary,
            at=event.occurred_at)
 
 

@@ -20,6 +20,7 @@ from casebridge_platform.db import UTCDateTime
 from casebridge_platform.errors import InvalidArgument, NotFound, PermissionDenied
 from casebridge_platform.messaging.envelope import timestamp
 from casebridge_platform.messaging.outbox import UnitOfWork
+from casebridge_platform.sealing import Sealer
 
 from case.adapters.tables import cases, items, timeline
 from case.domain import model
@@ -57,7 +58,8 @@ def state_of(row: sa.Row) -> model.CaseState:
         status=model.Status(row.status), kind=row.kind, handler_id=row.handler_id,
         department=row.department, coordinated=row.coordinated, held_from=row.held_from,
         round=row.round, last_follow_up_satisfied=extra.get("last_follow_up_satisfied"),
-        anonymous=row.anonymous, first_contact_owner=row.first_contact_owner)
+        anonymous=row.anonymous, first_contact_owner=row.first_contact_owner,
+        sealed=bool(extra.get("sealed_identity")))
 
 
 def actor_of(principal: Principal) -> model.Actor:
@@ -68,8 +70,10 @@ def _money(fen: int | None) -> common_pb2.Money | None:
     return None if fen is None else common_pb2.Money(amount_fen=fen, currency="CNY")
 
 
-def to_proto(row: sa.Row, principal: Principal | None = None) -> case_pb2.Case:
-    """The case row as the contract has it; the reporter hidden where the caller may not see."""
+def to_proto(row: sa.Row, principal: Principal | None = None,
+             sealer: Sealer | None = None) -> case_pb2.Case:
+    """The case row as the contract has it; the reporter hidden where the caller may not see,
+    a sealed identity opened only when `sealer` is given (an audited reveal)."""
     extra = row.extra or {}
     case = case_pb2.Case(
         case_id=row.case_id, case_number=row.case_number, tenant_id=row.tenant_id,
@@ -102,7 +106,13 @@ def to_proto(row: sa.Row, principal: Principal | None = None) -> case_pb2.Case:
         case.claimed_amount.CopyFrom(claimed)
     if row.due_at is not None:
         case.due_at.CopyFrom(timestamp(row.due_at))
-    if not row.anonymous:
+    if extra.get("sealed_identity"):
+        if sealer is None:
+            case.identity_withheld = True
+        else:
+            case.complainant.CopyFrom(common_pb2.Party(**sealer.open(
+                extra["sealed_identity"], bound_to=row.case_id)))
+    elif not row.anonymous:
         if principal is None or shows_identity(row, principal):
             c = extra.get("complainant", {})
             case.complainant.CopyFrom(common_pb2.Party(
@@ -125,10 +135,13 @@ async def case_row(uow: UnitOfWork, principal: Principal, case_id: str) -> sa.Ro
     return row
 
 
-async def get(uow: UnitOfWork, *, principal: Principal, case_id: str) -> case_pb2.Case:
+async def get(uow: UnitOfWork, *, principal: Principal, case_id: str,
+              reveal: Sealer | None = None) -> case_pb2.Case:
+    """One case; `reveal` opens a sealed reporter identity (only after a reveal_identity
+    action, which put who and why on the timeline)."""
     principal.require(*model.STAFF)
     row = await case_row(uow, principal, case_id)
-    return await _complete(uow, row, to_proto(row, principal))
+    return await _complete(uow, row, to_proto(row, principal, reveal))
 
 
 async def _complete(uow: UnitOfWork, row: sa.Row, case: case_pb2.Case,

@@ -14,6 +14,9 @@ policies = sa.Table(
     sa.Column("days", sa.Integer, nullable=False),
     sa.Column("rule", sa.Text, nullable=False),
     sa.Column("starts_on", sa.String(16), nullable=False, default="assigned"),
+    # What `days` counts: "working_days", "calendar_days", "working_hours" or "hours".
+    sa.Column("unit", sa.String(16), nullable=False, default="calendar_days"),
+    sa.Column("office_hours", sa.JSON),  # [["08:00","12:00"], …] for working-hour rules
 )
 
 clocks = sa.Table(
@@ -23,8 +26,10 @@ clocks = sa.Table(
     sa.Column("tenant_id", sa.String(64), nullable=False),
     sa.Column("started_at", UTCDateTime, nullable=False),
     sa.Column("due_at", UTCDateTime, nullable=False),
-    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),      # running, paused, stopped
     sa.Column("rule", sa.Text, nullable=False),
+    sa.Column("paused_at", UTCDateTime),                      # while paused: since when
+    sa.Column("pauses", sa.JSON, nullable=False, default=list),  # [[from, to], …] ISO, UTC
 )
 sa.Index("ix_clocks_running_due", clocks.c.due_at, sqlite_where=clocks.c.state == "running",
          postgresql_where=clocks.c.state == "running")

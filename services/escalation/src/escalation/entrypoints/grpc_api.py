@@ -20,3 +20,9 @@ class EscalationServicer(escalation_pb2_grpc.EscalationServiceServicer):
                         context: grpc.aio.ServicerContext) -> escalation_pb2.GetClocksResponse:
         async with self._uow() as uow:
             return await handlers.get_clocks(uow, principal=principal(), case_id=request.case_id)
+
+    async def Explain(self, request: escalation_pb2.ExplainRequest,
+                      context: grpc.aio.ServicerContext) -> escalation_pb2.ExplainResponse:
+        async with self._uow() as uow:
+            return await handlers.explain_clocks(uow, principal=principal(),
+                                                 case_id=request.case_id)

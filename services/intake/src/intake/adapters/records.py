@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from casebridge.common.v1 import common_pb2
 from casebridge.intake.v1 import intake_pb2
 from casebridge_platform.messaging.envelope import timestamp
+from casebridge_platform.sealing import Sealer
 
 from intake.domain import duplicates, model
 
@@ -55,6 +56,17 @@ def row_of(draft: model.Draft, **stored: Any) -> dict[str, Any]:
     }
 
 
+IDENTITY = ("name", "phone", "unit", "relation", "address", "email")
+
+
+def seal_identity(row: Mapping[str, Any], sealer: Sealer) -> dict[str, Any]:
+    """A reporter's identity sealed, its plaintext columns emptied (举报人保护): the changes to
+    make to the row. Duplicates were compared before sealing; later ones cannot see it."""
+    identity = {f: row[f"complainant_{f}"] for f in IDENTITY}
+    return {"sealed_identity": sealer.seal(identity, bound_to=row["case_id"]),
+            "phone_key": "", **{f"complainant_{f}": "" for f in IDENTITY}}
+
+
 def to_proto(row: Mapping[str, Any] | sa.Row) -> intake_pb2.Submission:
     r = row._mapping if isinstance(row, sa.Row) else row
     submission = intake_pb2.Submission(
@@ -74,7 +86,9 @@ def to_proto(row: Mapping[str, Any] | sa.Row) -> intake_pb2.Submission:
     if r["claimed_amount_fen"] is not None:
         submission.claimed_amount.CopyFrom(common_pb2.Money(
             amount_fen=r["claimed_amount_fen"], currency=r["claimed_currency"]))
-    if not r["anonymous"]:
+    if r.get("sealed_identity"):
+        submission.sealed_identity = r["sealed_identity"]
+    elif not r["anonymous"]:
         submission.complainant.CopyFrom(common_pb2.Party(
             name=r["complainant_name"], phone=r["complainant_phone"],
             unit=r["complainant_unit"], relation=r["complainant_relation"],

@@ -59,6 +59,7 @@ submissions = sa.Table(
     sa.Column("circumstances", sa.JSON),
     sa.Column("referred_by", sa.String(200), nullable=False, server_default=""),
     sa.Column("possible_duplicates", sa.JSON),
+    sa.Column("sealed_identity", sa.Text),  # a real-name reporter's, sealed; plaintext emptied
     sa.UniqueConstraint("tenant_id", "case_number", name="uq_submissions_case_number"),
     # Where possible duplicates are looked for: same phone, name or respondent, recent.
     sa.Index("ix_submissions_phone", "tenant_id", "phone_key"),

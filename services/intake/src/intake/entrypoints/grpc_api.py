@@ -8,6 +8,7 @@ import grpc
 from casebridge.intake.v1 import intake_pb2, intake_pb2_grpc
 from casebridge_platform.auth import principal
 from casebridge_platform.messaging.outbox import UnitOfWork
+from casebridge_platform.sealing import Sealer
 
 from intake.service_layer import handlers
 from intake.service_layer.group_commit import GroupCommit
@@ -16,9 +17,9 @@ SUBMITTERS = ("intake_clerk", "handler", "supervisor", "admin")
 
 
 class IntakeServicer(intake_pb2_grpc.IntakeServiceServicer):
-    def __init__(self, uow: Callable[[], UnitOfWork]) -> None:
+    def __init__(self, uow: Callable[[], UnitOfWork], sealer: Sealer | None = None) -> None:
         self._uow = uow
-        self._group = GroupCommit(uow)
+        self._group = GroupCommit(uow, sealer)
 
     async def SubmitComplaint(self, request: intake_pb2.SubmitComplaintRequest,
                               context: grpc.aio.ServicerContext

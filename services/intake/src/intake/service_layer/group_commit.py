@@ -17,6 +17,7 @@ from casebridge.intake.v1 import intake_pb2
 from casebridge_platform.auth import Principal
 from casebridge_platform.errors import DomainError
 from casebridge_platform.messaging.outbox import UnitOfWork
+from casebridge_platform.sealing import Sealer
 from opentelemetry import context as otel_context
 
 from intake.service_layer import handlers
@@ -43,8 +44,10 @@ class _Waiting:
 class GroupCommit:
     """Queue submissions; one task at a time stores whatever has queued, up to max_batch."""
 
-    def __init__(self, uow: Callable[[], UnitOfWork], max_batch: int = 64) -> None:
+    def __init__(self, uow: Callable[[], UnitOfWork], sealer: Sealer | None = None,
+                 max_batch: int = 64) -> None:
         self._uow = uow
+        self._sealer = sealer
         self._max_batch = max_batch
         self._queue: list[_Waiting] = []
         self._committer: asyncio.Task[None] | None = None
@@ -84,8 +87,7 @@ class GroupCommit:
         for waiting, outcome in zip(batch, outcomes, strict=True):
             waiting.settle(outcome)
 
-    @staticmethod
-    async def _submit_one(uow: UnitOfWork, waiting: _Waiting) -> Answer | DomainError:
+    async def _submit_one(self, uow: UnitOfWork, waiting: _Waiting) -> Answer | DomainError:
         """One submission inside the shared transaction, under its caller's tenant and trace.
 
         A domain error (invalid, unknown tenant, key conflict) is raised before this
@@ -95,7 +97,7 @@ class GroupCommit:
         try:
             await uow.set_tenant(waiting.principal.tenant_id)
             return await handlers.submit(uow, principal=waiting.principal,
-                                         request=waiting.request)
+                                         request=waiting.request, sealer=self._sealer)
         except DomainError as error:
             return error
         finally:

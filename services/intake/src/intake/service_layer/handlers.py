@@ -15,8 +15,16 @@ from casebridge_platform.db import dialect_insert, insert_ignore
 from casebridge_platform.errors import Conflict, InvalidArgument, NotFound
 from casebridge_platform.messaging.envelope import Event
 from casebridge_platform.messaging.outbox import UnitOfWork
+from casebridge_platform.sealing import Sealer
 
-from intake.adapters.records import draft_of, fingerprint_of, match_to_json, row_of, to_proto
+from intake.adapters.records import (
+    draft_of,
+    fingerprint_of,
+    match_to_json,
+    row_of,
+    seal_identity,
+    to_proto,
+)
 from intake.adapters.tables import counters, idempotency, submissions, tenants
 from intake.domain import duplicates, forms, model
 
@@ -34,7 +42,8 @@ def request_hash(request: intake_pb2.SubmitComplaintRequest) -> str:
 
 
 async def submit(uow: UnitOfWork, *, principal: Principal,
-                 request: intake_pb2.SubmitComplaintRequest) -> intake_pb2.SubmitComplaintResponse:
+                 request: intake_pb2.SubmitComplaintRequest,
+                 sealer: Sealer | None = None) -> intake_pb2.SubmitComplaintResponse:
     """Validate, number and store a submission and announce it, in one transaction."""
     tenant = await _tenant(uow, principal.tenant_id)
     digest = request_hash(request) if request.idempotency_key else ""
@@ -49,7 +58,7 @@ async def submit(uow: UnitOfWork, *, principal: Principal,
     if errors:
         raise InvalidArgument("the submission is not valid", errors)
     row = await _store(uow, model.accepted(draft), tenant=tenant, form=form,
-                       received_by=principal.user_id, now=now)
+                       received_by=principal.user_id, now=now, sealer=sealer)
     submission = to_proto(row)
     access_code = row.pop("access_code")
     response = intake_pb2.SubmitComplaintResponse(submission=submission, access_code=access_code)
@@ -64,7 +73,7 @@ async def submit(uow: UnitOfWork, *, principal: Principal,
 
 
 async def _store(uow: UnitOfWork, draft: model.Draft, *, tenant: sa.Row, form: forms.Form,
-                 received_by: str, now: datetime) -> dict:
+                 received_by: str, now: datetime, sealer: Sealer | None) -> dict:
     """Number the draft, flag its possible duplicates and insert it; the row, with the
     anonymous complainant's access code (shown once, stored only as a hash)."""
     number = model.case_number(tenant.case_number_prefix, now.astimezone(SHANGHAI).year,
@@ -77,6 +86,10 @@ async def _store(uow: UnitOfWork, draft: model.Draft, *, tenant: sa.Row, form: f
     found = await _possible_duplicates(
         uow, row, since=now - timedelta(days=form.duplicate_window_days))
     row["possible_duplicates"] = [match_to_json(m) for m in found]
+    if draft.kind == "report" and not draft.anonymous:
+        if sealer is None:
+            raise RuntimeError("a real-name report needs the identity sealer")
+        row.update(seal_identity(row, sealer))
     await uow.conn.execute(submissions.insert().values(**row))
     return {**row, "access_code": access_code}
 

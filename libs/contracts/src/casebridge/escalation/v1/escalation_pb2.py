@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)casebridge/escalation/v1/escalation.proto\x12\x18\x63\x61sebridge.escalation.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9f\x01\n\x05\x43lock\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12.\n\nstarted_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12*\n\x06\x64ue_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05state\x18\x05 \x01(\t\x12\x0c\n\x04rule\x18\x06 \x01(\t\"#\n\x10GetClocksRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\"D\n\x11GetClocksResponse\x12/\n\x06\x63locks\x18\x01 \x03(\x0b\x32\x1f.casebridge.escalation.v1.Clock\"d\n\nClockArmed\x12.\n\x05\x63lock\x18\x01 \x01(\x0b\x32\x1f.casebridge.escalation.v1.Clock\x12\x13\n\x0b\x63\x61se_number\x18\x02 \x01(\t\x12\x11\n\tanonymous\x18\x03 \x01(\x08\"\xb7\x01\n\nTimerFired\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63\x61se_number\x18\x02 \x01(\t\x12\r\n\x05\x63lock\x18\x03 \x01(\t\x12\x0c\n\x04kind\x18\x04 \x01(\t\x12*\n\x06\x64ue_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x66ired_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04rule\x18\x07 \x01(\t2y\n\x11\x45scalationService\x12\x64\n\tGetClocks\x12*.casebridge.escalation.v1.GetClocksRequest\x1a+.casebridge.escalation.v1.GetClocksResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)casebridge/escalation/v1/escalation.proto\x12\x18\x63\x61sebridge.escalation.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9f\x01\n\x05\x43lock\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12.\n\nstarted_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12*\n\x06\x64ue_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05state\x18\x05 \x01(\t\x12\x0c\n\x04rule\x18\x06 \x01(\t\"#\n\x10GetClocksRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\"D\n\x11GetClocksResponse\x12/\n\x06\x63locks\x18\x01 \x03(\x0b\x32\x1f.casebridge.escalation.v1.Clock\"d\n\nClockArmed\x12.\n\x05\x63lock\x18\x01 \x01(\x0b\x32\x1f.casebridge.escalation.v1.Clock\x12\x13\n\x0b\x63\x61se_number\x18\x02 \x01(\t\x12\x11\n\tanonymous\x18\x03 \x01(\x08\"\xb7\x01\n\nTimerFired\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63\x61se_number\x18\x02 \x01(\t\x12\r\n\x05\x63lock\x18\x03 \x01(\t\x12\x0c\n\x04kind\x18\x04 \x01(\t\x12*\n\x06\x64ue_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x66ired_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04rule\x18\x07 \x01(\t\"!\n\x0e\x45xplainRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\"M\n\x0f\x45xplainResponse\x12:\n\x06\x63locks\x18\x01 \x03(\x0b\x32*.casebridge.escalation.v1.ClockExplanation\"&\n\x08NamedDay\x12\x0c\n\x04\x64\x61te\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\"\x7f\n\x0ePausedInterval\x12*\n\x06\x62\x65gins\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12(\n\x04\x65nds\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\x0fworking_seconds\x18\x03 \x01(\x03\"\xa6\x04\n\x10\x43lockExplanation\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12\x0c\n\x04unit\x18\x03 \x01(\t\x12\x0e\n\x06\x61mount\x18\x04 \x01(\x05\x12.\n\nstarted_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0c\x63ounted_from\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12*\n\x06\x64ue_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\rstored_due_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nconvention\x18\t \x01(\t\x12\x0f\n\x07\x63ounted\x18\n \x03(\t\x12\x18\n\x10weekends_skipped\x18\x0b \x03(\t\x12<\n\x10holidays_skipped\x18\x0c \x03(\x0b\x32\".casebridge.escalation.v1.NamedDay\x12?\n\x13makeup_days_counted\x18\r \x03(\x0b\x32\".casebridge.escalation.v1.NamedDay\x12\x38\n\x06paused\x18\x0e \x03(\x0b\x32(.casebridge.escalation.v1.PausedInterval\x12\x10\n\x08warnings\x18\x0f \x03(\t\x12\r\n\x05state\x18\x10 \x01(\t2\xd9\x01\n\x11\x45scalationService\x12\x64\n\tGetClocks\x12*.casebridge.escalation.v1.GetClocksRequest\x1a+.casebridge.escalation.v1.GetClocksResponse\x12^\n\x07\x45xplain\x12(.casebridge.escalation.v1.ExplainRequest\x1a).casebridge.escalation.v1.ExplainResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -42,6 +42,16 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CLOCKARMED']._serialized_end=473
   _globals['_TIMERFIRED']._serialized_start=476
   _globals['_TIMERFIRED']._serialized_end=659
-  _globals['_ESCALATIONSERVICE']._serialized_start=661
-  _globals['_ESCALATIONSERVICE']._serialized_end=782
+  _globals['_EXPLAINREQUEST']._serialized_start=661
+  _globals['_EXPLAINREQUEST']._serialized_end=694
+  _globals['_EXPLAINRESPONSE']._serialized_start=696
+  _globals['_EXPLAINRESPONSE']._serialized_end=773
+  _globals['_NAMEDDAY']._serialized_start=775
+  _globals['_NAMEDDAY']._serialized_end=813
+  _globals['_PAUSEDINTERVAL']._serialized_start=815
+  _globals['_PAUSEDINTERVAL']._serialized_end=942
+  _globals['_CLOCKEXPLANATION']._serialized_start=945
+  _globals['_CLOCKEXPLANATION']._serialized_end=1495
+  _globals['_ESCALATIONSERVICE']._serialized_start=1498
+  _globals['_ESCALATIONSERVICE']._serialized_end=1715
 # @@protoc_insertion_point(module_scope)

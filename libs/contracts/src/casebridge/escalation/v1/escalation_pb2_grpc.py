@@ -40,6 +40,11 @@ class EscalationServiceStub:
                 request_serializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.GetClocksRequest.SerializeToString,
                 response_deserializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.GetClocksResponse.FromString,
                 _registered_method=True)
+        self.Explain = channel.unary_unary(
+                '/casebridge.escalation.v1.EscalationService/Explain',
+                request_serializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.ExplainRequest.SerializeToString,
+                response_deserializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.ExplainResponse.FromString,
+                _registered_method=True)
 
 
 class EscalationServiceServicer:
@@ -52,6 +57,12 @@ class EscalationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Explain(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_EscalationServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -59,6 +70,11 @@ def add_EscalationServiceServicer_to_server(servicer, server):
                     servicer.GetClocks,
                     request_deserializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.GetClocksRequest.FromString,
                     response_serializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.GetClocksResponse.SerializeToString,
+            ),
+            'Explain': grpc.unary_unary_rpc_method_handler(
+                    servicer.Explain,
+                    request_deserializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.ExplainRequest.FromString,
+                    response_serializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.ExplainResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -89,6 +105,33 @@ class EscalationService:
             '/casebridge.escalation.v1.EscalationService/GetClocks',
             casebridge_dot_escalation_dot_v1_dot_escalation__pb2.GetClocksRequest.SerializeToString,
             casebridge_dot_escalation_dot_v1_dot_escalation__pb2.GetClocksResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Explain(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.escalation.v1.EscalationService/Explain',
+            casebridge_dot_escalation_dot_v1_dot_escalation__pb2.ExplainRequest.SerializeToString,
+            casebridge_dot_escalation_dot_v1_dot_escalation__pb2.ExplainResponse.FromString,
             options,
             channel_credentials,
             insecure,

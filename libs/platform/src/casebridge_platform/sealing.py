@@ -1,0 +1,69 @@
+"""Sealing a reporter's identity (举报人身份) at rest: AES-256-GCM, bound to its case.
+
+Whoever holds the database, a backup or the JetStream files sees ciphertext; only a service
+given the identity key can open it, and the case service opens it only for a person allowed
+to see it, who must say why (an entry on the case's append-only timeline).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+VERSION = "v1"
+
+
+class Sealer:
+    """Seals and opens small JSON documents; the case id is authenticated with each one, so a
+    sealed identity copied onto another case does not open."""
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) != 32:
+            raise ValueError("the identity key must be 32 bytes")
+        self._aead = AESGCM(key)
+
+    def seal(self, document: dict, *, bound_to: str) -> str:
+        nonce = secrets.token_bytes(12)
+        sealed = self._aead.encrypt(nonce, json.dumps(document, ensure_ascii=False).encode(),
+                                    bound_to.encode())
+        return f"{VERSION}.{base64.urlsafe_b64encode(nonce + sealed).decode()}"
+
+    def open(self, token: str, *, bound_to: str) -> dict:
+        version, _, body = token.partition(".")
+        if version != VERSION:
+            raise ValueError(f"unknown sealing version {version!r}")
+        raw = base64.urlsafe_b64decode(body)
+        try:
+            return json.loads(self._aead.decrypt(raw[:12], raw[12:], bound_to.encode()))
+        except InvalidTag as exc:
+            raise ValueError("the sealed identity does not open with this key and case") from exc
+
+
+def identity_key(configured: str, var_dir: Path) -> bytes:
+    """CASEBRIDGE_IDENTITY_KEY (base64url of 32 bytes) in production; on a developer machine a
+    key made once under var/secrets, created atomically so services starting together agree."""
+    if configured:
+        key = base64.urlsafe_b64decode(configured + "=" * (-len(configured) % 4))
+        if len(key) != 32:
+            raise RuntimeError("CASEBRIDGE_IDENTITY_KEY must be 32 bytes, base64url-encoded")
+        return key
+    path = var_dir / "secrets" / "identity.key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as out:
+            out.write(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+    for _ in range(100):  # another process may have created it and not written it yet
+        text = path.read_text().strip()
+        if text:
+            return base64.urlsafe_b64decode(text)
+    raise RuntimeError(f"{path} is empty")

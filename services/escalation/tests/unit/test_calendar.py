@@ -1,0 +1,121 @@
+"""Golden deadlines over real periods, checked by hand against the State Council's 2026 notice
+(国办发明电〔2025〕7号, as in chinese_calendar 1.11): Spring Festival 15–23 Feb with make-up
+working days Sat 14 Feb and Sat 28 Feb; Mid-Autumn 25–27 Sep; National Day 1–7 Oct with make-up
+working days Sun 20 Sep and Sat 10 Oct."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from escalation.domain.calendar import TZ, WorkCalendar, YearSchedule, office_hours_from_json
+
+CAL = WorkCalendar()
+
+
+def at(*args: int) -> datetime:
+    return datetime(*args, tzinfo=TZ)  # type: ignore[misc]
+
+
+def test_seven_working_days_from_30_september_skip_national_day() -> None:
+    due, why = CAL.add_working_days(at(2026, 9, 30, 15), 7)
+    # 1–7 Oct holiday; Thu 8, Fri 9, Sat 10 (make-up), Mon 12 … Thu 15: the 7th working day.
+    assert due == at(2026, 10, 16)
+    assert why.counted == (date(2026, 10, 8), date(2026, 10, 9), date(2026, 10, 10),
+                           date(2026, 10, 12), date(2026, 10, 13), date(2026, 10, 14),
+                           date(2026, 10, 15))
+    assert why.holidays_skipped == tuple((date(2026, 10, d), "National Day") for d in range(1, 8))
+    assert why.weekends_skipped == (date(2026, 10, 11),)
+    assert why.makeup_days_counted == ((date(2026, 10, 10), "National Day"),)
+    assert why.counted_from == at(2026, 10, 1) and not why.warnings and not why.paused
+
+
+def test_mid_autumn_2026_falls_before_national_day_and_is_skipped_too() -> None:
+    due, why = CAL.add_working_days(at(2026, 9, 24, 10), 3)
+    # Fri 25 – Sun 27 Sep Mid-Autumn; Mon 28, Tue 29, Wed 30 counted.
+    assert due == at(2026, 10, 1)
+    assert [d for d, _ in why.holidays_skipped] == [date(2026, 9, d) for d in (25, 26, 27)]
+    assert {name for _, name in why.holidays_skipped} == {"Mid-autumn Festival"}
+
+
+def test_received_13_february_before_the_spring_festival() -> None:
+    due, why = CAL.add_working_days(at(2026, 2, 13, 16, 45), 7)
+    # Sat 14 (make-up), 15–23 holiday, Tue 24 … Fri 27, Sat 28 (make-up), Sun 1 Mar, Mon 2 Mar.
+    assert due == at(2026, 3, 3)
+    assert why.counted == (date(2026, 2, 14), date(2026, 2, 24), date(2026, 2, 25),
+                           date(2026, 2, 26), date(2026, 2, 27), date(2026, 2, 28),
+                           date(2026, 3, 2))
+    assert why.makeup_days_counted == ((date(2026, 2, 14), "Spring Festival"),
+                                       (date(2026, 2, 28), "Spring Festival"))
+    assert [d for d, _ in why.holidays_skipped] == [date(2026, 2, d) for d in range(15, 24)]
+    assert why.weekends_skipped == (date(2026, 3, 1),)
+
+
+def test_a_working_hours_rule_crosses_the_lunch_break_and_the_weekend() -> None:
+    hours = office_hours_from_json([["08:00", "12:00"], ["14:00", "18:00"]])
+    # Fri 6 Mar 16:30–18:00 (1.5 h), Mon 9 Mar 8–12 (4 h), 14:00–16:30 (2.5 h) = 8 h.
+    due, why = CAL.add_working_hours(at(2026, 3, 6, 16, 30), 8, hours)
+    assert due == at(2026, 3, 9, 16, 30)
+    assert why.weekends_skipped == (date(2026, 3, 7), date(2026, 3, 8))
+    assert why.counted == (date(2026, 3, 6), date(2026, 3, 9))
+
+
+def test_working_hours_received_at_lunch_start_after_lunch() -> None:
+    due, _ = CAL.add_working_hours(at(2026, 3, 9, 12, 30), 2)
+    assert due == at(2026, 3, 9, 16)
+
+
+def test_working_hours_skip_a_holiday_and_count_a_make_up_saturday() -> None:
+    due, why = CAL.add_working_hours(at(2026, 10, 9, 17), 2)  # Fri 9 Oct; Sat 10 is make-up
+    assert due == at(2026, 10, 10, 9)
+    assert why.makeup_days_counted == ((date(2026, 10, 10), "National Day"),)
+
+
+def test_a_2027_deadline_is_counted_on_weekends_only_and_says_so() -> None:
+    due, why = CAL.add_working_days(at(2027, 4, 30, 10), 3)  # Fri; the 2027 May Day is unknown
+    assert due == at(2027, 5, 6)  # Mon 3, Tue 4, Wed 5 counted as if ordinary days
+    assert why.weekends_skipped == (date(2027, 5, 1), date(2027, 5, 2))
+    assert len(why.warnings) == 1 and "2027" in why.warnings[0] and "unofficial" in why.warnings[0]
+    assert not CAL.is_official(2027) and CAL.is_official(2026)
+
+
+def test_a_deadline_spilling_into_2027_carries_the_warning() -> None:
+    _, why = CAL.add_working_days(at(2026, 12, 29, 10), 3)
+    # 1 Jan 2027 is counted as a working day only because 2027 is not yet known: hence the warning.
+    assert why.counted[-1] == date(2027, 1, 1) and why.warnings
+
+
+def test_a_loaded_official_schedule_overrides_the_guess_for_its_year() -> None:
+    loaded = CAL.with_year(2027, YearSchedule(
+        holidays={date(2027, 5, d): "Labour Day" for d in range(1, 6)},
+        workdays={date(2027, 5, 8): "Labour Day"}))
+    due, why = loaded.add_working_days(at(2027, 4, 30, 10), 3)
+    assert due == at(2027, 5, 9)  # Thu 6, Fri 7, Sat 8 (make-up) counted
+    assert why.counted == (date(2027, 5, 6), date(2027, 5, 7), date(2027, 5, 8))
+    assert not why.warnings and loaded.is_official(2027)
+    assert why.makeup_days_counted == ((date(2027, 5, 8), "Labour Day"),)
+
+
+def test_a_schedule_for_another_year_is_refused() -> None:
+    with pytest.raises(ValueError, match="another year"):
+        CAL.with_year(2027, YearSchedule(holidays={date(2026, 1, 1): "New Year"}))
+
+
+def test_a_pause_over_three_working_days_adds_three_working_days() -> None:
+    pause = (at(2026, 3, 3), at(2026, 3, 6))  # Tue–Thu waiting for the complainant's material
+    due, why = CAL.add_working_days(at(2026, 3, 2, 10), 3, pauses=[pause])
+    assert due == at(2026, 3, 11)  # Fri 6, Mon 9, Tue 10 counted
+    assert why.paused == ((*pause, timedelta(days=3)),)
+    assert why.counted == (date(2026, 3, 6), date(2026, 3, 9), date(2026, 3, 10))
+
+
+def test_calendar_days_count_holidays() -> None:
+    due, why = CAL.add_calendar_days(at(2026, 9, 30, 10), 15)
+    assert due == at(2026, 10, 16) and len(why.counted) == 15 and not why.holidays_skipped
+
+
+def test_naive_start_and_bad_office_hours_are_refused() -> None:
+    with pytest.raises(ValueError):
+        CAL.add_working_days(datetime(2026, 3, 2), 1)
+    with pytest.raises(ValueError):
+        office_hours_from_json([["14:00", "12:00"]])
