@@ -257,6 +257,7 @@ async def test_12315_accepts_a_complaint_and_handles_a_report_as_a_report(
         "kind": "report", "channel": "web", "content": "某超市销售过期食品",
         "complainant": {"name": "举报人甲", "phone": "13300000005"}})
     assert report["complainant"] is None and not report["anonymous"]
+    assert report["identity_withheld"]
     handler = Desk(platform, "demo-12315", "handler", "cc-h7a", "食品安全监管科")
     handler_view = await handler.case(report["case_id"])
     assert handler_view["kind"] == "report" and handler_view["identity_withheld"]
@@ -361,6 +362,9 @@ async def test_listing_filters_sorts_and_pages(platform: Platform) -> None:
     assert (await nurse.get("/v1/cases"))["items"] == theirs["items"]
     bad = await platform.http.get("/v1/cases", params={"sort": "name"}, headers=clerk.headers)
     assert bad.status_code == 422
+    unknown = await platform.http.get("/v1/cases", params={"status": "done"},
+                                      headers=clerk.headers)
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "status"
 
 
 async def test_a_health_bureau_mediates_a_dispute_and_refuses_one_in_court(

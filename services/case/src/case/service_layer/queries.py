@@ -244,6 +244,9 @@ def _after(token: str, sort: str) -> tuple[datetime, str]:
 
 def _filters(request: case_pb2.ListCasesRequest, principal: Principal,
              now: datetime) -> list[sa.ColumnElement[bool]]:
+    if request.status and request.status not in set(model.Status):
+        raise InvalidArgument("unknown status", {"status": "must be one of " + ", ".join(
+            s.value for s in model.Status)})
     where = [cases.c.tenant_id == principal.tenant_id, visible_to(principal)]
     for name in ("status", "department", "handler_id", "severity", "category", "channel",
                  "kind"):
