@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import secrets
 import shutil
@@ -212,7 +213,8 @@ NATS at {stack.env['CASEBRIDGE_NATS_URL']}, logs in {stack.var_dir / 'logs'})
   gateway       {stack.gateway_url}
   API docs      {stack.gateway_url}/docs
   a token       make token TENANT=demo-hospital ROLE=intake_clerk
-  demo tenants  demo-hospital demo-company demo-12315 demo-health-bureau demo-mediation
+  demo tenants  {" ".join(t["id"] for t in json.loads(Path(
+      stack.env["CASEBRIDGE_SEED_FILE"]).read_text("utf-8"))["tenants"])}
 
 Ctrl-C stops every process.""", flush=True)
         while not stop:
