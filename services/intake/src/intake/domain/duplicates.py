@@ -8,6 +8,7 @@ and tolerate small rewordings.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ class Match:
     reasons: tuple[str, ...]
 
 
+@functools.lru_cache(maxsize=8192)
 def phone_key(phone: str) -> str:
     """Digits only, so "138 0000 0000" and "13800000000" are the same phone."""
     return "".join(c for c in phone if c.isdigit())
@@ -54,8 +56,10 @@ def normalise(text: str) -> str:
     return _NOT_TEXT.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
+@functools.lru_cache(maxsize=8192)
 def bigrams(text: str) -> frozenset[str]:
-    """Character bigrams of the normalised text; a single character stands for itself."""
+    """Character bigrams of the normalised text; a single character stands for itself.
+    Cached: each recent submission is compared with many that follow it."""
     plain = normalise(text)
     if len(plain) < 2:
         return frozenset({plain} - {""})

@@ -30,7 +30,7 @@ from intake.domain import duplicates, forms, model
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Enough recent look-alikes to find the repeats, few enough to compare in Python cheaply.
-DUPLICATE_CANDIDATE_ROWS = 200
+DUPLICATE_CANDIDATE_ROWS = 100
 
 
 def request_hash(request: intake_pb2.SubmitComplaintRequest) -> str:
@@ -118,8 +118,11 @@ async def _possible_duplicates(uow: UnitOfWork, row: dict,
         (submissions.c.respondent_person, new.respondent_person)) if value]
     if not shared:
         return []
+    c = submissions.c
     earlier = (await uow.conn.execute(
-        sa.select(submissions).where(
+        sa.select(c.case_id, c.case_number, c.content, c.anonymous, c.complainant_phone,
+                  c.complainant_name, c.respondent_unit, c.respondent_department,
+                  c.respondent_person).where(
             submissions.c.tenant_id == row["tenant_id"], submissions.c.received_at >= since,
             sa.or_(*shared))
         .order_by(submissions.c.received_at.desc()).limit(DUPLICATE_CANDIDATE_ROWS))).all()
