@@ -51,3 +51,17 @@ def test_a_tenant_replaces_the_rules_with_its_own() -> None:
     assert severity.rules_from_json(None) == severity.DEFAULT_RULES
     with pytest.raises(ValueError, match="level"):
         severity.rules_from_json([{"circumstance": "x", "level": "严重"}])
+
+
+def test_a_number_keyword_matches_only_as_a_number_of_its_own() -> None:
+    assert severity.mentions("当场拨打110报警", "110")
+    assert severity.mentions("110", "110")
+    assert not severity.mentions("多收1100元", "110")
+    assert not severity.mentions("订单号2110", "110")
+    assert severity.mentions("记者来了", "记者")
+
+
+def test_an_ordinal_110_is_not_the_police() -> None:
+    rules = severity.DEFAULT_RULES
+    assert severity.assess("第110件：多收费用", (), 0, rules).level == "一般"
+    assert severity.assess("家属当场拨打110", (), 0, rules).level == "重大"

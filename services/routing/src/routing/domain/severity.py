@@ -8,6 +8,7 @@ the whole list with its own `severity_rules` (same shape as `rule_to_json`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -41,7 +42,9 @@ DEFAULT_RULES: tuple[SeverityRule, ...] = (
     SeverityRule("media", "重大", "媒体介入", ("媒体", "记者", "曝光", "电视台", "报社")),
     SeverityRule("lawyer", "重大", "律师介入", ("律师",)),
     SeverityRule("litigation", "重大", "可能诉讼", ("起诉", "法院", "打官司", "诉讼")),
-    SeverityRule("police", "重大", "公安介入", ("报警", "110", "派出所", "警察")),
+    # "110" alone also numbers things (第110件): only as something one calls
+    SeverityRule("police", "重大", "公安介入", ("报警", "拨打110", "打110", "打了110", "110出警",
+                                            "派出所", "警察", "民警")),
     SeverityRule("consumer_association", "重大", "消协介入", ("消协", "消费者协会")),
     SeverityRule("government", "重大", "政府部门介入", ("卫健委", "市长热线", "12345", "信访")),
     SeverityRule("safety", "重大", "安全问题", ("安全隐患", "爆炸", "起火", "中毒")),
@@ -49,6 +52,14 @@ DEFAULT_RULES: tuple[SeverityRule, ...] = (
     SeverityRule("large_loss", "重大", "大额损失", (), 1_000_000),  # ≥ 10,000 元
     SeverityRule("compensation", "重要", "索赔", ("赔偿", "索赔"), 1),  # any claim at all
 )
+
+
+def mentions(content: str, keyword: str) -> bool:
+    """The keyword occurs in the text; a number (110) only as a number of its own, not inside
+    a longer one ("第110件", "1100元")."""
+    if not keyword.isdigit():
+        return keyword in content
+    return re.search(rf"(?<!\d){re.escape(keyword)}(?!\d)", content) is not None
 
 
 def rank(level: str) -> int:
@@ -60,7 +71,7 @@ def _why(rule: SeverityRule, content: str, circumstances: set[str], amount_fen: 
     """Why the rule applies ('' when it does not): the first thing that triggered it."""
     if rule.circumstance in circumstances:
         return f"{rule.label} (circumstance {rule.circumstance})"
-    hit = next((k for k in rule.keywords if k and k in content), None)
+    hit = next((k for k in rule.keywords if k and mentions(content, k)), None)
     if hit:
         return f"{rule.label} (keyword {hit})"
     if rule.min_amount_fen is not None and amount_fen >= rule.min_amount_fen:
