@@ -19,6 +19,8 @@ ON = {
     "escalation.clock_armed": events.on_clock_armed,
     "escalation.clock_stopped": events.on_clock_armed,
     "escalation.clock_paused": events.on_clock_armed,
+    "escalation.warning": events.on_timer,
+    "escalation.breached": events.on_timer,
     "notification.delivered": events.on_delivered,
 }
 

@@ -15,6 +15,7 @@ from case.bootstrap import MIGRATIONS
 from case.service_layer import events
 from casebridge.case.v1 import case_pb2
 from casebridge.common.v1 import common_pb2
+from casebridge.escalation.v1 import escalation_pb2
 from casebridge.intake.v1 import intake_pb2
 from casebridge.routing.v1 import routing_pb2
 from casebridge_platform.config import Settings
@@ -146,3 +147,17 @@ async def test_a_reassignment_with_nobody_else_free_keeps_the_handler_and_a_recu
     assigned = [e.payload(case_pb2.CaseAssigned).handler_id
                 for e in await published(runtime, "case.assigned")]
     assert assigned == ["hosp-h10b"]
+
+
+async def test_a_missed_deadline_shows_on_the_timeline(runtime: Runtime) -> None:
+    case_id = await open_case(runtime, datetime.now(UTC) - timedelta(days=5))
+    due = datetime(2026, 11, 25, 16, tzinfo=UTC)
+    await deliver(runtime, events.on_timer, "escalation.breached", escalation_pb2.TimerFired(
+        case_id=case_id, case_number="HOSP-2026-000009", clock="answer", kind="breach",
+        due_at=timestamp(due), fired_at=timestamp(due + timedelta(seconds=1)),
+        rule="3个工作日内答复"))
+    async with runtime.uow() as uow:
+        await uow.set_tenant(TENANT)
+        entry = (await uow.conn.execute(sa.select(timeline).where(
+            timeline.c.case_id == case_id, timeline.c.type == "deadline_breach"))).one()
+    assert entry.summary == "answer deadline missed: due 2026-11-26 00:00 (3个工作日内答复)"

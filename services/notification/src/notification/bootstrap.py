@@ -12,7 +12,8 @@ from notification.entrypoints.grpc_api import NotificationServicer
 from notification.service_layer import handlers
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-ON = {"case.transitioned": handlers.on_transitioned, "case.alert": handlers.on_alert}
+ON = {"case.transitioned": handlers.on_transitioned, "case.alert": handlers.on_alert,
+      "escalation.breached": handlers.on_breached}
 
 
 def configure(runtime: Runtime) -> ServiceParts:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from notification.domain import templates
 
 
@@ -30,3 +32,11 @@ def test_an_alert_names_severity_reasons_and_audience() -> None:
     text = templates.alert(case_number="HOSP-2026-000009", severity="危机",
                            reasons=["患者死亡", "媒体介入"], audience="security")
     assert "危机" in text and "患者死亡；媒体介入" in text and "保卫部门" in text
+
+
+def test_a_missed_deadline_names_case_clock_due_date_and_rule() -> None:
+    text = templates.deadline_missed(case_number="HOSP-2026-000010", clock="answer",
+                                     due_at=datetime(2026, 11, 25, 16, tzinfo=UTC),
+                                     rule="3个工作日内答复")
+    assert "HOSP-2026-000010" in text and "2026年11月26日 00:00" in text
+    assert "3个工作日内答复" in text

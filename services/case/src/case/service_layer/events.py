@@ -202,6 +202,18 @@ def _nearest(clocks: dict[str, dict]) -> dict[str, object]:
     return {"due_at": datetime.fromisoformat(running[0][0]), "deadline_rule": running[0][1]}
 
 
+async def on_timer(uow: UnitOfWork, event: Event) -> None:
+    """escalation.warning / escalation.breached → the timeline says a deadline is near or
+    missed (the listing's overdue filter follows from the due date itself)."""
+    fired = event.payload(escalation_pb2.TimerFired)
+    row = await _locked(uow, event.tenant_id, fired.case_id)
+    due = fired.due_at.ToDatetime(tzinfo=UTC).astimezone(model.SHANGHAI)
+    what = "missed" if fired.kind == "breach" else "approaching"
+    record(uow, event.tenant_id, row.case_id, event.id, f"deadline_{fired.kind}",
+           f"{fired.clock} deadline {what}: due {due:%Y-%m-%d %H:%M} ({fired.rule})",
+           at=fired.fired_at.ToDatetime(tzinfo=UTC))
+
+
 async def on_delivered(uow: UnitOfWork, event: Event) -> None:
     """notification.delivered → the timeline shows what the complainant was told."""
     delivery = event.payload(notification_pb2.DeliveryRecorded).delivery

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -40,3 +41,9 @@ def alert(*, case_number: str, severity: str, reasons: list[str], audience: str)
     why = "；".join(reasons) or "—"
     to = AUDIENCE_NAMES.get(audience, audience)
     return f"【{severity}投诉】案件 {case_number} 须立即关注（通报：{to}）。依据：{why}"
+
+
+def deadline_missed(*, case_number: str, clock: str, due_at: datetime, rule: str) -> str:
+    """A missed deadline, to the complaint office that supervises it (seed 000: 超时扣罚)."""
+    due = due_at.astimezone(SHANGHAI).strftime("%Y年%m月%d日 %H:%M")
+    return f"【超时】案件 {case_number} 的{clock}时限已于 {due} 届满仍未办结。依据：{rule}"

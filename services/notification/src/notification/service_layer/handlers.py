@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from casebridge.case.v1 import case_pb2
+from casebridge.escalation.v1 import escalation_pb2
 from casebridge.notification.v1 import notification_pb2
 from casebridge_platform.auth import Principal
 from casebridge_platform.db import insert_ignore
@@ -90,6 +91,17 @@ async def on_alert(uow: UnitOfWork, event: Event) -> None:
                        body=templates.alert(case_number=alert.case_number,
                                             severity=alert.severity,
                                             reasons=list(alert.reasons), audience=audience))
+
+
+async def on_breached(uow: UnitOfWork, event: Event) -> None:
+    """escalation.breached → the complaint office is told in-app (the ladder's first rung;
+    tenant ladders come with issue 4)."""
+    fired = event.payload(escalation_pb2.TimerFired)
+    await _deliver(uow, event, case_id=fired.case_id, template="deadline_missed",
+                   recipient="role:complaint_office", channel="in_app",
+                   body=templates.deadline_missed(
+                       case_number=fired.case_number, clock=fired.clock,
+                       due_at=fired.due_at.ToDatetime(tzinfo=UTC), rule=fired.rule))
 
 
 async def list_deliveries(uow: UnitOfWork, *, principal: Principal,
