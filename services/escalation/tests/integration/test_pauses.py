@@ -40,7 +40,8 @@ async def state(runtime: Runtime, case_id: str) -> tuple[sa.Row, list[sa.Row]]:
         clock = (await uow.conn.execute(clocks.select().where(
             clocks.c.case_id == case_id))).one()
         pending = (await uow.conn.execute(timers.select().where(
-            timers.c.case_id == case_id, timers.c.fired_at.is_(None)))).all()
+            timers.c.case_id == case_id, timers.c.fired_at.is_(None))
+            .order_by(timers.c.kind))).all()
     return clock, pending
 
 
@@ -54,9 +55,11 @@ async def test_a_hold_moves_the_deadline_by_its_working_time(
     received = datetime(2026, 11, 2, 1, tzinfo=UTC)  # Monday 09:00 in Shanghai
     await deliver(runtime, handlers.on_assigned, "case.assigned", case_pb2.CaseAssigned(
         case_id="c-hold", case_number="HOSP-2026-000001", received_at=timestamp(received)))
-    armed, [timer] = await state(runtime, "c-hold")
+    armed, [timer, warning] = await state(runtime, "c-hold")
     three_days, _ = WorkCalendar().add_working_days(received, 3)
-    assert armed.due_at == three_days == timer.due_at  # Thursday 00:00 Shanghai
+    assert armed.due_at == three_days == timer.due_at  # Friday 00:00 Shanghai
+    two_days, _ = WorkCalendar().add_working_days(received, 2)
+    assert (warning.kind, warning.due_at) == ("warning", two_days)  # two thirds of the time
 
     # on hold from Tuesday 00:00 to Thursday 00:00 Shanghai: two working days
     await move(runtime, "c-hold", "investigating", "on_hold",
@@ -65,9 +68,11 @@ async def test_a_hold_moves_the_deadline_by_its_working_time(
     assert paused.state == "paused" and none == []
     await move(runtime, "c-hold", "on_hold", "investigating",
                datetime(2026, 11, 4, 16, tzinfo=UTC))
-    resumed, [timer] = await state(runtime, "c-hold")
+    resumed, [timer, warning] = await state(runtime, "c-hold")
     five_days, _ = WorkCalendar().add_working_days(received, 5)
     assert resumed.state == "running" and resumed.due_at == five_days == timer.due_at
+    four_days, _ = WorkCalendar().add_working_days(received, 4)
+    assert warning.due_at == four_days, "the warning moves with the hold too"
     assert len(resumed.pauses) == 1
 
     async with runtime.uow() as uow:

@@ -35,3 +35,14 @@ def test_the_due_moment_is_utc_and_explained() -> None:
 def test_an_unknown_unit_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown deadline unit"):
         due_at(datetime(2026, 1, 5, tzinfo=UTC), Policy("answer", 3, "x", unit="fortnights"))
+
+
+def test_the_warning_comes_when_two_thirds_of_the_time_are_used() -> None:
+    from escalation.domain.clocks import warning_at
+
+    start = datetime(2026, 11, 2, 1, tzinfo=UTC)  # Monday 09:00 Shanghai
+    assert warning_at(start, Policy("answer", 3, "r")) == \
+        datetime(2026, 11, 4, 16, tzinfo=UTC)  # 24:00 Wednesday, the 2nd working day counted
+    assert warning_at(start, Policy("answer", 1, "r")) is None  # no time before the deadline
+    assert warning_at(start, Policy("mediation", 45, "r")) == \
+        due_at(start, Policy("mediation", 30, "r"))

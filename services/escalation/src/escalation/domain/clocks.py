@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
 
 from escalation.domain.calendar import (
@@ -41,3 +41,16 @@ def due_at(started_at: datetime, policy: Policy, *, calendar: WorkCalendar | Non
            pauses: Iterable[Interval] = ()) -> datetime:
     """The moment the clock runs out: the first instant at which the deadline is missed."""
     return explain(started_at, policy, calendar=calendar, pauses=pauses).due_at.astimezone(UTC)
+
+
+WARN_FRACTION = 2 / 3   # warn when two thirds of the allowed time are used
+
+
+def warning_at(started_at: datetime, policy: Policy, *, calendar: WorkCalendar | None = None,
+               pauses: Iterable[Interval] = ()) -> datetime | None:
+    """When WARN_FRACTION of the allowed time is used (whole units: 3 working days warn at the
+    end of the 2nd); None when that would be no time at all or the deadline itself."""
+    amount = int(policy.days * WARN_FRACTION)
+    if amount < 1 or amount >= policy.days:
+        return None
+    return due_at(started_at, replace(policy, days=amount), calendar=calendar, pauses=pauses)

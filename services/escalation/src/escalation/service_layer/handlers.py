@@ -16,7 +16,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from escalation.adapters.tables import clocks, policies, timers
 from escalation.domain.calendar import Explanation, office_hours_from_json
-from escalation.domain.clocks import Policy, due_at, explain
+from escalation.domain.clocks import Policy, due_at, explain, warning_at
 
 
 def to_proto(row: sa.Row | dict) -> escalation_pb2.Clock:
@@ -58,10 +58,12 @@ async def _arm(uow: UnitOfWork, event: Event, starts_on: str, case_id: str, case
         armed = await uow.conn.execute(insert_ignore(clocks, uow.dialect).values(**values))
         if armed.rowcount != 1:
             continue  # armed already: a clock is not restarted by a later assignment
-        uow.insert_later(timers, {
-            "case_id": case_id, "clock": policy.clock, "kind": "breach",
-            "tenant_id": event.tenant_id, "case_number": case_number,
-            "due_at": values["due_at"], "rule": policy.rule})
+        for kind, at in (("breach", values["due_at"]), ("warning", warning_at(started, policy))):
+            if at is not None:
+                uow.insert_later(timers, {
+                    "case_id": case_id, "clock": policy.clock, "kind": kind,
+                    "tenant_id": event.tenant_id, "case_number": case_number, "due_at": at,
+                    "rule": policy.rule})
         uow.emit("escalation.clock_armed", event.tenant_id, escalation_pb2.ClockArmed(
             clock=to_proto(values), case_number=case_number, anonymous=anonymous),
             correlation_id=case_id, causation_id=event.id)
@@ -152,6 +154,11 @@ async def _resume(uow: UnitOfWork, event: Event, moved: case_pb2.CaseTransitione
             case_number=moved.case_number, due_at=due, rule=row.rule).on_conflict_do_update(
             index_elements=[timers.c.case_id, timers.c.clock, timers.c.kind],
             set_={"due_at": due, "fired_at": None}))
+        warn = warning_at(row.started_at, to_policy(row), pauses=intervals(pauses))
+        if warn is not None:  # a warning given before the hold is not given again
+            await uow.conn.execute(insert_ignore(timers, uow.dialect).values(
+                case_id=row.case_id, clock=row.name, kind="warning", tenant_id=event.tenant_id,
+                case_number=moved.case_number, due_at=warn, rule=row.rule))
         _announce(uow, event, moved, "armed", {**row._mapping, **values})
 
 
