@@ -55,11 +55,8 @@ def at(ts: Timestamp) -> datetime:
     return ts.ToDatetime(tzinfo=UTC)
 
 
-_at = at
-
-
 def _opt(ts: Timestamp, present: bool) -> datetime | None:
-    return _at(ts) if present else None
+    return at(ts) if present else None
 
 
 def _party(p: common_pb2.Party) -> s.PartyRead:
@@ -81,27 +78,32 @@ def _parties(source: case_pb2.Case | intake_pb2.Submission) -> dict:
             "respondent": _respondent(source.respondent)}
 
 
+def _duplicates(source: case_pb2.Case | intake_pb2.Submission) -> list[s.DuplicateRead]:
+    return [s.DuplicateRead(case_id=d.case_id, case_number=d.case_number, score=d.score,
+                            reasons=list(d.reasons)) for d in source.possible_duplicates]
+
+
 def _work(case: case_pb2.Case) -> dict:
     """The records of the work done on a case."""
     return {
         "records": [s.InvestigationRecordRead(
-            type=r.type, subject=r.subject, summary=r.summary, at=_at(r.at),
-            recorded_by=r.recorded_by, recorded_at=_at(r.recorded_at)) for r in case.records],
+            type=r.type, subject=r.subject, summary=r.summary, at=at(r.at),
+            recorded_by=r.recorded_by, recorded_at=at(r.recorded_at)) for r in case.records],
         "proposals": [s.ProposalRead(
             round=p.round, text=p.text, compensation=yuan(p.compensation,
                                                           p.HasField("compensation")),
-            proposed_by=p.proposed_by, proposed_at=_at(p.proposed_at), status=p.status,
+            proposed_by=p.proposed_by, proposed_at=at(p.proposed_at), status=p.status,
             required_role=p.required_role, decided_by=_none(p.decided_by),
             decision_note=_none(p.decision_note)) for p in case.proposals],
         "answers": [s.AnswerRead(round=a.round, mode=a.mode, text=a.text,
-                                 answered_by=a.answered_by, answered_at=_at(a.answered_at))
+                                 answered_by=a.answered_by, answered_at=at(a.answered_at))
                     for a in case.answers],
         "follow_ups": [s.FollowUpRead(round=f.round, satisfied=f.satisfied, note=f.note,
-                                      by=f.by, at=_at(f.at)) for f in case.follow_ups],
+                                      by=f.by, at=at(f.at)) for f in case.follow_ups],
         "links": [s.LinkRead(case_id=x.case_id, case_number=x.case_number, relation=x.relation)
                   for x in case.links],
         "materials": [s.MaterialRead(description=m.description, added_by=m.added_by,
-                                     added_at=_at(m.added_at)) for m in case.materials],
+                                     added_at=at(m.added_at)) for m in case.materials],
         "co_complainants": [_party(p) for p in case.co_complainants],
     }
 
@@ -127,12 +129,10 @@ def case_read(case: case_pb2.Case) -> s.CaseRead:
         disposition=_none(case.disposition), hold_reason=_none(case.hold_reason),
         refusal_reason=_none(case.refusal_reason), competent_body=_none(case.competent_body),
         referral_mode=_none(case.referral_mode),
-        possible_duplicates=[s.DuplicateRead(case_id=d.case_id, case_number=d.case_number,
-                                             score=d.score, reasons=list(d.reasons))
-                             for d in case.possible_duplicates],
-        **_work(case), received_at=_at(case.received_at),
+        possible_duplicates=_duplicates(case),
+        **_work(case), received_at=at(case.received_at),
         updated_at=_opt(case.updated_at, case.HasField("updated_at")),
-        timeline=[s.TimelineEntry(at=_at(e.at), type=e.type, summary=e.summary,
+        timeline=[s.TimelineEntry(at=at(e.at), type=e.type, summary=e.summary,
                                   actor=_none(e.actor), from_status=_none(e.from_status),
                                   to_status=_none(e.to_status), reason=_none(e.reason))
                   for e in case.timeline])
@@ -147,7 +147,7 @@ def case_summary(case: case_pb2.Case, now: datetime) -> s.CaseSummary:
         severity=_none(case.severity), department=_none(case.department),
         handler_id=_none(case.handler_id), first_contact_owner=_none(case.first_contact_owner),
         due_at=due, overdue=bool(open_ and due and due < now), acknowledged=case.acknowledged,
-        received_at=_at(case.received_at),
+        received_at=at(case.received_at),
         updated_at=_opt(case.updated_at, case.HasField("updated_at")))
 
 
@@ -166,12 +166,10 @@ def accepted(answer: intake_pb2.SubmitComplaintResponse) -> s.ComplaintAccepted:
         claimed_amount=yuan(sub.claimed_amount, sub.HasField("claimed_amount")),
         details=dict(sub.details), circumstances=list(sub.circumstances),
         referred_by=_none(sub.referred_by),
-        possible_duplicates=[s.DuplicateRead(case_id=d.case_id, case_number=d.case_number,
-                                             score=d.score, reasons=list(d.reasons))
-                             for d in sub.possible_duplicates],
-        received_at=_at(sub.received_at), updated_at=None,
+        possible_duplicates=_duplicates(sub),
+        received_at=at(sub.received_at), updated_at=None,
         access_code=answer.access_code or None,
-        timeline=[s.TimelineEntry(at=_at(sub.received_at), type="received",
+        timeline=[s.TimelineEntry(at=at(sub.received_at), type="received",
                                   summary=f"received via {sub.channel}",
                                   actor=sub.received_by)])
 

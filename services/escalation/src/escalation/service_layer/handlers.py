@@ -111,27 +111,26 @@ async def _unarm(uow: UnitOfWork, row: sa.Row) -> None:
 
 async def _stop(uow: UnitOfWork, event: Event, moved: case_pb2.CaseTransitioned,
                 names: list[str] | None) -> None:
-    where = [clocks.c.tenant_id == event.tenant_id, clocks.c.case_id == moved.case_id,
-             clocks.c.state.in_(["running", "paused"])]
+    where = [clocks.c.state.in_(["running", "paused"])]
     if names is not None:
         where.append(clocks.c.name.in_(names))
-    stopped = (await uow.conn.execute(clocks.update().where(*where)
-                                      .values(state="stopped", paused_at=None)
-                                      .returning(*clocks.c))).all()
-    for row in stopped:
-        await _unarm(uow, row)
-        _announce(uow, event, moved, "stopped", row)
+    await _halt(uow, event, moved, where, "stopped", paused_at=None)
 
 
 async def _pause(uow: UnitOfWork, event: Event, moved: case_pb2.CaseTransitioned,
                  at: datetime) -> None:
-    paused = (await uow.conn.execute(clocks.update().where(
-        clocks.c.tenant_id == event.tenant_id, clocks.c.case_id == moved.case_id,
-        clocks.c.state == "running").values(state="paused", paused_at=at)
-        .returning(*clocks.c))).all()
-    for row in paused:
+    await _halt(uow, event, moved, [clocks.c.state == "running"], "paused", paused_at=at)
+
+
+async def _halt(uow: UnitOfWork, event: Event, moved: case_pb2.CaseTransitioned,
+                where: list[sa.ColumnElement[bool]], state: str, **values: object) -> None:
+    """The case's clocks matching `where` stop running: their timers go, and it is said."""
+    halted = (await uow.conn.execute(clocks.update().where(
+        clocks.c.tenant_id == event.tenant_id, clocks.c.case_id == moved.case_id, *where)
+        .values(state=state, **values).returning(*clocks.c))).all()
+    for row in halted:
         await _unarm(uow, row)
-        _announce(uow, event, moved, "paused", row)
+        _announce(uow, event, moved, state, row)
 
 
 async def _resume(uow: UnitOfWork, event: Event, moved: case_pb2.CaseTransitioned,
