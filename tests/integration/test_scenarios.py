@@ -249,7 +249,7 @@ async def test_12315_accepts_a_complaint_and_handles_a_report_as_a_report(
         "complainant": {"name": "孙八", "phone": "13400000004", "address": "示范县人民路1号"},
         "respondent": {"unit": "示范县某商场"}})
     case = await clerk.case(complaint["case_id"], lambda c: routed(c) and c["due_at"])
-    assert "第十五条" in case["deadline_rule"]
+    assert "第十四条" in case["deadline_rule"]
     case = await clerk.act(case["case_id"], "accept")
     assert case["status"] in ("assigned", "accepted")
 
@@ -381,7 +381,7 @@ async def test_a_health_bureau_mediates_a_dispute_and_refuses_one_in_court(
             "details": {"hospital_name": "示范县人民医院", "patient_name": "周某"}}
     case = await clerk.case((await clerk.submit(body))["case_id"],
                             lambda c: routed(c) and c["due_at"])
-    assert case["department"] == "医政股" and "五个工作日" in case["deadline_rule"]
+    assert case["department"] == "医政股" and "5个工作日" in case["deadline_rule"]
     case_id = case["case_id"]
     case = await clerk.act(case_id, "accept")
     handler = Desk(platform, "demo-health-bureau", "handler", case["handler_id"], "医政股")

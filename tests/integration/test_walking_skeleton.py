@@ -52,7 +52,8 @@ async def test_a_complaint_is_routed_accepted_clocked_and_acknowledged(
     assert "seed 003" in case["deadline_rule"]
     [answer] = (await platform.http.get(f"/v1/cases/{body['case_id']}/deadlines",
                                         headers=headers)).json()
-    assert (answer["name"], answer["unit"], answer["amount"]) == ("answer", "working_days", 3)
+    assert (answer["name"], answer["unit"], answer["amount"]) == \
+        ("answer_simple", "working_days", 3)
     assert len(answer["counted"]) == 3 and answer["due_at"] == case["due_at"]
     types = [e["type"] for e in case["timeline"]]
     assert types[:3] == ["received", "routed", "accept"]
@@ -81,7 +82,7 @@ async def test_an_anonymous_report_gets_an_access_code_and_no_push(platform: Pla
     body = answer.json()
     assert body["anonymous"] and body["complainant"] is None
     assert len(body["access_code"]) == 12
-    # 12315's accept-or-refuse clock runs from receipt
+    # a report's verification clock (核查, 15 working days) runs from receipt
     case = await platform.wait_for_case(body["case_id"], lambda c: routed(c) and c["due_at"],
                                         headers)
     assert case["kind"] == "report" and case["category"] == "食品安全"
@@ -89,7 +90,7 @@ async def test_an_anonymous_report_gets_an_access_code_and_no_push(platform: Pla
                         lambda c: c["acknowledged"] and c["due_at"] is None)
     summaries = [e["summary"] for e in case["timeline"]]
     assert "acknowledgement delivered via portal to complainant" in summaries
-    assert any(s.startswith("acceptance stopped") for s in summaries)
+    assert any(s.startswith("report_verification stopped") for s in summaries)
     assert "access_code" not in case
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 Channel = Literal["phone", "letter", "visit", "web", "email", "fax", "sms", "suggestion_box",
                   "referral", "petition_office", "consumer_association", "media"]
@@ -70,6 +70,9 @@ class ComplaintCreate(Strict):
                                               description="facts that weigh on severity")
     referred_by: str | None = Field(None, max_length=200, description="who forwarded it "
                                     "(referral, petition_office, consumer_association, media)")
+    received_at: AwareDatetime | None = Field(
+        None, description="when it actually came in, if before registration (a letter opened "
+        "the next morning, a referral passed on): deadlines count from it; at most 30 days back")
 
 
 class TimelineEntry(BaseModel):
@@ -377,6 +380,14 @@ class AddMaterial(_Action):
     description: Text
 
 
+class RecordMilestone(_Action):
+    """A procedural step with no status of its own (e.g. first_contact 首次联系投诉人); deadline
+    clocks stop on it. The case service keeps the vocabulary and refuses an unknown one (422)."""
+    action: Literal["record_milestone"]
+    milestone: Annotated[str, Field(min_length=1, max_length=64)]
+    note: str | None = Field(None, max_length=2_000)
+
+
 class RevealIdentity(_Action):
     """Open a real-name reporter's sealed identity; the reason goes on the record."""
     action: Literal["reveal_identity"]
@@ -386,7 +397,7 @@ CaseAction = Annotated[
     Accept | Refuse | Refer | Assign | StartInvestigation | RecordInvestigation | Propose
     | ApproveProposal | RejectProposal | Answer | FollowUp | Close | Reopen | Hold | Resume
     | Withdraw | Archive | Reclassify | DesignateLead | DeclareConflict | Link | Merge | AddNote
-    | AddMaterial | RevealIdentity, Field(discriminator="action")]
+    | AddMaterial | RecordMilestone | RevealIdentity, Field(discriminator="action")]
 
 
 class PortalMaterial(Strict):

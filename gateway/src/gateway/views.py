@@ -43,6 +43,8 @@ def submit_request(body: s.ComplaintCreate, key: str) -> intake_pb2.SubmitCompla
                                          other_departments=r.other_departments))
     if body.claimed_amount is not None:
         request.claimed_amount.CopyFrom(money(body.claimed_amount))
+    if body.received_at is not None:
+        request.received_at.FromDatetime(body.received_at.astimezone(UTC))
     if body.complainant:
         c = body.complainant
         request.complainant.CopyFrom(common_pb2.Party(

@@ -21,6 +21,7 @@ ON = {
     "escalation.clock_paused": events.on_clock_armed,
     "escalation.warning": events.on_timer,
     "escalation.breached": events.on_timer,
+    "escalation.escalated": events.on_timer,
     "notification.delivered": events.on_delivered,
 }
 

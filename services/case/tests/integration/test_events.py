@@ -5,35 +5,22 @@ cannot be edited."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 from case.adapters.tables import cases, timeline
-from case.bootstrap import MIGRATIONS
 from case.service_layer import events
 from casebridge.case.v1 import case_pb2
 from casebridge.common.v1 import common_pb2
 from casebridge.escalation.v1 import escalation_pb2
 from casebridge.intake.v1 import intake_pb2
 from casebridge.routing.v1 import routing_pb2
-from casebridge_platform.config import Settings
-from casebridge_platform.devstack import free_port
 from casebridge_platform.messaging.envelope import Event, make, timestamp
 from casebridge_platform.messaging.tables import outbox
 from casebridge_platform.runtime import Runtime
 
 TENANT = "demo-hospital"
-
-
-@pytest.fixture
-async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
-    r = Runtime("case", settings.model_copy(update={"case_addr": f"127.0.0.1:{free_port()}"}),
-                MIGRATIONS)
-    await r.start()
-    yield r
-    await r.stop()
 
 
 async def deliver(runtime: Runtime, handler, event_type: str, payload) -> None:  # type: ignore[no-untyped-def]
@@ -43,7 +30,7 @@ async def deliver(runtime: Runtime, handler, event_type: str, payload) -> None: 
         await uow.commit()
 
 
-async def open_case(runtime: Runtime, received_at: datetime) -> str:
+async def open_case(runtime: Runtime, received_at: datetime, **submission: object) -> str:
     case_id = str(uuid.uuid4())
     await deliver(runtime, events.on_received, "intake.received", intake_pb2.ComplaintReceived(
         tenant_kind="hospital", submission=intake_pb2.Submission(
@@ -51,7 +38,8 @@ async def open_case(runtime: Runtime, received_at: datetime) -> str:
             tenant_id=TENANT, kind=intake_pb2.KIND_COMPLAINT, channel="phone",
             content="夜间急诊收费多收", received_by="hosp-clerk",
             received_at=timestamp(received_at),
-            complainant=common_pb2.Party(name="某患者", phone="13800000000"))))
+            complainant=common_pb2.Party(name="某患者", phone="13800000000"),
+            **submission)))  # type: ignore[arg-type]
     return case_id
 
 
@@ -65,6 +53,15 @@ async def published(runtime: Runtime, event_type: str) -> list[Event]:
     async with runtime.engine.connect() as conn:
         rows = (await conn.execute(sa.select(outbox.c.data))).scalars().all()
     return [e for e in map(Event.decode, rows) if e.type == event_type]
+
+
+async def test_the_opened_case_is_announced_with_its_circumstances_and_first_contact_owner(
+        runtime: Runtime) -> None:
+    case_id = await open_case(runtime, datetime.now(UTC), circumstances=["death", "media"],
+                              category="医疗纠纷")
+    [opened] = [e.payload(case_pb2.CaseOpened) for e in await published(runtime, "case.opened")]
+    assert (opened.case_id, list(opened.circumstances), opened.received_by, opened.category) \
+        == (case_id, ["death", "media"], "hosp-clerk", "医疗纠纷")
 
 
 async def test_an_off_hours_complaint_is_held_on_duty_then_handed_over(

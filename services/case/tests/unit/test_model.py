@@ -129,3 +129,32 @@ def test_a_leader_may_decide_what_a_supervisor_may_but_not_the_reverse() -> None
     assert not model.may_approve("leader", frozenset({"supervisor"}))
     assert model.may_approve("leader", frozenset({"admin"}))
     assert not model.may_approve("supervisor", frozenset({"handler"}))
+
+
+def test_a_milestone_is_recorded_in_every_open_status_and_keeps_it() -> None:
+    for status in model.OPEN:
+        assert model.plan("record_milestone", case(status), HANDLER, reason="").to == status
+    for status in model.DONE:
+        with pytest.raises(Refusal):
+            model.plan("record_milestone", case(status), SUPERVISOR, reason="")
+
+
+def test_a_milestone_is_recorded_by_the_cases_handler_the_office_or_oversight() -> None:
+    for actor in (HANDLER, CLERK, SUPERVISOR, LEADER):
+        assert "record_milestone" in model.allowed_actions(case(Status.INVESTIGATING), actor)
+    for outsider in (OTHER_HANDLER, Actor("access:x", frozenset({"complainant"}))):
+        with pytest.raises(PermissionError):
+            model.plan("record_milestone", case(Status.INVESTIGATING), outsider, reason="")
+
+
+def test_the_milestones_are_a_fixed_vocabulary_each_with_its_chinese_label() -> None:
+    assert list(model.MILESTONES) == [
+        "first_contact", "second_contact", "handling_sheet", "interim_measure",
+        "permanent_measure", "reporter_told", "verification_decided", "registered_passed_on",
+        "autopsy_done", "records_sealed"]
+    assert model.MILESTONES["records_sealed"] == "病历封存"
+    with pytest.raises(TypeError):
+        model.MILESTONES["made_up"] = "随便"  # type: ignore[index]
+    assert model.milestone_summary("first_contact") == "milestone: 首次联系投诉人 (first_contact)"
+    assert model.milestone_summary("autopsy_done", "市医学会") == \
+        "milestone: 尸检完成 (autopsy_done) — 市医学会"

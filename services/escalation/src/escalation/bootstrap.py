@@ -13,6 +13,7 @@ from escalation.service_layer import handlers, timers
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 ON = {"case.opened": handlers.on_opened, "case.assigned": handlers.on_assigned,
+      "routing.decided": handlers.on_routed,
       "case.transitioned": handlers.on_transitioned}
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from intake.domain import model
 from intake.domain.forms import Form
@@ -77,6 +77,14 @@ def test_the_incident_time_is_an_iso_time_not_in_the_future() -> None:
     assert check(replace(DRAFT, incident_time="2026-03-10T12:30"))["incident_time"] == \
         "must not be in the future"  # 12:30 Shanghai is after 12:00 Shanghai
     assert "ISO 8601" in check(replace(DRAFT, incident_time="上周三"))["incident_time"]
+
+
+def test_a_receipt_before_registration_is_kept_within_30_days() -> None:
+    assert check(replace(DRAFT, received_at=NOW - timedelta(days=3))) == {}
+    assert check(replace(DRAFT, received_at=NOW + timedelta(hours=1)))["received_at"] == \
+        "must not be in the future"
+    assert "within the last 30 days" in check(
+        replace(DRAFT, received_at=NOW - timedelta(days=31)))["received_at"]
 
 
 def test_long_text_is_refused_by_field() -> None:

@@ -13,7 +13,8 @@ from notification.service_layer import handlers
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 ON = {"case.transitioned": handlers.on_transitioned, "case.alert": handlers.on_alert,
-      "escalation.breached": handlers.on_breached}
+      **{event_type: handlers.on_timer for event_type in handlers.TIMER_NOTICES},
+      "escalation.regulator_report": handlers.on_regulator_report}
 
 
 def configure(runtime: Runtime) -> ServiceParts:

@@ -153,9 +153,10 @@ class OutboxRelay:
                 log.warning("outbox relay failed (attempt %d); retrying", failures, exc_info=True)
                 await asyncio.sleep(min(0.2 * 2**failures, 5.0))
                 continue
-            try:
-                await asyncio.wait_for(self._wake.wait(), self._flush_s if self._published
-                                       else self._poll_s)
+            try:  # asyncio.timeout, not wait_for: 3.11's wait_for can swallow a cancel that
+                # arrives as the wake-up does, and the relay would never stop
+                async with asyncio.timeout(self._flush_s if self._published else self._poll_s):
+                    await self._wake.wait()
             except TimeoutError:
                 pass
             self._wake.clear()

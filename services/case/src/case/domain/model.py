@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -46,6 +47,19 @@ RECORD_TYPES = frozenset({"interview_complainant", "interview_respondent", "inte
                           "document_review", "expert_consultation", "site_inspection"})
 ANSWER_MODES = frozenset({"written", "oral"})
 REFERRAL_MODES = frozenset({"tell", "transfer"})
+# Procedural steps without a status of their own (节点): deadline clocks stop on them.
+MILESTONES = MappingProxyType({
+    "first_contact": "首次联系投诉人",
+    "second_contact": "二次联系投诉人",
+    "handling_sheet": "发出投诉处理单",
+    "interim_measure": "提出临时对策",
+    "permanent_measure": "回复永久对策",
+    "reporter_told": "告知举报人处理决定",
+    "verification_decided": "核查完毕并作出是否立案决定",
+    "registered_passed_on": "登记并转送交办",
+    "autopsy_done": "尸检完成",
+    "records_sealed": "病历封存",
+})
 
 STAFF = frozenset({"intake_clerk", "handler", "supervisor", "leader", "admin"})
 OFFICE = frozenset({"intake_clerk", "supervisor", "admin"})         # the complaint office
@@ -119,6 +133,7 @@ RULES: dict[str, Rule] = {
                   needs_reason=True),
     "add_note": Rule(OPEN | DONE - {Status.ARCHIVED}, None, STAFF),
     "add_material": Rule(OPEN, None, STAFF | {"complainant"}),
+    "record_milestone": Rule(OPEN, None, OFFICE | OVERSIGHT, handler=True),
     "reveal_identity": Rule(OPEN | DONE, None, OVERSIGHT, needs_reason=True),
 }
 
@@ -277,6 +292,12 @@ def overdue_by(due_at: datetime | None, now: datetime) -> timedelta | None:
 def received_summary(channel: str, kind: str, case_number: str) -> str:
     what = "举报" if kind == "report" else "投诉"
     return f"{what} {case_number} received via {channel}"
+
+
+def milestone_summary(milestone: str, note: str = "") -> str:
+    """The timeline's words for a milestone: its Chinese label, its name, the note if any."""
+    summary = f"milestone: {MILESTONES[milestone]} ({milestone})"
+    return f"{summary} — {note}" if note else summary
 
 
 def routed_summary(category: str, department: str, handler_id: str, reason: str) -> str:

@@ -29,6 +29,7 @@ from case.domain.model import Status
 from case.service_layer import events, queries
 
 MAX_TEXT = 20_000
+MAX_NOTE = 2_000
 
 
 @dataclass
@@ -48,6 +49,7 @@ class Act:
     changes: dict[str, object] = field(default_factory=dict)
     extra: dict[str, object] = field(default_factory=dict)
     notice: str = ""
+    milestone: str = ""
     after: list[Callable[[], None]] = field(default_factory=list)
 
     def require(self, value: str, name: str, what: str, limit: int = MAX_TEXT) -> str:
@@ -164,7 +166,7 @@ async def _write(ctx: Act) -> None:
         department=str(ctx.changes.get("department", row.department)),
         handler_id=row.handler_id, at=timestamp(ctx.now), anonymous=row.anonymous,
         severity=row.severity, hold_kind=str(ctx.extra.get("hold_reason", "")),
-        notice=ctx.notice), correlation_id=row.case_id)
+        notice=ctx.notice, milestone=ctx.milestone), correlation_id=row.case_id)
     for then in ctx.after:
         then()
 
@@ -465,6 +467,21 @@ async def _add_material(ctx: Act) -> None:
         ctx.summary += "; the awaited material arrived, handling resumes"
 
 
+async def _record_milestone(ctx: Act) -> None:
+    p: case_pb2.RecordMilestone = ctx.params  # type: ignore[assignment]
+    milestone = p.milestone.strip()
+    if milestone not in model.MILESTONES:
+        raise InvalidArgument("unknown milestone" if milestone else "the milestone is required",
+                              {"record_milestone.milestone":
+                               f"must be one of {', '.join(model.MILESTONES)}"})
+    note = p.note.strip()
+    if len(note) > MAX_NOTE:
+        raise InvalidArgument("the note is too long",
+                              {"record_milestone.note": f"at most {MAX_NOTE} characters"})
+    ctx.milestone = milestone
+    ctx.summary = model.milestone_summary(milestone, note)
+
+
 async def _reveal_identity(ctx: Act) -> None:
     """The reporter's identity is shown to this person, once, and the record says who and why
     (举报人保护: 不得向无关人员泄露)."""
@@ -480,7 +497,8 @@ APPLY: dict[str, Callable[[Act], Awaitable[None]]] = {
     "hold": _hold, "resume": _resume, "withdraw": _withdraw, "archive": _archive,
     "reclassify": _reclassify, "designate_lead": _designate_lead,
     "declare_conflict": _declare_conflict, "link": _link, "merge": _merge,
-    "add_note": _add_note, "add_material": _add_material, "reveal_identity": _reveal_identity,
+    "add_note": _add_note, "add_material": _add_material,
+    "record_milestone": _record_milestone, "reveal_identity": _reveal_identity,
 }
 assert set(APPLY) == set(model.RULES), "every action of the lifecycle has its effect"
 

@@ -78,7 +78,8 @@ async def on_received(uow: UnitOfWork, event: Event) -> None:
                f"may repeat {numbers}", at=at)
     uow.emit("case.opened", event.tenant_id, case_pb2.CaseOpened(
         case_id=s.case_id, case_number=s.case_number, tenant_kind=received.tenant_kind,
-        kind=kind, received_at=s.received_at, anonymous=s.anonymous),
+        kind=kind, received_at=s.received_at, anonymous=s.anonymous,
+        circumstances=s.circumstances, received_by=s.received_by, category=s.category),
         correlation_id=s.case_id, causation_id=event.id)
 
 
@@ -203,14 +204,17 @@ def _nearest(clocks: dict[str, dict]) -> dict[str, object]:
 
 
 async def on_timer(uow: UnitOfWork, event: Event) -> None:
-    """escalation.warning / escalation.breached → the timeline says a deadline is near or
-    missed (the listing's overdue filter follows from the due date itself)."""
+    """escalation.warning / breached / escalated → the timeline says a deadline is near, missed,
+    or climbing the ladder, and who was told (the overdue filter follows from the due date)."""
     fired = event.payload(escalation_pb2.TimerFired)
     row = await _locked(uow, event.tenant_id, fired.case_id)
     due = fired.due_at.ToDatetime(tzinfo=UTC).astimezone(model.SHANGHAI)
-    what = "missed" if fired.kind == "breach" else "approaching"
-    record(uow, event.tenant_id, row.case_id, event.id, f"deadline_{fired.kind}",
-           f"{fired.clock} deadline {what}: due {due:%Y-%m-%d %H:%M} ({fired.rule})",
+    what = {"breach": "missed", "warning": "approaching"}.get(fired.kind, "still missed")
+    summary = f"{fired.clock} deadline {what}: due {due:%Y-%m-%d %H:%M} ({fired.rule})"
+    if fired.rung_title:
+        summary += f"; escalated to {fired.rung_title}, told {', '.join(fired.audiences)}"
+    entry = "deadline_escalated" if fired.kind.startswith("rung") else f"deadline_{fired.kind}"
+    record(uow, event.tenant_id, row.case_id, event.id, entry, summary,
            at=fired.fired_at.ToDatetime(tzinfo=UTC))
 
 

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 
 TZ = ZoneInfo("Asia/Shanghai")
-UNITS = ("working_days", "calendar_days", "working_hours", "hours")
+UNITS = ("working_days", "calendar_days", "working_hours", "hours", "minutes")
 DEFAULT_OFFICE_HOURS: tuple[tuple[time, time], ...] = ((time(8), time(12)), (time(14), time(18)))
 MAX_DAYS = 20 * 366  # a walk this long means a runaway pause, not a deadline
 CONVENTION = {
@@ -33,6 +33,7 @@ CONVENTION = {
                      "last day counted (《民法典》第二百零一条、第二百零三条)",
     "working_hours": "counted from the moment of receipt, office hours on working days only",
     "hours": "counted from the moment of receipt (《民法典》第二百零一条第二款)",
+    "minutes": "counted from the moment of receipt",
 }
 
 Interval = tuple[datetime, datetime]
@@ -197,6 +198,8 @@ class WorkCalendar:
         if unit in ("working_days", "calendar_days"):
             counted_from = _midnight(start.astimezone(TZ).date() + timedelta(days=1))
             length = timedelta(days=amount)
+        elif unit == "minutes":
+            counted_from, length = start, timedelta(minutes=amount)
         else:
             counted_from, length = start, timedelta(hours=amount)
         windows = self._windows(unit, office_hours)
@@ -214,7 +217,7 @@ class WorkCalendar:
             return [(datetime.combine(day.date, a, TZ), datetime.combine(day.date, b, TZ))
                     for a, b in office_hours]
 
-        if unit in ("calendar_days", "hours"):
+        if unit in ("calendar_days", "hours", "minutes"):
             return whole
         if unit == "working_days":
             return lambda day: whole(day) if day.working else []

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 from escalation.domain.calendar import (
     DEFAULT_OFFICE_HOURS,
     Explanation,
     Interval,
+    OfficeHours,
     WorkCalendar,
 )
+from escalation.domain.policy import ClockRule, Pack
 
 
 @dataclass(frozen=True)
@@ -47,10 +50,152 @@ WARN_FRACTION = 2 / 3   # warn when two thirds of the allowed time are used
 
 
 def warning_at(started_at: datetime, policy: Policy, *, calendar: WorkCalendar | None = None,
-               pauses: Iterable[Interval] = ()) -> datetime | None:
-    """When WARN_FRACTION of the allowed time is used (whole units: 3 working days warn at the
+               pauses: Iterable[Interval] = (),
+               fraction: float = WARN_FRACTION) -> datetime | None:
+    """When `fraction` of the allowed time is used (whole units: 3 working days warn at the
     end of the 2nd); None when that would be no time at all or the deadline itself."""
-    amount = int(policy.days * WARN_FRACTION)
+    amount = int(policy.days * fraction + 1e-9)
     if amount < 1 or amount >= policy.days:
         return None
     return due_at(started_at, replace(policy, days=amount), calendar=calendar, pauses=pauses)
+
+
+# --- clocks from a case's history ------------------------------------------------------------
+
+ENDS = frozenset({"closed", "refused", "referred", "archived"})
+DECIDED = frozenset({"accepted", "assigned", "refused", "referred"})
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One thing that happened to a case, as the escalation service recorded it."""
+
+    type: str            # "opened", "routed", "assigned", "transitioned", "extended"
+    at: datetime
+    data: dict[str, Any]
+    seq: int = 0
+
+    def triggers(self) -> set[str]:
+        """The names policy rules start, stop and restart on."""
+        if self.type != "transitioned":
+            return {self.type}
+        d = self.data
+        out = {f"action:{d.get('action', '')}"}
+        if d.get("to") != d.get("from"):
+            out.add(f"status:{d.get('to')}")
+        if d.get("from") == "received" and d.get("to") in DECIDED:
+            out.add("decided")
+            if d.get("to") in ("accepted", "assigned"):
+                out.add("accepted")
+        if d.get("milestone"):
+            out.add(f"milestone:{d['milestone']}")
+        return out
+
+    @property
+    def ends(self) -> bool:
+        return self.type == "transitioned" and self.data.get("to") in ENDS
+
+    @property
+    def holds(self) -> bool:
+        return (self.type == "transitioned" and self.data.get("to") == "on_hold"
+                and self.data.get("from") != "on_hold")
+
+    @property
+    def resumes(self) -> bool:
+        return (self.type == "transitioned" and self.data.get("from") == "on_hold"
+                and self.data.get("to") != "on_hold")
+
+
+CASE_KEYS = ("kind", "anonymous", "circumstances", "received_at", "first_contact", "category",
+             "severity", "coordinated", "department", "handler")
+
+
+@dataclass
+class ClockState:
+    """A clock as the history makes it: when it started, its pauses and where it stands."""
+
+    rule: ClockRule
+    started_at: datetime
+    state: str = "running"              # "running", "paused", "stopped"
+    paused_at: datetime | None = None
+    pauses: list[Interval] = field(default_factory=list)
+    extended_by: int = 0
+    stopped_at: datetime | None = None
+    round: int = 1
+    due_at: datetime | None = None
+    warning_at: datetime | None = None
+
+    @property
+    def name(self) -> str:
+        return self.rule.name
+
+    def policy(self, office_hours: OfficeHours) -> Policy:
+        return Policy(self.rule.name, self.rule.amount + self.extended_by, self.rule.rule,
+                      self.rule.unit, tuple(office_hours))
+
+
+def replay(pack: Pack, facts: Sequence[Fact], *, calendar: WorkCalendar,
+           office_hours: OfficeHours = DEFAULT_OFFICE_HOURS
+           ) -> tuple[dict[str, ClockState], dict[str, Any]]:
+    """A case's clocks from its history alone, and the case as known: the same facts give the
+    same clocks, whatever order they arrived in."""
+    case: dict[str, Any] = {}
+    clocks: dict[str, ClockState] = {}
+    for fact in sorted(facts, key=lambda f: (f.at, f.seq)):
+        case.update({k: v for k, v in fact.data.items() if k in CASE_KEYS and v not in ("", None)})
+        for rule in pack.clocks:
+            if rule.enabled:
+                _step(rule, clocks, fact, case)
+    for c in clocks.values():
+        policy = c.policy(office_hours)
+        c.due_at = due_at(c.started_at, policy, calendar=calendar, pauses=c.pauses)
+        c.warning_at = warning_at(c.started_at, policy, calendar=calendar, pauses=c.pauses,
+                                  fraction=pack.warn_of(c.rule))
+    return clocks, case
+
+
+def _step(rule: ClockRule, clocks: dict[str, ClockState], fact: Fact,
+          case: dict[str, Any]) -> None:
+    """What one fact does to one rule's clock."""
+    clock, triggers = clocks.get(rule.name), fact.triggers()
+    live = clock is not None and clock.state != "stopped"
+    ends = fact.ends and not rule.outlives_case
+    if live and (ends or triggers & set(rule.stops_on)):
+        if clock.state == "paused":
+            clock.pauses.append((clock.paused_at, fact.at))
+        clock.state, clock.paused_at, clock.stopped_at = "stopped", None, fact.at
+    elif clock is not None and triggers & set(rule.restarts_on) and not ends:
+        clocks[rule.name] = ClockState(rule, fact.at, round=clock.round + 1)
+    elif (live and fact.holds and clock.state == "running"
+          and rule.pauses_for(fact.data.get("hold_kind", ""))):
+        clock.state, clock.paused_at = "paused", fact.at
+    elif live and fact.resumes and clock.state == "paused":
+        clock.pauses.append((clock.paused_at, max(fact.at, clock.paused_at)))
+        clock.state, clock.paused_at = "running", None
+    elif live and fact.type == "extended" and fact.data.get("clock") == rule.name:
+        clock.extended_by = rule.extension
+    elif clock is None and rule.starts_on in triggers and not ends and rule.applies(case):
+        received = case.get("received_at")
+        start = (datetime.fromisoformat(received) if rule.counts_from == "received" and received
+                 else fact.at)
+        clocks[rule.name] = ClockState(rule, start)
+
+
+def timers_of(clock: ClockState, pack: Pack, *, calendar: WorkCalendar,
+              office_hours: OfficeHours = DEFAULT_OFFICE_HOURS) -> dict[str, datetime]:
+    """The timers a running clock keeps armed: its warning, its breach and the later rungs of
+    the ladder (each counted from the warning or the breach it follows)."""
+    if clock.state != "running" or clock.due_at is None:
+        return {}
+    out = {"breach": clock.due_at}
+    if clock.warning_at is not None:
+        out["warning"] = clock.warning_at
+    for rung in pack.ladder:
+        base = out.get(rung.at)
+        if rung.after_amount and base is not None:
+            # a breach at 24:00 Thursday is "1 working day later" at 24:00 Friday
+            start = base - timedelta(microseconds=1) if rung.after_unit.endswith("days") else base
+            at, _ = calendar.add(start, rung.after_amount, rung.after_unit,
+                                 office_hours=office_hours)
+            out[rung.timer] = at.astimezone(UTC)
+    return out

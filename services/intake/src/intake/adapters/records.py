@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC
 from typing import Any
 
 import sqlalchemy as sa
@@ -33,7 +34,9 @@ def draft_of(request: intake_pb2.SubmitComplaintRequest) -> model.Draft:
         claimed_amount=model.Money(money.amount_fen, money.currency)
         if request.HasField("claimed_amount") else None,
         details=dict(request.details), circumstances=tuple(request.circumstances),
-        referred_by=request.referred_by)
+        referred_by=request.referred_by,
+        received_at=request.received_at.ToDatetime(tzinfo=UTC)
+        if request.HasField("received_at") else None)
 
 
 def row_of(draft: model.Draft, **stored: Any) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from intake.domain.forms import COMPLAINANT, Form
@@ -85,6 +85,7 @@ class Draft:
     details: dict[str, str] = field(default_factory=dict)
     circumstances: tuple[str, ...] = ()
     referred_by: str = ""
+    received_at: datetime | None = None   # when it came in, if before registration
 
     def value(self, path: str) -> str:
         """The text at a public field path ("complainant.phone", "details.patient_age" …)."""
@@ -226,8 +227,25 @@ def _details(draft: Draft, form: Form, now: datetime) -> dict[str, str]:
     return form.detail_faults(draft.details)
 
 
+MAX_BACKDATE = timedelta(days=30)
+
+
+def _received_at(draft: Draft, form: Form, now: datetime) -> dict[str, str]:
+    """A receipt time before registration is honoured (deadlines count from receipt), within
+    reason: not ahead of now, not more than 30 days back."""
+    if draft.received_at is None:
+        return {}
+    if draft.received_at > now + timedelta(minutes=1):
+        return {"received_at": "must not be in the future"}
+    if draft.received_at < now - MAX_BACKDATE:
+        return {"received_at": "must be within the last 30 days; older mail is registered "
+                               "as received now, with its postmark in the facts"}
+    return {}
+
+
 CHECKS: tuple[Check, ...] = (_basics, _complainant, _required, _formats, _referral,
-                             _circumstances, _claimed_amount, _incident_time, _details)
+                             _circumstances, _claimed_amount, _incident_time, _details,
+                             _received_at)
 
 
 def parse_incident_time(text: str) -> date | datetime | None:

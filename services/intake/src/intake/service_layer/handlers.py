@@ -80,7 +80,8 @@ async def _store(uow: UnitOfWork, draft: model.Draft, *, tenant: sa.Row, form: f
                                await _next_sequence(uow, tenant.tenant_id, now))
     access_code = model.new_access_code() if draft.anonymous else ""
     row = row_of(draft, case_id=str(uuid.uuid4()), tenant_id=tenant.tenant_id,
-                 case_number=number, received_by=received_by, received_at=now,
+                 case_number=number, received_by=received_by,
+                 received_at=draft.received_at or now,
                  access_code_hash=model.hash_access_code(number, access_code)
                  if access_code else None)
     found = await _possible_duplicates(

@@ -43,7 +43,51 @@ def alert(*, case_number: str, severity: str, reasons: list[str], audience: str)
     return f"【{severity}投诉】案件 {case_number} 须立即关注（通报：{to}）。依据：{why}"
 
 
-def deadline_missed(*, case_number: str, clock: str, due_at: datetime, rule: str) -> str:
+def _due(due_at: datetime) -> str:
+    return due_at.astimezone(SHANGHAI).strftime("%Y年%m月%d日 %H:%M")
+
+
+def _reached(lead: str, rung_title: str, off_hours: bool, department: str) -> str:
+    """Where on the ladder the notice stands, whose it is, and whether 总值班 was told."""
+    text = f"，{lead}：{rung_title}" if rung_title else ""
+    if department:
+        text += f"（责任部门：{department}）"
+    if off_hours:
+        text += "（非工作时间，已通知总值班）"
+    return text
+
+
+def deadline_warning(*, case_number: str, clock: str, due_at: datetime, rule: str,
+                     rung_title: str = "", off_hours: bool = False,
+                     department: str = "") -> str:
+    """A deadline drawing near (预警), to whom the ladder's rung names."""
+    reached = _reached("通报", rung_title, off_hours, department)
+    return (f"【预警】案件 {case_number} 的{clock}时限将于 {_due(due_at)} 届满，"
+            f"请抓紧办理{reached}。依据：{rule}")
+
+
+def deadline_missed(*, case_number: str, clock: str, due_at: datetime, rule: str,
+                    rung_title: str = "", off_hours: bool = False,
+                    department: str = "") -> str:
     """A missed deadline, to the complaint office that supervises it (seed 000: 超时扣罚)."""
-    due = due_at.astimezone(SHANGHAI).strftime("%Y年%m月%d日 %H:%M")
-    return f"【超时】案件 {case_number} 的{clock}时限已于 {due} 届满仍未办结。依据：{rule}"
+    reached = _reached("已升级至", rung_title, off_hours, department)
+    return (f"【超时】案件 {case_number} 的{clock}时限已于 {_due(due_at)} 届满仍未办结"
+            f"{reached}。依据：{rule}")
+
+
+def deadline_escalated(*, case_number: str, clock: str, due_at: datetime, rule: str,
+                       rung_title: str = "", off_hours: bool = False,
+                       department: str = "") -> str:
+    """A missed deadline still open, taken up a later rung of the ladder (逐级上报)."""
+    reached = _reached("已升级至", rung_title or "上一级", off_hours, department)
+    return (f"【升级】案件 {case_number} 的{clock}时限已于 {_due(due_at)} 届满仍未办结"
+            f"{reached}。依据：{rule}")
+
+
+def regulator_report(*, institution: str, period: str, breaches: int, threshold: int,
+                     case_numbers: list[str]) -> str:
+    """To the regulator: an institution it oversees keeps missing deadlines (case numbers
+    only; nothing about the complainants)."""
+    listed = "、".join(case_numbers) or "—"
+    return (f"【监管通报】机构 {institution} 在 {period} 已超时 {breaches} 件"
+            f"（阈值 {threshold}）：{listed}")

@@ -34,7 +34,12 @@ def to_proto(row: sa.Row | dict) -> notification_pb2.Delivery:
 
 async def _deliver(uow: UnitOfWork, event: Event, *, case_id: str, template: str,
                    recipient: str, channel: str, body: str) -> None:
-    """Record one delivery, once per source event, recipient and channel, and announce it."""
+    """Record one delivery, once per source event, recipient and channel, and announce it
+    when it concerns a case.
+
+    The key makes a redelivered event a no-op while each event (a warning, a breach, each
+    later rung) and each of its recipients is a delivery of its own.
+    """
     row = {
         "delivery_id": str(uuid.uuid4()), "tenant_id": event.tenant_id, "case_id": case_id,
         "source_event_id": event.id, "template": template, "recipient": recipient,
@@ -44,7 +49,9 @@ async def _deliver(uow: UnitOfWork, event: Event, *, case_id: str, template: str
     stored = await uow.conn.execute(insert_ignore(deliveries, uow.dialect).values(**row))
     if stored.rowcount != 1:
         return
-    log.info("%s for case %s recorded on %s", template, case_id, channel)
+    log.info("%s for case %s recorded on %s", template, case_id or "-", channel)
+    if not case_id:
+        return  # nothing for a case's timeline: the case service would wait for it forever
     uow.emit("notification.delivered", event.tenant_id,
              notification_pb2.DeliveryRecorded(delivery=to_proto(row)),
              correlation_id=case_id, causation_id=event.id)
@@ -93,15 +100,41 @@ async def on_alert(uow: UnitOfWork, event: Event) -> None:
                                             reasons=list(alert.reasons), audience=audience))
 
 
-async def on_breached(uow: UnitOfWork, event: Event) -> None:
-    """escalation.breached → the complaint office is told in-app (the ladder's first rung;
-    tenant ladders come with issue 4)."""
+# The ladder's notices by event type; the breach keeps its name from before the ladder.
+TIMER_NOTICES = {
+    "escalation.warning": ("deadline_warning", templates.deadline_warning),
+    "escalation.breached": ("deadline_missed", templates.deadline_missed),
+    "escalation.escalated": ("deadline_escalated", templates.deadline_escalated),
+}
+# An event from before the ladder resolved audiences still reaches the complaint office.
+DEFAULT_AUDIENCES = ("role:complaint_office",)
+REGULATOR_AUDIENCES = ("role:supervisor", "role:leader")
+
+
+async def on_timer(uow: UnitOfWork, event: Event) -> None:
+    """escalation.warning / breached / escalated → each audience the ladder resolved
+    ("user:…", "role:…", "department:…", "on_duty") told in-app, once."""
     fired = event.payload(escalation_pb2.TimerFired)
-    await _deliver(uow, event, case_id=fired.case_id, template="deadline_missed",
-                   recipient="role:complaint_office", channel="in_app",
-                   body=templates.deadline_missed(
-                       case_number=fired.case_number, clock=fired.clock,
-                       due_at=fired.due_at.ToDatetime(tzinfo=UTC), rule=fired.rule))
+    template, render = TIMER_NOTICES[event.type]
+    body = render(case_number=fired.case_number, clock=fired.clock,
+                  due_at=fired.due_at.ToDatetime(tzinfo=UTC), rule=fired.rule,
+                  rung_title=fired.rung_title, off_hours=fired.off_hours,
+                  department=fired.department)
+    for recipient in dict.fromkeys(a for a in fired.audiences if a) or DEFAULT_AUDIENCES:
+        await _deliver(uow, event, case_id=fired.case_id, template=template,
+                       recipient=recipient, channel="in_app", body=body)
+
+
+async def on_regulator_report(uow: UnitOfWork, event: Event) -> None:
+    """escalation.regulator_report (in the regulator's tenant) → its supervisors and leaders
+    told in-app which institution keeps missing deadlines; case numbers only."""
+    report = event.payload(escalation_pb2.RegulatorReport)
+    body = templates.regulator_report(
+        institution=report.institution, period=report.period, breaches=report.breaches,
+        threshold=report.threshold, case_numbers=list(report.case_numbers))
+    for recipient in REGULATOR_AUDIENCES:
+        await _deliver(uow, event, case_id="", template="regulator_report",
+                       recipient=recipient, channel="in_app", body=body)
 
 
 async def list_deliveries(uow: UnitOfWork, *, principal: Principal,

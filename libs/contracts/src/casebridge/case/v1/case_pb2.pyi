@@ -298,7 +298,7 @@ class ListCasesResponse(_message.Message):
     def __init__(self, cases: _Optional[_Iterable[_Union[Case, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class ActRequest(_message.Message):
-    __slots__ = ("case_id", "idempotency_key", "reason", "accept", "refuse", "refer", "assign", "start_investigation", "record_investigation", "propose", "approve_proposal", "reject_proposal", "answer", "follow_up", "close", "reopen", "hold", "resume", "withdraw", "archive", "reclassify", "designate_lead", "declare_conflict", "link", "merge", "add_note", "add_material", "reveal_identity")
+    __slots__ = ("case_id", "idempotency_key", "reason", "accept", "refuse", "refer", "assign", "start_investigation", "record_investigation", "propose", "approve_proposal", "reject_proposal", "answer", "follow_up", "close", "reopen", "hold", "resume", "withdraw", "archive", "reclassify", "designate_lead", "declare_conflict", "link", "merge", "add_note", "add_material", "reveal_identity", "record_milestone")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
@@ -327,6 +327,7 @@ class ActRequest(_message.Message):
     ADD_NOTE_FIELD_NUMBER: _ClassVar[int]
     ADD_MATERIAL_FIELD_NUMBER: _ClassVar[int]
     REVEAL_IDENTITY_FIELD_NUMBER: _ClassVar[int]
+    RECORD_MILESTONE_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     idempotency_key: str
     reason: str
@@ -355,7 +356,8 @@ class ActRequest(_message.Message):
     add_note: AddNote
     add_material: AddMaterial
     reveal_identity: RevealIdentity
-    def __init__(self, case_id: _Optional[str] = ..., idempotency_key: _Optional[str] = ..., reason: _Optional[str] = ..., accept: _Optional[_Union[Accept, _Mapping]] = ..., refuse: _Optional[_Union[Refuse, _Mapping]] = ..., refer: _Optional[_Union[Refer, _Mapping]] = ..., assign: _Optional[_Union[Assign, _Mapping]] = ..., start_investigation: _Optional[_Union[StartInvestigation, _Mapping]] = ..., record_investigation: _Optional[_Union[RecordInvestigation, _Mapping]] = ..., propose: _Optional[_Union[Propose, _Mapping]] = ..., approve_proposal: _Optional[_Union[ApproveProposal, _Mapping]] = ..., reject_proposal: _Optional[_Union[RejectProposal, _Mapping]] = ..., answer: _Optional[_Union[RecordAnswer, _Mapping]] = ..., follow_up: _Optional[_Union[RecordFollowUp, _Mapping]] = ..., close: _Optional[_Union[Close, _Mapping]] = ..., reopen: _Optional[_Union[Reopen, _Mapping]] = ..., hold: _Optional[_Union[Hold, _Mapping]] = ..., resume: _Optional[_Union[Resume, _Mapping]] = ..., withdraw: _Optional[_Union[Withdraw, _Mapping]] = ..., archive: _Optional[_Union[Archive, _Mapping]] = ..., reclassify: _Optional[_Union[Reclassify, _Mapping]] = ..., designate_lead: _Optional[_Union[DesignateLead, _Mapping]] = ..., declare_conflict: _Optional[_Union[DeclareConflict, _Mapping]] = ..., link: _Optional[_Union[Link, _Mapping]] = ..., merge: _Optional[_Union[Merge, _Mapping]] = ..., add_note: _Optional[_Union[AddNote, _Mapping]] = ..., add_material: _Optional[_Union[AddMaterial, _Mapping]] = ..., reveal_identity: _Optional[_Union[RevealIdentity, _Mapping]] = ...) -> None: ...
+    record_milestone: RecordMilestone
+    def __init__(self, case_id: _Optional[str] = ..., idempotency_key: _Optional[str] = ..., reason: _Optional[str] = ..., accept: _Optional[_Union[Accept, _Mapping]] = ..., refuse: _Optional[_Union[Refuse, _Mapping]] = ..., refer: _Optional[_Union[Refer, _Mapping]] = ..., assign: _Optional[_Union[Assign, _Mapping]] = ..., start_investigation: _Optional[_Union[StartInvestigation, _Mapping]] = ..., record_investigation: _Optional[_Union[RecordInvestigation, _Mapping]] = ..., propose: _Optional[_Union[Propose, _Mapping]] = ..., approve_proposal: _Optional[_Union[ApproveProposal, _Mapping]] = ..., reject_proposal: _Optional[_Union[RejectProposal, _Mapping]] = ..., answer: _Optional[_Union[RecordAnswer, _Mapping]] = ..., follow_up: _Optional[_Union[RecordFollowUp, _Mapping]] = ..., close: _Optional[_Union[Close, _Mapping]] = ..., reopen: _Optional[_Union[Reopen, _Mapping]] = ..., hold: _Optional[_Union[Hold, _Mapping]] = ..., resume: _Optional[_Union[Resume, _Mapping]] = ..., withdraw: _Optional[_Union[Withdraw, _Mapping]] = ..., archive: _Optional[_Union[Archive, _Mapping]] = ..., reclassify: _Optional[_Union[Reclassify, _Mapping]] = ..., designate_lead: _Optional[_Union[DesignateLead, _Mapping]] = ..., declare_conflict: _Optional[_Union[DeclareConflict, _Mapping]] = ..., link: _Optional[_Union[Link, _Mapping]] = ..., merge: _Optional[_Union[Merge, _Mapping]] = ..., add_note: _Optional[_Union[AddNote, _Mapping]] = ..., add_material: _Optional[_Union[AddMaterial, _Mapping]] = ..., reveal_identity: _Optional[_Union[RevealIdentity, _Mapping]] = ..., record_milestone: _Optional[_Union[RecordMilestone, _Mapping]] = ...) -> None: ...
 
 class Accept(_message.Message):
     __slots__ = ()
@@ -501,6 +503,14 @@ class RevealIdentity(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
+class RecordMilestone(_message.Message):
+    __slots__ = ("milestone", "note")
+    MILESTONE_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    milestone: str
+    note: str
+    def __init__(self, milestone: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
+
 class PortalViewRequest(_message.Message):
     __slots__ = ("case_id",)
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -508,20 +518,26 @@ class PortalViewRequest(_message.Message):
     def __init__(self, case_id: _Optional[str] = ...) -> None: ...
 
 class CaseOpened(_message.Message):
-    __slots__ = ("case_id", "case_number", "tenant_kind", "kind", "received_at", "anonymous")
+    __slots__ = ("case_id", "case_number", "tenant_kind", "kind", "received_at", "anonymous", "circumstances", "received_by", "category")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     TENANT_KIND_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
     ANONYMOUS_FIELD_NUMBER: _ClassVar[int]
+    CIRCUMSTANCES_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_BY_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     case_number: str
     tenant_kind: str
     kind: str
     received_at: _timestamp_pb2.Timestamp
     anonymous: bool
-    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., tenant_kind: _Optional[str] = ..., kind: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., anonymous: _Optional[bool] = ...) -> None: ...
+    circumstances: _containers.RepeatedScalarFieldContainer[str]
+    received_by: str
+    category: str
+    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., tenant_kind: _Optional[str] = ..., kind: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., anonymous: _Optional[bool] = ..., circumstances: _Optional[_Iterable[str]] = ..., received_by: _Optional[str] = ..., category: _Optional[str] = ...) -> None: ...
 
 class CaseAssigned(_message.Message):
     __slots__ = ("case_id", "case_number", "tenant_kind", "kind", "category", "department", "handler_id", "received_at", "anonymous", "severity")
@@ -548,7 +564,7 @@ class CaseAssigned(_message.Message):
     def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., tenant_kind: _Optional[str] = ..., kind: _Optional[str] = ..., category: _Optional[str] = ..., department: _Optional[str] = ..., handler_id: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., anonymous: _Optional[bool] = ..., severity: _Optional[str] = ...) -> None: ...
 
 class CaseTransitioned(_message.Message):
-    __slots__ = ("case_id", "case_number", "tenant_kind", "kind", "action", "from_status", "to_status", "actor", "reason", "disposition", "department", "handler_id", "at", "anonymous", "severity", "hold_kind", "notice")
+    __slots__ = ("case_id", "case_number", "tenant_kind", "kind", "action", "from_status", "to_status", "actor", "reason", "disposition", "department", "handler_id", "at", "anonymous", "severity", "hold_kind", "notice", "milestone")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     TENANT_KIND_FIELD_NUMBER: _ClassVar[int]
@@ -566,6 +582,7 @@ class CaseTransitioned(_message.Message):
     SEVERITY_FIELD_NUMBER: _ClassVar[int]
     HOLD_KIND_FIELD_NUMBER: _ClassVar[int]
     NOTICE_FIELD_NUMBER: _ClassVar[int]
+    MILESTONE_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     case_number: str
     tenant_kind: str
@@ -583,7 +600,8 @@ class CaseTransitioned(_message.Message):
     severity: str
     hold_kind: str
     notice: str
-    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., tenant_kind: _Optional[str] = ..., kind: _Optional[str] = ..., action: _Optional[str] = ..., from_status: _Optional[str] = ..., to_status: _Optional[str] = ..., actor: _Optional[str] = ..., reason: _Optional[str] = ..., disposition: _Optional[str] = ..., department: _Optional[str] = ..., handler_id: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., anonymous: _Optional[bool] = ..., severity: _Optional[str] = ..., hold_kind: _Optional[str] = ..., notice: _Optional[str] = ...) -> None: ...
+    milestone: str
+    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., tenant_kind: _Optional[str] = ..., kind: _Optional[str] = ..., action: _Optional[str] = ..., from_status: _Optional[str] = ..., to_status: _Optional[str] = ..., actor: _Optional[str] = ..., reason: _Optional[str] = ..., disposition: _Optional[str] = ..., department: _Optional[str] = ..., handler_id: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., anonymous: _Optional[bool] = ..., severity: _Optional[str] = ..., hold_kind: _Optional[str] = ..., notice: _Optional[str] = ..., milestone: _Optional[str] = ...) -> None: ...
 
 class RerouteRequested(_message.Message):
     __slots__ = ("case_id", "trigger", "category", "content", "respondent_department", "respondent_person", "respondent_unit", "complainant_name", "department", "severity", "exclude_handler_id", "previous_handler_id", "reason")

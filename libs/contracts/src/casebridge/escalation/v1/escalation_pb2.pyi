@@ -10,20 +10,36 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Clock(_message.Message):
-    __slots__ = ("case_id", "name", "started_at", "due_at", "state", "rule")
+    __slots__ = ("case_id", "name", "started_at", "due_at", "state", "rule", "title", "amount", "unit", "extended_by", "warning_at", "stopped_at", "department", "breached")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     STARTED_AT_FIELD_NUMBER: _ClassVar[int]
     DUE_AT_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     RULE_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    UNIT_FIELD_NUMBER: _ClassVar[int]
+    EXTENDED_BY_FIELD_NUMBER: _ClassVar[int]
+    WARNING_AT_FIELD_NUMBER: _ClassVar[int]
+    STOPPED_AT_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
+    BREACHED_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     name: str
     started_at: _timestamp_pb2.Timestamp
     due_at: _timestamp_pb2.Timestamp
     state: str
     rule: str
-    def __init__(self, case_id: _Optional[str] = ..., name: _Optional[str] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., state: _Optional[str] = ..., rule: _Optional[str] = ...) -> None: ...
+    title: str
+    amount: int
+    unit: str
+    extended_by: int
+    warning_at: _timestamp_pb2.Timestamp
+    stopped_at: _timestamp_pb2.Timestamp
+    department: str
+    breached: bool
+    def __init__(self, case_id: _Optional[str] = ..., name: _Optional[str] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., state: _Optional[str] = ..., rule: _Optional[str] = ..., title: _Optional[str] = ..., amount: _Optional[int] = ..., unit: _Optional[str] = ..., extended_by: _Optional[int] = ..., warning_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., stopped_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., department: _Optional[str] = ..., breached: _Optional[bool] = ...) -> None: ...
 
 class GetClocksRequest(_message.Message):
     __slots__ = ("case_id",)
@@ -48,7 +64,7 @@ class ClockArmed(_message.Message):
     def __init__(self, clock: _Optional[_Union[Clock, _Mapping]] = ..., case_number: _Optional[str] = ..., anonymous: _Optional[bool] = ...) -> None: ...
 
 class TimerFired(_message.Message):
-    __slots__ = ("case_id", "case_number", "clock", "kind", "due_at", "fired_at", "rule")
+    __slots__ = ("case_id", "case_number", "clock", "kind", "due_at", "fired_at", "rule", "rung", "rung_title", "audiences", "off_hours", "department", "severity")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     CLOCK_FIELD_NUMBER: _ClassVar[int]
@@ -56,6 +72,12 @@ class TimerFired(_message.Message):
     DUE_AT_FIELD_NUMBER: _ClassVar[int]
     FIRED_AT_FIELD_NUMBER: _ClassVar[int]
     RULE_FIELD_NUMBER: _ClassVar[int]
+    RUNG_FIELD_NUMBER: _ClassVar[int]
+    RUNG_TITLE_FIELD_NUMBER: _ClassVar[int]
+    AUDIENCES_FIELD_NUMBER: _ClassVar[int]
+    OFF_HOURS_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
+    SEVERITY_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     case_number: str
     clock: str
@@ -63,7 +85,270 @@ class TimerFired(_message.Message):
     due_at: _timestamp_pb2.Timestamp
     fired_at: _timestamp_pb2.Timestamp
     rule: str
-    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., clock: _Optional[str] = ..., kind: _Optional[str] = ..., due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., fired_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., rule: _Optional[str] = ...) -> None: ...
+    rung: int
+    rung_title: str
+    audiences: _containers.RepeatedScalarFieldContainer[str]
+    off_hours: bool
+    department: str
+    severity: str
+    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., clock: _Optional[str] = ..., kind: _Optional[str] = ..., due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., fired_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., rule: _Optional[str] = ..., rung: _Optional[int] = ..., rung_title: _Optional[str] = ..., audiences: _Optional[_Iterable[str]] = ..., off_hours: _Optional[bool] = ..., department: _Optional[str] = ..., severity: _Optional[str] = ...) -> None: ...
+
+class RegulatorReport(_message.Message):
+    __slots__ = ("institution", "period", "breaches", "case_numbers", "threshold")
+    INSTITUTION_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    BREACHES_FIELD_NUMBER: _ClassVar[int]
+    CASE_NUMBERS_FIELD_NUMBER: _ClassVar[int]
+    THRESHOLD_FIELD_NUMBER: _ClassVar[int]
+    institution: str
+    period: str
+    breaches: int
+    case_numbers: _containers.RepeatedScalarFieldContainer[str]
+    threshold: int
+    def __init__(self, institution: _Optional[str] = ..., period: _Optional[str] = ..., breaches: _Optional[int] = ..., case_numbers: _Optional[_Iterable[str]] = ..., threshold: _Optional[int] = ...) -> None: ...
+
+class GetPolicyRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class Rung(_message.Message):
+    __slots__ = ("rung", "title", "at", "after_amount", "after_unit", "tell")
+    RUNG_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    AFTER_AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    AFTER_UNIT_FIELD_NUMBER: _ClassVar[int]
+    TELL_FIELD_NUMBER: _ClassVar[int]
+    rung: int
+    title: str
+    at: str
+    after_amount: int
+    after_unit: str
+    tell: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, rung: _Optional[int] = ..., title: _Optional[str] = ..., at: _Optional[str] = ..., after_amount: _Optional[int] = ..., after_unit: _Optional[str] = ..., tell: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ClockRule(_message.Message):
+    __slots__ = ("name", "title", "amount", "unit", "legal", "limit", "cite", "when", "starts_on", "counts_from", "stops_on", "restarts_on", "pausable", "extension", "extension_cite", "warn_fraction", "enabled", "pauses_for", "outlives_case")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    UNIT_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    CITE_FIELD_NUMBER: _ClassVar[int]
+    WHEN_FIELD_NUMBER: _ClassVar[int]
+    STARTS_ON_FIELD_NUMBER: _ClassVar[int]
+    COUNTS_FROM_FIELD_NUMBER: _ClassVar[int]
+    STOPS_ON_FIELD_NUMBER: _ClassVar[int]
+    RESTARTS_ON_FIELD_NUMBER: _ClassVar[int]
+    PAUSABLE_FIELD_NUMBER: _ClassVar[int]
+    EXTENSION_FIELD_NUMBER: _ClassVar[int]
+    EXTENSION_CITE_FIELD_NUMBER: _ClassVar[int]
+    WARN_FRACTION_FIELD_NUMBER: _ClassVar[int]
+    ENABLED_FIELD_NUMBER: _ClassVar[int]
+    PAUSES_FOR_FIELD_NUMBER: _ClassVar[int]
+    OUTLIVES_CASE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    title: str
+    amount: int
+    unit: str
+    legal: bool
+    limit: int
+    cite: str
+    when: str
+    starts_on: str
+    counts_from: str
+    stops_on: _containers.RepeatedScalarFieldContainer[str]
+    restarts_on: _containers.RepeatedScalarFieldContainer[str]
+    pausable: bool
+    extension: int
+    extension_cite: str
+    warn_fraction: float
+    enabled: bool
+    pauses_for: _containers.RepeatedScalarFieldContainer[str]
+    outlives_case: bool
+    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., amount: _Optional[int] = ..., unit: _Optional[str] = ..., legal: _Optional[bool] = ..., limit: _Optional[int] = ..., cite: _Optional[str] = ..., when: _Optional[str] = ..., starts_on: _Optional[str] = ..., counts_from: _Optional[str] = ..., stops_on: _Optional[_Iterable[str]] = ..., restarts_on: _Optional[_Iterable[str]] = ..., pausable: _Optional[bool] = ..., extension: _Optional[int] = ..., extension_cite: _Optional[str] = ..., warn_fraction: _Optional[float] = ..., enabled: _Optional[bool] = ..., pauses_for: _Optional[_Iterable[str]] = ..., outlives_case: _Optional[bool] = ...) -> None: ...
+
+class Policy(_message.Message):
+    __slots__ = ("kind", "pack", "clocks", "warn_fraction", "ladder", "ledger_fen", "ledger_cite", "regulator_threshold", "regulator", "clocks_recomputed")
+    class LedgerFenEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    PACK_FIELD_NUMBER: _ClassVar[int]
+    CLOCKS_FIELD_NUMBER: _ClassVar[int]
+    WARN_FRACTION_FIELD_NUMBER: _ClassVar[int]
+    LADDER_FIELD_NUMBER: _ClassVar[int]
+    LEDGER_FEN_FIELD_NUMBER: _ClassVar[int]
+    LEDGER_CITE_FIELD_NUMBER: _ClassVar[int]
+    REGULATOR_THRESHOLD_FIELD_NUMBER: _ClassVar[int]
+    REGULATOR_FIELD_NUMBER: _ClassVar[int]
+    CLOCKS_RECOMPUTED_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    pack: str
+    clocks: _containers.RepeatedCompositeFieldContainer[ClockRule]
+    warn_fraction: float
+    ladder: _containers.RepeatedCompositeFieldContainer[Rung]
+    ledger_fen: _containers.ScalarMap[str, int]
+    ledger_cite: str
+    regulator_threshold: int
+    regulator: str
+    clocks_recomputed: int
+    def __init__(self, kind: _Optional[str] = ..., pack: _Optional[str] = ..., clocks: _Optional[_Iterable[_Union[ClockRule, _Mapping]]] = ..., warn_fraction: _Optional[float] = ..., ladder: _Optional[_Iterable[_Union[Rung, _Mapping]]] = ..., ledger_fen: _Optional[_Mapping[str, int]] = ..., ledger_cite: _Optional[str] = ..., regulator_threshold: _Optional[int] = ..., regulator: _Optional[str] = ..., clocks_recomputed: _Optional[int] = ...) -> None: ...
+
+class ClockOverride(_message.Message):
+    __slots__ = ("name", "amount", "warn_fraction", "disabled")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    WARN_FRACTION_FIELD_NUMBER: _ClassVar[int]
+    DISABLED_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    amount: int
+    warn_fraction: float
+    disabled: bool
+    def __init__(self, name: _Optional[str] = ..., amount: _Optional[int] = ..., warn_fraction: _Optional[float] = ..., disabled: _Optional[bool] = ...) -> None: ...
+
+class PutPolicyRequest(_message.Message):
+    __slots__ = ("clocks", "warn_fraction", "ladder")
+    CLOCKS_FIELD_NUMBER: _ClassVar[int]
+    WARN_FRACTION_FIELD_NUMBER: _ClassVar[int]
+    LADDER_FIELD_NUMBER: _ClassVar[int]
+    clocks: _containers.RepeatedCompositeFieldContainer[ClockOverride]
+    warn_fraction: float
+    ladder: _containers.RepeatedCompositeFieldContainer[Rung]
+    def __init__(self, clocks: _Optional[_Iterable[_Union[ClockOverride, _Mapping]]] = ..., warn_fraction: _Optional[float] = ..., ladder: _Optional[_Iterable[_Union[Rung, _Mapping]]] = ...) -> None: ...
+
+class LoadYearRequest(_message.Message):
+    __slots__ = ("year", "holidays", "workdays", "source")
+    YEAR_FIELD_NUMBER: _ClassVar[int]
+    HOLIDAYS_FIELD_NUMBER: _ClassVar[int]
+    WORKDAYS_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    year: int
+    holidays: _containers.RepeatedCompositeFieldContainer[NamedDay]
+    workdays: _containers.RepeatedCompositeFieldContainer[NamedDay]
+    source: str
+    def __init__(self, year: _Optional[int] = ..., holidays: _Optional[_Iterable[_Union[NamedDay, _Mapping]]] = ..., workdays: _Optional[_Iterable[_Union[NamedDay, _Mapping]]] = ..., source: _Optional[str] = ...) -> None: ...
+
+class LoadYearResponse(_message.Message):
+    __slots__ = ("year", "holidays", "workdays", "clocks_recomputed")
+    YEAR_FIELD_NUMBER: _ClassVar[int]
+    HOLIDAYS_FIELD_NUMBER: _ClassVar[int]
+    WORKDAYS_FIELD_NUMBER: _ClassVar[int]
+    CLOCKS_RECOMPUTED_FIELD_NUMBER: _ClassVar[int]
+    year: int
+    holidays: int
+    workdays: int
+    clocks_recomputed: int
+    def __init__(self, year: _Optional[int] = ..., holidays: _Optional[int] = ..., workdays: _Optional[int] = ..., clocks_recomputed: _Optional[int] = ...) -> None: ...
+
+class ListYearsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class LoadedYear(_message.Message):
+    __slots__ = ("year", "holidays", "workdays", "source", "loaded_by", "loaded_at")
+    YEAR_FIELD_NUMBER: _ClassVar[int]
+    HOLIDAYS_FIELD_NUMBER: _ClassVar[int]
+    WORKDAYS_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    LOADED_BY_FIELD_NUMBER: _ClassVar[int]
+    LOADED_AT_FIELD_NUMBER: _ClassVar[int]
+    year: int
+    holidays: int
+    workdays: int
+    source: str
+    loaded_by: str
+    loaded_at: _timestamp_pb2.Timestamp
+    def __init__(self, year: _Optional[int] = ..., holidays: _Optional[int] = ..., workdays: _Optional[int] = ..., source: _Optional[str] = ..., loaded_by: _Optional[str] = ..., loaded_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListYearsResponse(_message.Message):
+    __slots__ = ("years", "official")
+    YEARS_FIELD_NUMBER: _ClassVar[int]
+    OFFICIAL_FIELD_NUMBER: _ClassVar[int]
+    years: _containers.RepeatedCompositeFieldContainer[LoadedYear]
+    official: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, years: _Optional[_Iterable[_Union[LoadedYear, _Mapping]]] = ..., official: _Optional[_Iterable[int]] = ...) -> None: ...
+
+class RebuildRequest(_message.Message):
+    __slots__ = ("case_id",)
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    def __init__(self, case_id: _Optional[str] = ...) -> None: ...
+
+class RebuildResponse(_message.Message):
+    __slots__ = ("clocks", "changed")
+    CLOCKS_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_FIELD_NUMBER: _ClassVar[int]
+    clocks: _containers.RepeatedCompositeFieldContainer[Clock]
+    changed: bool
+    def __init__(self, clocks: _Optional[_Iterable[_Union[Clock, _Mapping]]] = ..., changed: _Optional[bool] = ...) -> None: ...
+
+class ExtendRequest(_message.Message):
+    __slots__ = ("case_id", "clock", "reason")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    CLOCK_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    clock: str
+    reason: str
+    def __init__(self, case_id: _Optional[str] = ..., clock: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class GetLedgerRequest(_message.Message):
+    __slots__ = ("from_date", "to_date", "department")
+    FROM_DATE_FIELD_NUMBER: _ClassVar[int]
+    TO_DATE_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
+    from_date: str
+    to_date: str
+    department: str
+    def __init__(self, from_date: _Optional[str] = ..., to_date: _Optional[str] = ..., department: _Optional[str] = ...) -> None: ...
+
+class LedgerEntry(_message.Message):
+    __slots__ = ("case_id", "case_number", "clock", "department", "severity", "amount_fen", "due_at", "breached_at", "rule")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    CLOCK_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
+    SEVERITY_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FEN_FIELD_NUMBER: _ClassVar[int]
+    DUE_AT_FIELD_NUMBER: _ClassVar[int]
+    BREACHED_AT_FIELD_NUMBER: _ClassVar[int]
+    RULE_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    case_number: str
+    clock: str
+    department: str
+    severity: str
+    amount_fen: int
+    due_at: _timestamp_pb2.Timestamp
+    breached_at: _timestamp_pb2.Timestamp
+    rule: str
+    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., clock: _Optional[str] = ..., department: _Optional[str] = ..., severity: _Optional[str] = ..., amount_fen: _Optional[int] = ..., due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., breached_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., rule: _Optional[str] = ...) -> None: ...
+
+class DepartmentTotal(_message.Message):
+    __slots__ = ("department", "breaches", "amount_fen")
+    DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
+    BREACHES_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FEN_FIELD_NUMBER: _ClassVar[int]
+    department: str
+    breaches: int
+    amount_fen: int
+    def __init__(self, department: _Optional[str] = ..., breaches: _Optional[int] = ..., amount_fen: _Optional[int] = ...) -> None: ...
+
+class GetLedgerResponse(_message.Message):
+    __slots__ = ("entries", "totals", "cite")
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    TOTALS_FIELD_NUMBER: _ClassVar[int]
+    CITE_FIELD_NUMBER: _ClassVar[int]
+    entries: _containers.RepeatedCompositeFieldContainer[LedgerEntry]
+    totals: _containers.RepeatedCompositeFieldContainer[DepartmentTotal]
+    cite: str
+    def __init__(self, entries: _Optional[_Iterable[_Union[LedgerEntry, _Mapping]]] = ..., totals: _Optional[_Iterable[_Union[DepartmentTotal, _Mapping]]] = ..., cite: _Optional[str] = ...) -> None: ...
 
 class ExplainRequest(_message.Message):
     __slots__ = ("case_id",)

@@ -45,6 +45,41 @@ class EscalationServiceStub:
                 request_serializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.ExplainRequest.SerializeToString,
                 response_deserializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.ExplainResponse.FromString,
                 _registered_method=True)
+        self.GetPolicy = channel.unary_unary(
+                '/casebridge.escalation.v1.EscalationService/GetPolicy',
+                request_serializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.GetPolicyRequest.SerializeToString,
+                response_deserializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.Policy.FromString,
+                _registered_method=True)
+        self.PutPolicy = channel.unary_unary(
+                '/casebridge.escalation.v1.EscalationService/PutPolicy',
+                request_serializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.PutPolicyRequest.SerializeToString,
+                response_deserializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.Policy.FromString,
+                _registered_method=True)
+        self.LoadYear = channel.unary_unary(
+                '/casebridge.escalation.v1.EscalationService/LoadYear',
+                request_serializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.LoadYearRequest.SerializeToString,
+                response_deserializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.LoadYearResponse.FromString,
+                _registered_method=True)
+        self.ListYears = channel.unary_unary(
+                '/casebridge.escalation.v1.EscalationService/ListYears',
+                request_serializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.ListYearsRequest.SerializeToString,
+                response_deserializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.ListYearsResponse.FromString,
+                _registered_method=True)
+        self.Rebuild = channel.unary_unary(
+                '/casebridge.escalation.v1.EscalationService/Rebuild',
+                request_serializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.RebuildRequest.SerializeToString,
+                response_deserializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.RebuildResponse.FromString,
+                _registered_method=True)
+        self.Extend = channel.unary_unary(
+                '/casebridge.escalation.v1.EscalationService/Extend',
+                request_serializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.ExtendRequest.SerializeToString,
+                response_deserializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.Clock.FromString,
+                _registered_method=True)
+        self.GetLedger = channel.unary_unary(
+                '/casebridge.escalation.v1.EscalationService/GetLedger',
+                request_serializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.GetLedgerRequest.SerializeToString,
+                response_deserializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.GetLedgerResponse.FromString,
+                _registered_method=True)
 
 
 class EscalationServiceServicer:
@@ -63,6 +98,55 @@ class EscalationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetPolicy(self, request, context):
+        """The tenant's deadline policy: its kind's pack with the tenant's tightenings.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PutPolicy(self, request, context):
+        """Tighten deadlines (a legal one never loosened), set warnings and the ladder; the running
+        clocks are recomputed keeping elapsed and paused time.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def LoadYear(self, request, context):
+        """An official year's schedule (holidays, make-up working days) the calendar package lacks.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListYears(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Rebuild(self, request, context):
+        """A case's clocks recomputed from its event history alone.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Extend(self, request, context):
+        """A clock extended once by its rule's extension (e.g. 核查 +15 working days), by a leader.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetLedger(self, request, context):
+        """Late handling per department, for performance appraisal.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_EscalationServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -75,6 +159,41 @@ def add_EscalationServiceServicer_to_server(servicer, server):
                     servicer.Explain,
                     request_deserializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.ExplainRequest.FromString,
                     response_serializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.ExplainResponse.SerializeToString,
+            ),
+            'GetPolicy': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPolicy,
+                    request_deserializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.GetPolicyRequest.FromString,
+                    response_serializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.Policy.SerializeToString,
+            ),
+            'PutPolicy': grpc.unary_unary_rpc_method_handler(
+                    servicer.PutPolicy,
+                    request_deserializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.PutPolicyRequest.FromString,
+                    response_serializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.Policy.SerializeToString,
+            ),
+            'LoadYear': grpc.unary_unary_rpc_method_handler(
+                    servicer.LoadYear,
+                    request_deserializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.LoadYearRequest.FromString,
+                    response_serializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.LoadYearResponse.SerializeToString,
+            ),
+            'ListYears': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListYears,
+                    request_deserializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.ListYearsRequest.FromString,
+                    response_serializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.ListYearsResponse.SerializeToString,
+            ),
+            'Rebuild': grpc.unary_unary_rpc_method_handler(
+                    servicer.Rebuild,
+                    request_deserializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.RebuildRequest.FromString,
+                    response_serializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.RebuildResponse.SerializeToString,
+            ),
+            'Extend': grpc.unary_unary_rpc_method_handler(
+                    servicer.Extend,
+                    request_deserializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.ExtendRequest.FromString,
+                    response_serializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.Clock.SerializeToString,
+            ),
+            'GetLedger': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetLedger,
+                    request_deserializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.GetLedgerRequest.FromString,
+                    response_serializer=casebridge_dot_escalation_dot_v1_dot_escalation__pb2.GetLedgerResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -132,6 +251,195 @@ class EscalationService:
             '/casebridge.escalation.v1.EscalationService/Explain',
             casebridge_dot_escalation_dot_v1_dot_escalation__pb2.ExplainRequest.SerializeToString,
             casebridge_dot_escalation_dot_v1_dot_escalation__pb2.ExplainResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPolicy(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.escalation.v1.EscalationService/GetPolicy',
+            casebridge_dot_escalation_dot_v1_dot_escalation__pb2.GetPolicyRequest.SerializeToString,
+            casebridge_dot_escalation_dot_v1_dot_escalation__pb2.Policy.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PutPolicy(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.escalation.v1.EscalationService/PutPolicy',
+            casebridge_dot_escalation_dot_v1_dot_escalation__pb2.PutPolicyRequest.SerializeToString,
+            casebridge_dot_escalation_dot_v1_dot_escalation__pb2.Policy.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def LoadYear(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.escalation.v1.EscalationService/LoadYear',
+            casebridge_dot_escalation_dot_v1_dot_escalation__pb2.LoadYearRequest.SerializeToString,
+            casebridge_dot_escalation_dot_v1_dot_escalation__pb2.LoadYearResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListYears(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.escalation.v1.EscalationService/ListYears',
+            casebridge_dot_escalation_dot_v1_dot_escalation__pb2.ListYearsRequest.SerializeToString,
+            casebridge_dot_escalation_dot_v1_dot_escalation__pb2.ListYearsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Rebuild(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.escalation.v1.EscalationService/Rebuild',
+            casebridge_dot_escalation_dot_v1_dot_escalation__pb2.RebuildRequest.SerializeToString,
+            casebridge_dot_escalation_dot_v1_dot_escalation__pb2.RebuildResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Extend(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.escalation.v1.EscalationService/Extend',
+            casebridge_dot_escalation_dot_v1_dot_escalation__pb2.ExtendRequest.SerializeToString,
+            casebridge_dot_escalation_dot_v1_dot_escalation__pb2.Clock.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetLedger(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.escalation.v1.EscalationService/GetLedger',
+            casebridge_dot_escalation_dot_v1_dot_escalation__pb2.GetLedgerRequest.SerializeToString,
+            casebridge_dot_escalation_dot_v1_dot_escalation__pb2.GetLedgerResponse.FromString,
             options,
             channel_credentials,
             insecure,

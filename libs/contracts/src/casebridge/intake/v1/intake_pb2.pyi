@@ -21,7 +21,7 @@ KIND_COMPLAINT: Kind
 KIND_REPORT: Kind
 
 class SubmitComplaintRequest(_message.Message):
-    __slots__ = ("idempotency_key", "kind", "channel", "content", "complainant", "respondent", "category", "demands", "facts", "incident_time", "incident_place", "claimed_amount", "details", "circumstances", "referred_by")
+    __slots__ = ("idempotency_key", "kind", "channel", "content", "complainant", "respondent", "category", "demands", "facts", "incident_time", "incident_place", "claimed_amount", "details", "circumstances", "referred_by", "received_at")
     class DetailsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -44,6 +44,7 @@ class SubmitComplaintRequest(_message.Message):
     DETAILS_FIELD_NUMBER: _ClassVar[int]
     CIRCUMSTANCES_FIELD_NUMBER: _ClassVar[int]
     REFERRED_BY_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
     idempotency_key: str
     kind: Kind
     channel: str
@@ -59,7 +60,8 @@ class SubmitComplaintRequest(_message.Message):
     details: _containers.ScalarMap[str, str]
     circumstances: _containers.RepeatedScalarFieldContainer[str]
     referred_by: str
-    def __init__(self, idempotency_key: _Optional[str] = ..., kind: _Optional[_Union[Kind, str]] = ..., channel: _Optional[str] = ..., content: _Optional[str] = ..., complainant: _Optional[_Union[_common_pb2.Party, _Mapping]] = ..., respondent: _Optional[_Union[_common_pb2.Respondent, _Mapping]] = ..., category: _Optional[str] = ..., demands: _Optional[str] = ..., facts: _Optional[str] = ..., incident_time: _Optional[str] = ..., incident_place: _Optional[str] = ..., claimed_amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., details: _Optional[_Mapping[str, str]] = ..., circumstances: _Optional[_Iterable[str]] = ..., referred_by: _Optional[str] = ...) -> None: ...
+    received_at: _timestamp_pb2.Timestamp
+    def __init__(self, idempotency_key: _Optional[str] = ..., kind: _Optional[_Union[Kind, str]] = ..., channel: _Optional[str] = ..., content: _Optional[str] = ..., complainant: _Optional[_Union[_common_pb2.Party, _Mapping]] = ..., respondent: _Optional[_Union[_common_pb2.Respondent, _Mapping]] = ..., category: _Optional[str] = ..., demands: _Optional[str] = ..., facts: _Optional[str] = ..., incident_time: _Optional[str] = ..., incident_place: _Optional[str] = ..., claimed_amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., details: _Optional[_Mapping[str, str]] = ..., circumstances: _Optional[_Iterable[str]] = ..., referred_by: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class SubmitComplaintResponse(_message.Message):
     __slots__ = ("submission", "access_code", "replayed")

@@ -1,0 +1,72 @@
+"""Acting on a case through the service layer on SQLite and PostgreSQL: a milestone goes on the
+timeline and is announced; an unknown one is refused and leaves no trace."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from case.adapters.tables import timeline
+from case.service_layer import actions
+from casebridge.case.v1 import case_pb2
+from casebridge_platform.auth import Principal
+from casebridge_platform.errors import InvalidArgument
+from casebridge_platform.runtime import Runtime
+
+from .test_events import TENANT, open_case, published
+
+CLERK = Principal(TENANT, "hosp-clerk", ("intake_clerk",))
+
+
+async def act(runtime: Runtime, request: case_pb2.ActRequest) -> None:
+    async with runtime.uow() as uow:
+        await uow.set_tenant(TENANT)
+        await actions.act(uow, principal=CLERK, request=request)
+        await uow.commit()
+
+
+def milestone(case_id: str, name: str, note: str = "", key: str = "") -> case_pb2.ActRequest:
+    return case_pb2.ActRequest(case_id=case_id, idempotency_key=key,
+                               record_milestone=case_pb2.RecordMilestone(milestone=name,
+                                                                         note=note))
+
+
+async def entries(runtime: Runtime, case_id: str) -> list[sa.Row]:
+    async with runtime.uow() as uow:
+        await uow.set_tenant(TENANT)
+        return list((await uow.conn.execute(sa.select(timeline).where(
+            timeline.c.case_id == case_id).order_by(timeline.c.seq))).all())
+
+
+async def test_a_milestone_goes_on_the_timeline_and_is_announced_without_a_status_change(
+        runtime: Runtime) -> None:
+    case_id = await open_case(runtime, datetime.now(UTC))
+    await act(runtime, milestone(case_id, "first_contact", "电话联系患者家属", key="m-1"))
+    await act(runtime, milestone(case_id, "first_contact", "电话联系患者家属", key="m-1"))
+    await act(runtime, milestone(case_id, "first_contact", key="m-2"))
+    recorded = [e for e in await entries(runtime, case_id) if e.type == "record_milestone"]
+    assert [e.summary for e in recorded] == [
+        "milestone: 首次联系投诉人 (first_contact) — 电话联系患者家属",
+        "milestone: 首次联系投诉人 (first_contact)"], "a retry is not recorded twice"
+    assert {(e.from_status, e.to_status, e.actor) for e in recorded} == \
+        {("received", "received", "hosp-clerk")}
+    announced = [e.payload(case_pb2.CaseTransitioned)
+                 for e in await published(runtime, "case.transitioned")]
+    assert [(t.action, t.milestone, t.to_status) for t in announced] == \
+        [("record_milestone", "first_contact", "received")] * 2
+
+
+@pytest.mark.parametrize("name", ["made_up", "", "首次联系投诉人"])
+async def test_an_unknown_milestone_is_refused_and_writes_nothing(
+        runtime: Runtime, name: str) -> None:
+    case_id = await open_case(runtime, datetime.now(UTC))
+    before = await entries(runtime, case_id)
+    with pytest.raises(InvalidArgument) as refused:
+        await act(runtime, milestone(case_id, name, "备注", key="m-bad"))
+    allowed = refused.value.fields["record_milestone.milestone"]
+    assert "first_contact" in allowed and "records_sealed" in allowed
+    assert await entries(runtime, case_id) == before
+    assert await published(runtime, "case.transitioned") == []
+    await act(runtime, milestone(case_id, "first_contact", key="m-bad"))  # the key is unused
+    assert [e.type for e in await entries(runtime, case_id)] == ["received", "record_milestone"]

@@ -1,0 +1,295 @@
+"""The escalation service over a real database (SQLite and PostgreSQL), with the shipped policy
+packs and the demo seed: clocks from case events, holds, explain, policy changes, loaded
+calendar years, rebuilds, extensions, the ladder, the ledger and the regulator."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from casebridge.case.v1 import case_pb2
+from casebridge.escalation.v1 import escalation_pb2
+from casebridge.routing.v1 import routing_pb2
+from casebridge_platform.auth import Principal
+from casebridge_platform.devstack import ROOT
+from casebridge_platform.errors import FailedPrecondition, InvalidArgument, PermissionDenied
+from casebridge_platform.messaging.envelope import Event, make, timestamp
+from casebridge_platform.runtime import Runtime
+from escalation.adapters.tables import clocks, ledger, timers
+from escalation.domain.calendar import WorkCalendar
+from escalation.service_layer import admin, handlers
+from escalation.service_layer.timers import fire_due
+
+from .test_timers import announced, replicas  # noqa: F401  (the fixture)
+
+HOSPITAL, CENTRE = "demo-hospital", "demo-12315"
+MON = datetime(2026, 11, 2, 1, tzinfo=UTC)  # Monday 09:00 in Shanghai
+
+
+@pytest.fixture
+async def runtime(replicas: list[Runtime]) -> Runtime:  # noqa: F811
+    r = replicas[0]
+    async with r.uow() as uow:
+        await handlers.seed(await uow.all_tenants(),
+                            json.loads((ROOT / "deploy/seed/demo-tenants.json").read_text()))
+        await uow.commit()
+    return r
+
+
+async def deliver(runtime: Runtime, tenant: str, handler, event_type: str, payload,  # type: ignore[no-untyped-def]
+                  at: datetime | None = None) -> None:
+    env = make(event_type, tenant, payload)
+    if at is not None:
+        env.occurred_at.CopyFrom(timestamp(at))
+    async with runtime.uow() as uow:
+        await uow.set_tenant(tenant)
+        await handler(uow, Event(env))
+        await uow.commit()
+
+
+async def open_case(runtime: Runtime, tenant: str, received: datetime, *, kind: str = "complaint",
+                    severity: str = "一般", anonymous: bool = False,
+                    assigned: bool = True) -> str:
+    case_id = str(uuid.uuid4())
+    number = f"T-{case_id[:8]}"
+    await deliver(runtime, tenant, handlers.on_opened, "case.opened", case_pb2.CaseOpened(
+        case_id=case_id, case_number=number, kind=kind, received_at=timestamp(received),
+        anonymous=anonymous, received_by="clerk-1"))
+    await deliver(runtime, tenant, handlers.on_routed, "routing.decided",
+                  routing_pb2.RoutingDecided(case_id=case_id, severity=severity,
+                                             department="医务处", handler_id="hosp-h4a"),
+                  at=received + timedelta(seconds=1))
+    if assigned:
+        await move(runtime, tenant, case_id, "received", "assigned",
+                   received + timedelta(minutes=5), action="accept")
+        await deliver(runtime, tenant, handlers.on_assigned, "case.assigned",
+                      case_pb2.CaseAssigned(case_id=case_id, case_number=number, kind=kind,
+                                            department="医务处", handler_id="hosp-h4a",
+                                            severity=severity, received_at=timestamp(received)),
+                      at=received + timedelta(minutes=5))
+    return case_id
+
+
+async def move(runtime: Runtime, tenant: str, case_id: str, frm: str, to: str, at: datetime,
+               action: str = "x", milestone: str = "") -> None:
+    await deliver(runtime, tenant, handlers.on_transitioned, "case.transitioned",
+                  case_pb2.CaseTransitioned(case_id=case_id, from_status=frm, to_status=to,
+                                            action=action, milestone=milestone,
+                                            at=timestamp(at)))
+
+
+async def clocks_of(runtime: Runtime, tenant: str, case_id: str) -> dict[str, sa.Row]:
+    async with runtime.uow() as uow:
+        await uow.set_tenant(tenant)
+        rows = (await uow.conn.execute(clocks.select().where(clocks.c.case_id == case_id)))
+        return {r.name: r for r in rows.all()}
+
+
+async def pending(runtime: Runtime, case_id: str) -> dict[str, datetime]:
+    async with runtime.uow() as uow:
+        await uow.all_tenants()
+        rows = (await uow.conn.execute(timers.select().where(
+            timers.c.case_id == case_id, timers.c.fired_at.is_(None)))).all()
+    return {r.kind: r.due_at for r in rows}
+
+
+async def call(runtime: Runtime, fn, tenant: str, *roles: str, **kwargs):  # type: ignore[no-untyped-def]
+    async with runtime.uow() as uow:
+        await uow.set_tenant(tenant)
+        answer = await fn(uow, principal=Principal(tenant, "staff-1", roles), **kwargs)
+        await uow.commit()
+    return answer
+
+
+async def test_a_12315_acceptance_clock_counts_over_national_day_and_is_explained(
+        runtime: Runtime) -> None:
+    received = datetime(2026, 9, 30, 7, tzinfo=UTC)  # 15:00 in Shanghai
+    case_id = await open_case(runtime, CENTRE, received, assigned=False)
+    acceptance = (await clocks_of(runtime, CENTRE, case_id))["acceptance"]
+    assert acceptance.due_at == datetime(2026, 10, 15, 16, tzinfo=UTC)
+    assert "第十四条" in acceptance.rule
+    (why,) = (await call(runtime, handlers.explain_clocks, CENTRE, "handler",
+                         case_id=case_id)).clocks
+    assert why.counted[0] == "2026-10-08" and len(why.counted) == 7
+    assert [d.name for d in why.holidays_skipped] == ["National Day"] * 7
+    assert [d.date for d in why.makeup_days_counted] == ["2026-10-10"]
+    await move(runtime, CENTRE, case_id, "received", "accepted", received + timedelta(days=2),
+               action="accept")
+    after = await clocks_of(runtime, CENTRE, case_id)
+    assert after["acceptance"].state == "stopped"
+    assert after["mediation"].state == "running", "acceptance starts the 45-day mediation"
+
+
+async def test_a_hold_moves_the_deadline_and_its_timers_by_the_working_time_it_took(
+        runtime: Runtime) -> None:
+    case_id = await open_case(runtime, HOSPITAL, MON)
+    armed = (await clocks_of(runtime, HOSPITAL, case_id))["answer_simple"]
+    three_days, _ = WorkCalendar().add_working_days(MON, 3)
+    assert armed.due_at == three_days and (await pending(runtime, case_id))["breach"] == three_days
+    # on hold from Tuesday 00:00 to Thursday 00:00 Shanghai: two working days
+    await move(runtime, HOSPITAL, case_id, "investigating", "on_hold",
+               datetime(2026, 11, 2, 16, tzinfo=UTC), action="hold")
+    assert (await clocks_of(runtime, HOSPITAL, case_id))["answer_simple"].state == "paused"
+    assert await pending(runtime, case_id) == {}
+    await move(runtime, HOSPITAL, case_id, "on_hold", "investigating",
+               datetime(2026, 11, 4, 16, tzinfo=UTC), action="resume")
+    five_days, _ = WorkCalendar().add_working_days(MON, 5)
+    four_days, _ = WorkCalendar().add_working_days(MON, 4)
+    resumed = (await clocks_of(runtime, HOSPITAL, case_id))["answer_simple"]
+    timers_now = await pending(runtime, case_id)
+    assert resumed.due_at == five_days == timers_now["breach"]
+    assert timers_now["warning"] == four_days, "the warning moves with the hold too"
+    assert set(timers_now) == {"warning", "breach", "rung3", "rung4"}
+    await move(runtime, HOSPITAL, case_id, "investigating", "closed",
+               datetime(2026, 11, 5, 2, tzinfo=UTC), action="close")
+    assert (await clocks_of(runtime, HOSPITAL, case_id))["answer_simple"].state == "stopped"
+    assert await pending(runtime, case_id) == {}
+
+
+async def test_a_tightened_policy_recomputes_running_clocks_and_a_loosened_one_is_refused(
+        runtime: Runtime) -> None:
+    case_id = await open_case(runtime, CENTRE, MON, assigned=False)
+    before = (await clocks_of(runtime, CENTRE, case_id))["acceptance"]
+    with pytest.raises(InvalidArgument) as refused:
+        await call(runtime, admin.put_policy, CENTRE, "admin",
+                   request=escalation_pb2.PutPolicyRequest(clocks=[
+                       escalation_pb2.ClockOverride(name="acceptance", amount=8)]))
+    assert "never lengthen" in refused.value.fields["clocks[0].amount"]
+    with pytest.raises(PermissionDenied):
+        await call(runtime, admin.put_policy, CENTRE, "supervisor",
+                   request=escalation_pb2.PutPolicyRequest(warn_fraction=0.5))
+    policy = await call(runtime, admin.put_policy, CENTRE, "admin",
+                        request=escalation_pb2.PutPolicyRequest(clocks=[
+                            escalation_pb2.ClockOverride(name="acceptance", amount=5)]))
+    assert policy.clocks_recomputed >= 1
+    assert {c.name: (c.amount, c.limit) for c in policy.clocks}["acceptance"] == (5, 7)
+    after = (await clocks_of(runtime, CENTRE, case_id))["acceptance"]
+    assert after.started_at == before.started_at
+    assert after.due_at == WorkCalendar().add_working_days(MON, 5)[0]
+    assert (await pending(runtime, case_id))["breach"] == after.due_at
+
+
+async def test_a_loaded_year_replaces_the_guess_and_recomputes_the_clocks_in_it(
+        runtime: Runtime) -> None:
+    received = datetime(2026, 12, 30, 9, tzinfo=UTC)  # Wednesday 17:00 in Shanghai
+    case_id = await open_case(runtime, CENTRE, received, assigned=False)
+    guessed = (await clocks_of(runtime, CENTRE, case_id))["acceptance"]
+    (why,) = (await call(runtime, handlers.explain_clocks, CENTRE, "handler",
+                         case_id=case_id)).clocks
+    assert why.warnings and "2027" in why.warnings[0]
+    with pytest.raises(InvalidArgument) as bad:
+        await call(runtime, admin.load_year, CENTRE, "admin",
+                   request=escalation_pb2.LoadYearRequest(year=2027, holidays=[
+                       escalation_pb2.NamedDay(date="2026-01-01", name="元旦")]))
+    assert "holidays[0].date" in bad.value.fields
+    loaded = await call(runtime, admin.load_year, CENTRE, "admin",
+                        request=escalation_pb2.LoadYearRequest(year=2027, source="test", holidays=[
+                            escalation_pb2.NamedDay(date=d, name="元旦")
+                            for d in ("2027-01-01", "2027-01-04")]))
+    assert loaded.clocks_recomputed >= 1
+    moved = (await clocks_of(runtime, CENTRE, case_id))["acceptance"]
+    # two working days fewer in the way: due Tue 12 Jan 24:00 instead of Fri 8 Jan 24:00
+    assert guessed.due_at == datetime(2027, 1, 8, 16, tzinfo=UTC)
+    assert moved.due_at == datetime(2027, 1, 12, 16, tzinfo=UTC)
+    (why,) = (await call(runtime, handlers.explain_clocks, CENTRE, "handler",
+                         case_id=case_id)).clocks
+    assert not why.warnings and [d.date for d in why.holidays_skipped] == [
+        "2027-01-01", "2027-01-04"]
+    years = await call(runtime, admin.list_years, CENTRE, "handler")
+    assert [y.year for y in years.years] == [2027] and 2026 in years.official
+
+
+async def test_clocks_rebuilt_from_the_history_equal_the_live_ones(runtime: Runtime) -> None:
+    case_id = await open_case(runtime, HOSPITAL, MON)
+    await move(runtime, HOSPITAL, case_id, "investigating", "on_hold",
+               MON + timedelta(days=1), action="hold")
+    await move(runtime, HOSPITAL, case_id, "on_hold", "investigating",
+               MON + timedelta(days=2), action="resume")
+    live = await clocks_of(runtime, HOSPITAL, case_id)
+    unchanged = await call(runtime, admin.rebuild, HOSPITAL, "supervisor", case_id=case_id)
+    assert not unchanged.changed
+    async with runtime.uow() as uow:  # the stored clocks lost
+        await uow.all_tenants()
+        await uow.conn.execute(clocks.delete().where(clocks.c.case_id == case_id))
+        await uow.commit()
+    rebuilt = await call(runtime, admin.rebuild, HOSPITAL, "supervisor", case_id=case_id)
+    assert rebuilt.changed
+    again = await clocks_of(runtime, HOSPITAL, case_id)
+    assert {n: (c.due_at, c.state, c.pauses) for n, c in again.items()} == \
+        {n: (c.due_at, c.state, c.pauses) for n, c in live.items()}
+
+
+async def test_a_leader_extends_a_report_verification_once(runtime: Runtime) -> None:
+    case_id = await open_case(runtime, CENTRE, MON, kind="report", assigned=False)
+    before = (await clocks_of(runtime, CENTRE, case_id))["report_verification"]
+    request = escalation_pb2.ExtendRequest(case_id=case_id, clock="report_verification",
+                                           reason="需要调取外地证据")
+    with pytest.raises(PermissionDenied):
+        await call(runtime, admin.extend, CENTRE, "handler", request=request)
+    extended = await call(runtime, admin.extend, CENTRE, "leader", request=request)
+    assert extended.extended_by == 15
+    assert extended.due_at.ToDatetime(tzinfo=UTC) == WorkCalendar().add_working_days(
+        before.started_at, 30)[0]
+    with pytest.raises(FailedPrecondition, match="only once"):
+        await call(runtime, admin.extend, CENTRE, "leader", request=request)
+    other = await open_case(runtime, CENTRE, MON, assigned=False)
+    with pytest.raises(FailedPrecondition, match="cannot be extended"):
+        await call(runtime, admin.extend, CENTRE, "leader", request=escalation_pb2.ExtendRequest(
+            case_id=other, clock="acceptance", reason="x"))
+
+
+async def test_a_missed_deadline_climbs_the_ladder_charges_the_ledger_and_tells_the_regulator(
+        runtime: Runtime) -> None:
+    received = datetime(2026, 11, 2, 1, tzinfo=UTC)
+    cases = [await open_case(runtime, HOSPITAL, received) for _ in range(3)]
+    saturday = datetime(2026, 11, 14, 2, tzinfo=UTC)  # 10:00, not a working day
+    async with runtime.uow() as uow:
+        assert await fire_due(await uow.all_tenants(), now=saturday) == 12
+        await uow.commit()
+    events = [e for e in await announced(runtime) if e.type.startswith("escalation.")
+              and e.type not in ("escalation.clock_armed", "escalation.clock_stopped")]
+    first = [e.payload(escalation_pb2.TimerFired) for e in events
+             if e.type != "escalation.regulator_report"
+             and e.payload(escalation_pb2.TimerFired).case_id == cases[0]]
+    by_kind = {f.kind: f for f in first}
+    assert set(by_kind) == {"warning", "breach", "rung3", "rung4"}
+    assert by_kind["warning"].rung == 1 and "user:hosp-h4a" in by_kind["warning"].audiences
+    assert "department:医务处" in by_kind["breach"].audiences
+    assert by_kind["rung3"].rung_title == "分管院长" and "role:leader" in by_kind["rung3"].audiences
+    assert all(f.off_hours and "department:总值班" in f.audiences for f in first)
+    types = {e.type for e in events}
+    assert {"escalation.warning", "escalation.breached", "escalation.escalated"} <= types
+    [report] = [e for e in events if e.type == "escalation.regulator_report"]
+    assert report.tenant_id == "demo-health-bureau"
+    told = report.payload(escalation_pb2.RegulatorReport)
+    assert told.institution == HOSPITAL and told.breaches == 3 and told.period == "2026-11"
+    book = await call(runtime, admin.get_ledger, HOSPITAL, "supervisor",
+                      request=escalation_pb2.GetLedgerRequest(from_date="2026-11-01",
+                                                              to_date="2026-11-30"))
+    assert [(t.department, t.breaches) for t in book.totals] == [("医务处", 3)]
+    async with runtime.uow() as uow:
+        assert await fire_due(await uow.all_tenants(), now=saturday) == 0
+        await uow.commit()
+    async with runtime.uow() as uow:
+        await uow.all_tenants()
+        assert len((await uow.conn.execute(sa.select(ledger))).all()) == 3
+
+
+async def test_a_company_breach_is_charged_by_its_level(runtime: Runtime) -> None:
+    case_id = await open_case(runtime, "demo-company", MON, severity="重大", assigned=False)
+    monday_10 = MON + timedelta(hours=1)
+    async with runtime.uow() as uow:
+        await fire_due(await uow.all_tenants(), now=monday_10)
+        await uow.commit()
+    book = await call(runtime, admin.get_ledger, "demo-company", "supervisor",
+                      request=escalation_pb2.GetLedgerRequest(from_date="2026-11-01",
+                                                              to_date="2026-11-30"))
+    mine = [e for e in book.entries if e.case_id == case_id]
+    assert mine and all(e.amount_fen == 5000 for e in mine)  # 重大投诉 50 元
+    assert "第六条" in book.cite
+    fired = [e.payload(escalation_pb2.TimerFired) for e in await announced(runtime)
+             if e.type == "escalation.breached"]
+    assert fired and not any(f.off_hours for f in fired if f.case_id == case_id)
