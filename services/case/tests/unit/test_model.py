@@ -151,7 +151,7 @@ def test_the_milestones_are_a_fixed_vocabulary_each_with_its_chinese_label() -> 
     assert list(model.MILESTONES) == [
         "first_contact", "second_contact", "handling_sheet", "interim_measure",
         "permanent_measure", "reporter_told", "verification_decided", "registered_passed_on",
-        "autopsy_done", "records_sealed"]
+        "autopsy_done", "autopsy_declined", "records_sealed", "records_completed"]
     assert model.MILESTONES["records_sealed"] == "病历封存"
     with pytest.raises(TypeError):
         model.MILESTONES["made_up"] = "随便"  # type: ignore[index]

@@ -182,3 +182,12 @@ def test_a_pack_rule_without_a_citation_or_with_an_unknown_trigger_is_refused() 
                                             "cite": "", "starts_on": "whenever"}]})
     fields = dict(refused.value.violations)
     assert set(fields) == {"clocks[0].cite", "clocks[0].starts_on"}
+
+
+def test_a_step_already_taken_is_not_timed_when_its_condition_comes_true_later() -> None:
+    decided = moved("received", "accepted", MON + timedelta(minutes=10), "accept")
+    raised = routed("重大", at=MON + timedelta(days=3))  # reclassified after the decision
+    clocks, _ = replay(PACK, [opened(), routed(), decided, raised], calendar=CAL)
+    assert "major_report" not in clocks
+    early, _ = replay(PACK, [opened(), routed("重大"), decided], calendar=CAL)
+    assert early["major_report"].state == "stopped"

@@ -58,7 +58,9 @@ MILESTONES = MappingProxyType({
     "verification_decided": "核查完毕并作出是否立案决定",
     "registered_passed_on": "登记并转送交办",
     "autopsy_done": "尸检完成",
+    "autopsy_declined": "家属拒绝尸检并签字",
     "records_sealed": "病历封存",
+    "records_completed": "抢救病历补记完成",
 })
 
 STAFF = frozenset({"intake_clerk", "handler", "supervisor", "leader", "admin"})

@@ -128,6 +128,8 @@ class WorkCalendar:
 
     def __init__(self, schedules: Mapping[int, YearSchedule] | None = None) -> None:
         self._schedules = dict(schedules or {})
+        self._days: dict[date, Day] = {}   # what each date is, worked out once
+
 
     def with_year(self, year: int, schedule: YearSchedule) -> WorkCalendar:
         """A calendar with this year's official schedule loaded (it overrides the package)."""
@@ -136,6 +138,12 @@ class WorkCalendar:
         return WorkCalendar({**self._schedules, year: schedule})
 
     def day(self, d: date) -> Day:
+        known = self._days.get(d)
+        if known is None:
+            known = self._days[d] = self._day(d)
+        return known
+
+    def _day(self, d: date) -> Day:
         loaded = self._schedules.get(d.year)
         if loaded is not None:
             return self._loaded(d, loaded)

@@ -141,11 +141,13 @@ def replay(pack: Pack, facts: Sequence[Fact], *, calendar: WorkCalendar,
     same clocks, whatever order they arrived in."""
     case: dict[str, Any] = {}
     clocks: dict[str, ClockState] = {}
+    seen: set[str] = set()   # every trigger so far: a step already taken is not timed again
     for fact in sorted(facts, key=lambda f: (f.at, f.seq)):
         case.update({k: v for k, v in fact.data.items() if k in CASE_KEYS and v not in ("", None)})
         for rule in pack.clocks:
             if rule.enabled:
-                _step(rule, clocks, fact, case)
+                _step(rule, clocks, fact, case, seen)
+        seen |= fact.triggers()
     for c in clocks.values():
         policy = c.policy(office_hours)
         c.due_at = due_at(c.started_at, policy, calendar=calendar, pauses=c.pauses)
@@ -155,7 +157,7 @@ def replay(pack: Pack, facts: Sequence[Fact], *, calendar: WorkCalendar,
 
 
 def _step(rule: ClockRule, clocks: dict[str, ClockState], fact: Fact,
-          case: dict[str, Any]) -> None:
+          case: dict[str, Any], seen: set[str]) -> None:
     """What one fact does to one rule's clock."""
     clock, triggers = clocks.get(rule.name), fact.triggers()
     live = clock is not None and clock.state != "stopped"
@@ -174,7 +176,8 @@ def _step(rule: ClockRule, clocks: dict[str, ClockState], fact: Fact,
         clock.state, clock.paused_at = "running", None
     elif live and fact.type == "extended" and fact.data.get("clock") == rule.name:
         clock.extended_by = rule.extension
-    elif clock is None and rule.starts_on in triggers and not ends and rule.applies(case):
+    elif (clock is None and rule.starts_on in triggers and not ends and rule.applies(case)
+          and not seen & set(rule.stops_on)):
         received = case.get("received_at")
         start = (datetime.fromisoformat(received) if rule.counts_from == "received" and received
                  else fact.at)

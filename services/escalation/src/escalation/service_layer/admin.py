@@ -147,6 +147,8 @@ async def load_year(uow: UnitOfWork, *, principal: Principal,
         calendar_years.c.tenant_id == principal.tenant_id, calendar_years.c.year == year))
     await uow.conn.execute(calendar_years.insert().values(
         tenant_id=principal.tenant_id, year=year, **values))
+    await uow.conn.execute(tenant_settings.update().where(  # a new version of the tenant
+        tenant_settings.c.tenant_id == principal.tenant_id).values(updated_at=values["loaded_at"]))
     moved = await sync.resync_tenant(uow, principal.tenant_id)
     return escalation_pb2.LoadYearResponse(year=year, holidays=len(holidays),
                                            workdays=len(workdays), clocks_recomputed=moved)

@@ -54,7 +54,12 @@ def schedule_of(row: sa.Row) -> YearSchedule:
                         {date.fromisoformat(d): n for d, n in row.workdays.items()})
 
 
+_TENANTS: dict[str, tuple[datetime, Tenant]] = {}   # per process, keyed by its version
+
+
 async def tenant(uow: UnitOfWork, tenant_id: str, *, required: bool = True) -> Tenant:
+    """The tenant as configured now. Built once per version of its settings (a policy change
+    or a loaded year stamps `updated_at`), so every replica replays under the current policy."""
     row = (await uow.conn.execute(sa.select(tenant_settings).where(
         tenant_settings.c.tenant_id == tenant_id))).first()
     if row is None:
@@ -62,11 +67,16 @@ async def tenant(uow: UnitOfWork, tenant_id: str, *, required: bool = True) -> T
             raise Transient(f"no deadline policy for tenant {tenant_id!r} yet")
         return Tenant(tenant_id, policy.Pack(kind="", title="none", clocks=()), WorkCalendar(),
                       office_hours_from_json(None))
+    cached = _TENANTS.get(tenant_id)
+    if cached is not None and cached[0] == row.updated_at:
+        return cached[1]
     years = (await uow.conn.execute(sa.select(calendar_years).where(
         calendar_years.c.tenant_id == tenant_id))).all()
-    return Tenant(tenant_id, policy.tenant_policy(policy.pack(row.kind), row.overrides),
-                  WorkCalendar({y.year: schedule_of(y) for y in years}),
-                  office_hours_from_json(row.office_hours), row.regulator, row.on_duty)
+    built = Tenant(tenant_id, policy.tenant_policy(policy.pack(row.kind), row.overrides),
+                   WorkCalendar({y.year: schedule_of(y) for y in years}),
+                   office_hours_from_json(row.office_hours), row.regulator, row.on_duty)
+    _TENANTS[tenant_id] = (row.updated_at, built)
+    return built
 
 
 TRACKED = {"case_number": "case_number", "department": "department", "handler": "handler_id",
@@ -77,7 +87,7 @@ async def record(uow: UnitOfWork, *, event_id: str, tenant_id: str, case_id: str
                  at: datetime, data: dict[str, Any], cause: str = "") -> None:
     """Record one fact of a case (once, however often the event is delivered) and replay."""
     t = await tenant(uow, tenant_id)
-    await lock(uow, tenant_id, case_id)
+    row = await lock(uow, tenant_id, case_id)
     added = await uow.conn.execute(insert_ignore(case_facts, uow.dialect).values(
         event_id=event_id, tenant_id=tenant_id, case_id=case_id, type=type, at=at,
         recorded_at=datetime.now(UTC), data=data))
@@ -89,9 +99,9 @@ async def record(uow: UnitOfWork, *, event_id: str, tenant_id: str, case_id: str
     elif type == "transitioned" and data.get("action") == "reopen":
         values["open"] = True
     if values:
-        await uow.conn.execute(tracked.update().where(tracked.c.case_id == case_id)
-                               .values(**values))
-    await sync(uow, t, case_id, cause=cause or event_id)
+        row = (await uow.conn.execute(tracked.update().where(tracked.c.case_id == case_id)
+                                      .values(**values).returning(*tracked.c))).one()
+    await sync(uow, t, case_id, cause=cause or event_id, case_row=row)
 
 
 async def lock(uow: UnitOfWork, tenant_id: str, case_id: str) -> sa.Row:
@@ -124,10 +134,13 @@ def values_of(c: ClockState) -> dict[str, Any]:
             "stopped_at": c.stopped_at, "round": c.round}
 
 
-async def sync(uow: UnitOfWork, t: Tenant, case_id: str, *, cause: str = "") -> int:
-    """Replay the case and store the result; the number of clocks that changed."""
-    case_row = (await uow.conn.execute(sa.select(tracked).where(
-        tracked.c.case_id == case_id))).one()
+async def sync(uow: UnitOfWork, t: Tenant, case_id: str, *, cause: str = "",
+               case_row: sa.Row | None = None) -> int:
+    """Replay the case (its row locked by the caller) and store the result; the number of
+    clocks that changed."""
+    if case_row is None:
+        case_row = (await uow.conn.execute(sa.select(tracked).where(
+            tracked.c.case_id == case_id))).one()
     states, case = replay(t.pack, await facts_of(uow, case_id), calendar=t.calendar,
                           office_hours=t.office_hours)
     stored = {r.name: r for r in (await uow.conn.execute(
@@ -218,6 +231,6 @@ async def resync_tenant(uow: UnitOfWork, tenant_id: str, *, cause: str = "") -> 
         tracked.c.tenant_id == tenant_id, tracked.c.open.is_(True)))).scalars().all()
     changed = 0
     for case_id in ids:
-        await lock(uow, tenant_id, case_id)
-        changed += await sync(uow, t, case_id, cause=cause)
+        changed += await sync(uow, t, case_id, cause=cause,
+                              case_row=await lock(uow, tenant_id, case_id))
     return changed
