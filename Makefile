@@ -47,9 +47,10 @@ token: setup ## Print a bearer token: make token TENANT=demo-hospital ROLE=intak
 	@CASEBRIDGE_TOKEN_KEY_FILE=var/secrets/token.key CASEBRIDGE_SEED_FILE=deploy/seed/demo-tenants.json \
 		$(PY) -m gateway.issue_token --tenant $(TENANT) --role $(ROLE)
 
-bench: setup ## Benchmarks on SQLite and PostgreSQL → var/bench/pipeline.json, var/bench/timers.json
+bench: setup ## Benchmarks on SQLite and PostgreSQL → var/bench/{pipeline,timers,notifications}.json
 	$(PY) -m tests.bench.pipeline --seconds $(BENCH_SECONDS) --concurrency $(BENCH_CONCURRENCY) --database sqlite --database postgresql
 	$(PY) -m tests.bench.timers --database sqlite --database postgresql
+	$(PY) -m tests.bench.notifications --database sqlite --database postgresql
 
 clean: ## Remove ./var (databases, NATS storage, logs, local secrets)
 	rm -rf var

@@ -10,6 +10,7 @@ import grpc
 from casebridge.case.v1 import case_pb2_grpc
 from casebridge.escalation.v1 import escalation_pb2_grpc
 from casebridge.intake.v1 import intake_pb2_grpc
+from casebridge.notification.v1 import notification_pb2_grpc
 from casebridge.routing.v1 import routing_pb2_grpc
 from casebridge_platform.auth import Principal
 from casebridge_platform.grpcserver import client_metadata
@@ -25,12 +26,14 @@ class Services:
     """The gRPC channels and stubs the gateway calls."""
 
     def __init__(self, settings: GatewaySettings) -> None:
-        names = ("intake", "case", "routing", "escalation")
+        names = ("intake", "case", "routing", "escalation", "notification")
         self.channels = {n: grpc.aio.insecure_channel(settings.address(n)) for n in names}
         self.intake = intake_pb2_grpc.IntakeServiceStub(self.channels["intake"])
         self.case = case_pb2_grpc.CaseServiceStub(self.channels["case"])
         self.routing = routing_pb2_grpc.RoutingServiceStub(self.channels["routing"])
         self.escalation = escalation_pb2_grpc.EscalationServiceStub(self.channels["escalation"])
+        self.notification = notification_pb2_grpc.NotificationServiceStub(
+            self.channels["notification"])
 
     async def close(self) -> None:
         for channel in self.channels.values():

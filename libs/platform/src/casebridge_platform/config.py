@@ -46,6 +46,25 @@ class Settings(BaseSettings):
     shutdown_grace_s: float = 5.0
     housekeeping_interval_s: float = 300.0
     timer_poll_s: float = 0.25
+    # notification channels; an empty host/provider switches that channel off
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_sender: str = "casebridge@localhost"
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = False
+    sms_provider: str = Field("", pattern=r"^(|aliyun)$")
+    sms_endpoint: str = "https://dysmsapi.aliyuncs.com/"
+    sms_access_key_id: str = ""
+    sms_access_key_secret: SecretStr = SecretStr("")
+    sms_sign_name: str = ""
+    sms_template_code: str = ""
+    delivery_poll_s: float = 0.25
+    delivery_max_attempts: int = Field(16, description="attempts before a delivery is dead; "
+                                       "with the backoff (≤1 h) about a day of retrying")
+    delivery_lease_s: float = Field(30.0, description="a claimed delivery not finished in this "
+                                    "long (the sender died) is tried again")
+    portal_url: str = "http://127.0.0.1:8000/v1/portal"
     idempotency_retention_h: float = 24.0
     log_level: str = "INFO"
 

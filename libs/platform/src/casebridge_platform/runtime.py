@@ -47,6 +47,8 @@ class ServiceParts:
     consumers: list[ConsumerSpec] = field(default_factory=list)
     seed: Seeder | None = None
     periodic: list[Periodic] = field(default_factory=list)
+    # long-running loops that manage their own transactions (e.g. sending deliveries)
+    workers: list[tuple[str, Callable[[], Awaitable[None]]]] = field(default_factory=list)
 
 
 class Runtime:
@@ -102,6 +104,8 @@ class Runtime:
             self._consuming.append(self._spawn(consumer.run(), spec.durable))
         for periodic in parts.periodic:
             self._spawn(self._run_periodically(periodic), periodic.name)
+        for name, worker in parts.workers:
+            self._spawn(worker(), name)
         self.server = Server(self.settings.signing_key())
         for register, servicer, full_name in parts.grpc:
             self.server.add(register, servicer, full_name)

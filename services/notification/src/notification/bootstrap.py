@@ -2,25 +2,70 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
+import httpx
 from casebridge.notification.v1 import notification_pb2, notification_pb2_grpc
-from casebridge_platform.messaging.consumer import ConsumerSpec, dispatcher
+from casebridge_platform.config import Settings
+from casebridge_platform.messaging.consumer import ConsumerSpec, Handler, dispatcher
 from casebridge_platform.runtime import Runtime, ServiceParts
 
 from notification.entrypoints.grpc_api import NotificationServicer
 from notification.service_layer import handlers
+from notification.service_layer.sender import Sender
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-ON = {"case.transitioned": handlers.on_transitioned, "case.alert": handlers.on_alert,
-      **{event_type: handlers.on_timer for event_type in handlers.TIMER_NOTICES},
-      "escalation.regulator_report": handlers.on_regulator_report}
+
+
+def subscriptions(out: handlers.Outbound) -> dict[str, Handler]:
+    on = {"intake.received": handlers.on_received, "case.assigned": handlers.on_assigned,
+          "case.transitioned": handlers.on_transitioned, "case.alert": handlers.on_alert,
+          **{event_type: handlers.on_timer for event_type in handlers.TIMER_NOTICES},
+          "escalation.regulator_report": handlers.on_regulator_report}
+    return {event_type: partial(fn, out=out) for event_type, fn in on.items()}
+
+
+ON = subscriptions(handlers.Outbound())   # without outside channels (tests, tools)
+
+
+def outside_channels(settings: Settings) -> dict[str, object]:
+    """The channels this deployment is configured for; webhooks always (per endpoint)."""
+    from notification.adapters.channels.email import SmtpChannel
+    from notification.adapters.channels.sms import AliyunSms, SmsChannel
+    from notification.adapters.channels.webhook import CircuitBreaker, WebhookChannel
+
+    breaker, client = CircuitBreaker(), httpx.AsyncClient()   # shared by every endpoint
+    out: dict[str, object] = {
+        "webhook": lambda secret: WebhookChannel(secret=secret, breaker=breaker, client=client)}
+    if settings.smtp_host:
+        out["email"] = SmtpChannel(
+            settings.smtp_host, settings.smtp_port, sender=settings.smtp_sender,
+            username=settings.smtp_username or None,
+            password=settings.smtp_password.get_secret_value() or None,
+            starttls=settings.smtp_starttls)
+    if settings.sms_provider == "aliyun":
+        out["sms"] = SmsChannel(AliyunSms(
+            settings.sms_access_key_id, settings.sms_access_key_secret.get_secret_value(),
+            settings.sms_sign_name, settings.sms_template_code,
+            endpoint=settings.sms_endpoint), template_params=("case_number",))
+    return out
 
 
 def configure(runtime: Runtime) -> ServiceParts:
+    settings = runtime.settings
+    sealer = settings.sealer()
+    pushed = outside_channels(settings)
+    out = handlers.Outbound(email="email" in pushed, sms="sms" in pushed, sealer=sealer,
+                            portal_url=settings.portal_url)
+    on = subscriptions(out)
+    sender = Sender(runtime.uow, pushed, sealer, max_attempts=settings.delivery_max_attempts,
+                    lease_s=settings.delivery_lease_s, poll_s=settings.delivery_poll_s)
     return ServiceParts(
         grpc=[(notification_pb2_grpc.add_NotificationServiceServicer_to_server,
-               NotificationServicer(runtime.uow),
+               NotificationServicer(runtime.uow, sealer),
                notification_pb2.DESCRIPTOR.services_by_name["NotificationService"].full_name)],
-        consumers=[ConsumerSpec("notification", tuple(ON), dispatcher(ON))],
+        consumers=[ConsumerSpec("notification", tuple(on), dispatcher(on))],
+        workers=[("deliveries", sender.run)],
     )
+

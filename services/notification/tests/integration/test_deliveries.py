@@ -23,7 +23,7 @@ from casebridge_platform.runtime import Runtime
 from google.protobuf import message as pb_message
 from notification.adapters.tables import deliveries
 from notification.bootstrap import MIGRATIONS, ON, configure
-from notification.service_layer import handlers
+from notification.service_layer import admin
 
 HOSPITAL = "demo-hospital"
 REGULATOR = "demo-health-bureau"
@@ -84,7 +84,7 @@ async def test_each_audience_is_told_once_however_often_the_event_comes(
     assert sorted(r.recipient for r in rows) == sorted(LADDER)
     assert {r.template for r in rows} == {"deadline_missed"}
     assert all("已升级至：分管院长" in r.body and "HOSP-2026-000042" in r.body
-               and "2026年11月26日 00:00" in r.body and "总值班" not in r.body for r in rows)
+               and "2026-11-25 24:00" in r.body and "总值班" not in r.body for r in rows)
     assert len(await announced(runtime)) == 3
     with_principal = await _list(runtime, case_id)
     assert len(with_principal.deliveries) == 3
@@ -93,9 +93,9 @@ async def test_each_audience_is_told_once_however_often_the_event_comes(
 async def _list(runtime: Runtime, case_id: str) -> notification_pb2.ListDeliveriesResponse:
     async with runtime.uow() as uow:
         await uow.set_tenant(HOSPITAL)
-        return await handlers.list_deliveries(
+        return await admin.list_deliveries(
             uow, principal=Principal(HOSPITAL, "hosp-supervisor", ("supervisor",)),
-            case_id=case_id)
+            request=notification_pb2.ListDeliveriesRequest(case_id=case_id))
 
 
 async def test_a_warning_a_breach_and_each_later_rung_are_deliveries_of_their_own(
@@ -114,8 +114,8 @@ async def test_a_warning_a_breach_and_each_later_rung_are_deliveries_of_their_ow
     assert Counter(r.template for r in rows) == {
         "deadline_warning": 1, "deadline_missed": 1, "deadline_escalated": 2}
     escalated = [r.body for r in rows if r.template == "deadline_escalated"]
-    assert any("已升级至：分管院长" in b for b in escalated)
-    assert any("已升级至：医疗纠纷处理领导小组" in b for b in escalated)
+    assert any("上报至 分管院长" in b for b in escalated)
+    assert any("上报至 医疗纠纷处理领导小组" in b for b in escalated)
 
 
 async def test_off_hours_the_on_duty_officer_is_told_and_the_text_says_so(
@@ -125,7 +125,7 @@ async def test_off_hours_the_on_duty_officer_is_told_and_the_text_says_so(
         audiences=["on_duty", "user:hosp-leader"])))
     rows = await stored(runtime)
     assert [r.recipient for r in rows] == ["on_duty", "user:hosp-leader"]
-    assert all("非工作时间，已通知总值班" in r.body for r in rows)
+    assert all("非工作时间，已同时通知总值班" in r.body for r in rows)
 
 
 async def test_an_event_from_before_the_ladder_still_reaches_the_complaint_office(
@@ -144,7 +144,8 @@ async def test_the_regulator_s_supervisors_and_leaders_get_the_report(
     rows = await stored(runtime, REGULATOR)
     assert [r.recipient for r in rows] == ["role:leader", "role:supervisor"]
     assert all(r.template == "regulator_report" and r.case_id == "" for r in rows)
-    assert "机构 demo-hospital 在 2026-11 已超时 6 件（阈值 5）" in rows[0].body
+    assert "机构 demo-hospital 在 2026-11 已有 6 件投诉超过办理时限（通报阈值 5 件）" \
+        in rows[0].body
     assert await announced(runtime) == []  # no case timeline to put it on
 
 

@@ -302,6 +302,7 @@ async def _answer(ctx: Act) -> None:
     text = ctx.require(p.text, "answer.text", "what the complainant was told")
     ctx.item("answer", {"round": ctx.row.round, "mode": p.mode, "text": text})
     ctx.summary = f"answered ({'书面' if p.mode == 'written' else '口头'})"
+    ctx.notice = text   # the result notice (处理结果告知) tells the complainant this
 
 
 async def _follow_up(ctx: Act) -> None:

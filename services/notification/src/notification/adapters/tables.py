@@ -1,4 +1,5 @@
-"""The notification service's own tables: deliveries."""
+"""The notification service's own tables: deliveries, complainants' contacts (sealed) and the
+tenant's webhook endpoints."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from casebridge_platform.db import UTCDateTime
 
 metadata = sa.MetaData()
 
+# One row per (source event, recipient, channel): the unique key is what makes a redelivered
+# event a no-op. Status: pending → delivered, or retrying (backoff) → … → dead.
 deliveries = sa.Table(
     "deliveries", metadata,
     sa.Column("delivery_id", sa.String(36), primary_key=True),
@@ -20,6 +23,35 @@ deliveries = sa.Table(
     sa.Column("body", sa.Text, nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False),
     sa.Column("delivered_at", UTCDateTime),
+    sa.Column("subject", sa.Text, nullable=False, default=""),
+    sa.Column("data", sa.JSON),                 # structured fields (SMS params, webhook data)
+    sa.Column("last_error", sa.Text, nullable=False, default=""),
+    sa.Column("next_attempt_at", UTCDateTime),  # when due (pending, retrying) or lease end
+    sa.Column("created_at", UTCDateTime),
+    sa.Column("reference", sa.String(128), nullable=False, default=""),  # provider's id
     sa.UniqueConstraint("source_event_id", "recipient", "channel",
                         name="uq_deliveries_event_recipient_channel"),
+)
+sa.Index("ix_deliveries_due", deliveries.c.next_attempt_at,
+         sqlite_where=deliveries.c.status.in_(["pending", "retrying"]),
+         postgresql_where=deliveries.c.status.in_(["pending", "retrying"]))
+
+# How to reach a real-name complainant, sealed (AES-GCM) to the case: never in clear at rest.
+contacts = sa.Table(
+    "contacts", metadata,
+    sa.Column("case_id", sa.String(36), primary_key=True),
+    sa.Column("tenant_id", sa.String(64), nullable=False),
+    sa.Column("sealed", sa.Text, nullable=False),
+    sa.Column("locale", sa.String(8), nullable=False, default="zh-CN"),
+)
+
+endpoints = sa.Table(
+    "endpoints", metadata,
+    sa.Column("tenant_id", sa.String(64), primary_key=True),
+    sa.Column("endpoint_id", sa.String(64), primary_key=True),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("secret", sa.Text, nullable=False),   # sealed to the endpoint
+    sa.Column("templates", sa.JSON, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False, default=True),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
 )

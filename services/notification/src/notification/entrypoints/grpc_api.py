@@ -2,23 +2,56 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import grpc
 from casebridge.notification.v1 import notification_pb2, notification_pb2_grpc
 from casebridge_platform.auth import principal
 from casebridge_platform.messaging.outbox import UnitOfWork
+from casebridge_platform.sealing import Sealer
 
-from notification.service_layer import handlers
+from notification.service_layer import admin
 
 
 class NotificationServicer(notification_pb2_grpc.NotificationServiceServicer):
-    def __init__(self, uow: Callable[[], UnitOfWork]) -> None:
+    def __init__(self, uow: Callable[[], UnitOfWork], sealer: Sealer) -> None:
         self._uow = uow
+        self._sealer = sealer
+
+    async def _run(self, fn: Callable[..., Awaitable[Any]], *, write: bool = False,
+                   **kwargs: Any) -> Any:
+        async with self._uow() as uow:
+            answer = await fn(uow, principal=principal(), **kwargs)
+            if write:
+                await uow.commit()
+            return answer
 
     async def ListDeliveries(self, request: notification_pb2.ListDeliveriesRequest,
                              context: grpc.aio.ServicerContext
                              ) -> notification_pb2.ListDeliveriesResponse:
-        async with self._uow() as uow:
-            return await handlers.list_deliveries(uow, principal=principal(),
-                                                  case_id=request.case_id)
+        return await self._run(admin.list_deliveries, request=request)
+
+    async def ListInbox(self, request: notification_pb2.ListInboxRequest,
+                        context: grpc.aio.ServicerContext) -> notification_pb2.ListInboxResponse:
+        return await self._run(admin.list_inbox, request=request)
+
+    async def RetryDelivery(self, request: notification_pb2.RetryDeliveryRequest,
+                            context: grpc.aio.ServicerContext) -> notification_pb2.Delivery:
+        return await self._run(admin.retry, write=True, request=request)
+
+    async def PutEndpoint(self, request: notification_pb2.Endpoint,
+                          context: grpc.aio.ServicerContext) -> notification_pb2.Endpoint:
+        return await self._run(admin.put_endpoint, write=True, request=request,
+                               sealer=self._sealer)
+
+    async def ListEndpoints(self, request: notification_pb2.ListEndpointsRequest,
+                            context: grpc.aio.ServicerContext
+                            ) -> notification_pb2.ListEndpointsResponse:
+        return await self._run(admin.list_endpoints)
+
+    async def DeleteEndpoint(self, request: notification_pb2.DeleteEndpointRequest,
+                             context: grpc.aio.ServicerContext
+                             ) -> notification_pb2.DeleteEndpointResponse:
+        return await self._run(admin.delete_endpoint, write=True,
+                               endpoint_id=request.endpoint_id)

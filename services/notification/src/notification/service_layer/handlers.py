@@ -4,142 +4,216 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from casebridge.case.v1 import case_pb2
 from casebridge.escalation.v1 import escalation_pb2
-from casebridge.notification.v1 import notification_pb2
-from casebridge_platform.auth import Principal
+from casebridge.intake.v1 import intake_pb2
 from casebridge_platform.db import insert_ignore
-from casebridge_platform.messaging.envelope import Event, timestamp
+from casebridge_platform.messaging.envelope import Event
 from casebridge_platform.messaging.outbox import UnitOfWork
+from casebridge_platform.sealing import Sealer
 
-from notification.adapters.tables import deliveries
-from notification.domain import templates
+from notification.adapters.tables import contacts, deliveries, endpoints
+from notification.domain import rendering
+from notification.service_layer import sender
 
 log = logging.getLogger(__name__)
 
 
-def to_proto(row: sa.Row | dict) -> notification_pb2.Delivery:
-    r = row if isinstance(row, dict) else row._mapping
-    delivery = notification_pb2.Delivery(
-        delivery_id=r["delivery_id"], case_id=r["case_id"], template=r["template"],
-        recipient=r["recipient"], channel=r["channel"], status=r["status"], body=r["body"],
-        attempts=r["attempts"])
-    if r["delivered_at"] is not None:
-        delivery.delivered_at.CopyFrom(timestamp(r["delivered_at"]))
-    return delivery
+@dataclass(frozen=True)
+class Outbound:
+    """What this deployment can push besides in-app: the channels configured, and the sealer
+    of complainants' contacts."""
+
+    email: bool = False
+    sms: bool = False
+    sealer: Sealer | None = None
+    portal_url: str = "http://127.0.0.1:8000/v1/portal"
+
+
+DEFAULT_LOCALE = "zh-CN"   # staff notices; a complainant's locale comes with their contact
 
 
 async def _deliver(uow: UnitOfWork, event: Event, *, case_id: str, template: str,
-                   recipient: str, channel: str, body: str) -> None:
-    """Record one delivery, once per source event, recipient and channel, and announce it
-    when it concerns a case.
+                   recipient: str, channel: str, text: rendering.Rendered,
+                   data: dict | None = None) -> None:
+    """Record one delivery, once per source event, recipient and channel.
 
-    The key makes a redelivered event a no-op while each event (a warning, a breach, each
-    later rung) and each of its recipients is a delivery of its own.
+    In-app and portal notices are delivered by being stored, and announced at once; e-mail,
+    SMS and webhooks wait as pending for the sender. The key makes a redelivered event a
+    no-op while each event (a warning, a breach, each later rung) and each of its recipients
+    is a delivery of its own.
     """
+    now = datetime.now(UTC)
+    stored_now = channel not in sender.PUSHED
     row = {
         "delivery_id": str(uuid.uuid4()), "tenant_id": event.tenant_id, "case_id": case_id,
         "source_event_id": event.id, "template": template, "recipient": recipient,
-        "channel": channel, "status": "delivered", "body": body, "attempts": 1,
-        "delivered_at": datetime.now(UTC),
+        "channel": channel, "status": "delivered" if stored_now else "pending",
+        "body": text.body, "attempts": 1 if stored_now else 0,
+        "delivered_at": now if stored_now else None, "subject": text.subject,
+        "data": {**(data or {}), "sms": text.sms}, "last_error": "",
+        "next_attempt_at": None if stored_now else now, "created_at": now, "reference": "",
     }
     stored = await uow.conn.execute(insert_ignore(deliveries, uow.dialect).values(**row))
     if stored.rowcount != 1:
         return
-    log.info("%s for case %s recorded on %s", template, case_id or "-", channel)
-    if not case_id:
-        return  # nothing for a case's timeline: the case service would wait for it forever
-    uow.emit("notification.delivered", event.tenant_id,
-             notification_pb2.DeliveryRecorded(delivery=to_proto(row)),
-             correlation_id=case_id, causation_id=event.id)
+    log.info("%s for case %s queued on %s", template, case_id or "-", channel)
+    if stored_now:
+        sender.announce(uow, row)
 
 
-def _complainant_notice(moved: case_pb2.CaseTransitioned) -> tuple[str, str] | None:
-    """The complainant's notice for an acceptance decision, if this transition is one."""
+async def _webhooks(uow: UnitOfWork, event: Event, *, case_id: str, template: str,
+                    text: rendering.Rendered, data: dict) -> None:
+    """The notice POSTed to each of the tenant's active endpoints that want it."""
+    rows = (await uow.conn.execute(sa.select(endpoints.c.endpoint_id, endpoints.c.templates)
+                                   .where(endpoints.c.tenant_id == event.tenant_id,
+                                          endpoints.c.active.is_(True)))).all()
+    for r in rows:
+        if not r.templates or template in r.templates:
+            await _deliver(uow, event, case_id=case_id, template=template,
+                           recipient=f"webhook:{r.endpoint_id}", channel="webhook", text=text,
+                           data=data)
+
+
+async def on_received(uow: UnitOfWork, event: Event, *, out: Outbound) -> None:
+    """intake.received → how to reach a real-name complainant, sealed to the case. Anonymous
+    submitters are never pushed anything, and a reporter's contact is not taken: it stays
+    sealed with intake's identity record."""
+    received = event.payload(intake_pb2.ComplaintReceived).submission
+    c = received.complainant
+    if (received.anonymous or received.kind == intake_pb2.KIND_REPORT or out.sealer is None
+            or not (c.email or c.phone)):
+        return
+    await uow.conn.execute(insert_ignore(contacts, uow.dialect).values(
+        case_id=received.case_id, tenant_id=event.tenant_id, locale="zh-CN",
+        sealed=out.sealer.seal({"email": c.email, "phone": c.phone},
+                               bound_to=received.case_id)))
+
+
+def _complainant_notice(moved: case_pb2.CaseTransitioned, portal_url: str
+                        ) -> tuple[str, dict] | None:
+    """The complainant's notice for this step, if it is one: 受理回执, 不予受理告知书, who is
+    competent, the result (处理结果告知) — with the context its template needs."""
+    base = {"case_number": moved.case_number, "complainant_name": ""}
     if moved.action == "accept":
-        return "acknowledgement", templates.acknowledgement(
-            case_number=moved.case_number, anonymous=moved.anonymous)
+        return "acknowledgement", {**base, "anonymous": moved.anonymous, "due_at": None,
+                                   "rule": "", "portal_url": portal_url}
     if moved.action == "refuse":
-        return "refusal_notice", templates.refusal(
-            case_number=moved.case_number, reason=moved.reason, notice=moved.notice)
+        return "refusal_notice", {**base, "reason": moved.reason, "competent_body": "",
+                                  "notice": moved.notice}
     if moved.action == "refer":
-        return "referral_notice", templates.referral(
-            case_number=moved.case_number, competent_body=moved.notice,
-            transferred=moved.disposition == "transferred")
+        return "referral_notice", {**base, "competent_body": moved.notice,
+                                   "transferred": moved.disposition == "transferred"}
+    if moved.action == "answer":
+        return "result_notice", {**base, "answer_summary": moved.notice, "amount_fen": None,
+                                 "objection": "", "portal_url": portal_url}
     return None
 
 
-async def on_transitioned(uow: UnitOfWork, event: Event) -> None:
+async def on_transitioned(uow: UnitOfWork, event: Event, *, out: Outbound) -> None:
     """case.transitioned → the acceptance decision told to the complainant: 受理回执,
     不予受理告知书, or who is competent.
 
     An anonymous complainant is never pushed anything: the notice waits in the portal, behind
-    the access code. Real-name complainants get it in-app; e-mail and SMS come later.
+    the access code. A real-name complainant has it in the portal and by e-mail (or SMS when
+    there is no e-mail address), as far as this deployment has those channels.
     """
     moved = event.payload(case_pb2.CaseTransitioned)
-    notice = _complainant_notice(moved)
+    notice = _complainant_notice(moved, out.portal_url)
     if notice is None:
         return
-    template, body = notice
-    await _deliver(uow, event, case_id=moved.case_id, template=template,
-                   recipient=f"complainant:{moved.case_id}",
-                   channel="portal" if moved.anonymous else "in_app", body=body)
+    template, context = notice
+    text = rendering.render(template, DEFAULT_LOCALE, context)
+    recipient = f"complainant:{moved.case_id}"
+    await _deliver(uow, event, case_id=moved.case_id, template=template, recipient=recipient,
+                   channel="portal" if moved.anonymous else "in_app", text=text)
+    if not moved.anonymous:
+        for channel in await _pushed_channels(uow, moved.case_id, out):
+            await _deliver(uow, event, case_id=moved.case_id, template=template,
+                           recipient=recipient, channel=channel, text=text,
+                           data={"case_number": moved.case_number})
+    await _webhooks(uow, event, case_id=moved.case_id, template=template, text=text,
+                    data={"case_number": moved.case_number, "action": moved.action})
 
 
-async def on_alert(uow: UnitOfWork, event: Event) -> None:
+async def _pushed_channels(uow: UnitOfWork, case_id: str, out: Outbound) -> list[str]:
+    """E-mail when the complainant gave an address; otherwise SMS to the phone given."""
+    row = (await uow.conn.execute(sa.select(contacts.c.sealed).where(
+        contacts.c.case_id == case_id))).first()
+    if row is None or out.sealer is None:
+        return []
+    contact = out.sealer.open(row.sealed, bound_to=case_id)
+    if out.email and contact.get("email"):
+        return ["email"]
+    if out.sms and contact.get("phone"):
+        return ["sms"]
+    return []
+
+
+async def on_alert(uow: UnitOfWork, event: Event, *, out: Outbound) -> None:
     """case.alert → each audience (complaint office, leadership, security) told in-app."""
     alert = event.payload(case_pb2.CaseAlert)
     for audience in alert.audiences:
-        await _deliver(uow, event, case_id=alert.case_id, template=f"alert_{alert.severity}",
-                       recipient=f"role:{audience}", channel="in_app",
-                       body=templates.alert(case_number=alert.case_number,
-                                            severity=alert.severity,
-                                            reasons=list(alert.reasons), audience=audience))
+        text = rendering.render("major_alert", DEFAULT_LOCALE, {
+            "case_number": alert.case_number, "severity": alert.severity,
+            "audience": audience, "reasons": list(alert.reasons)})
+        await _deliver(uow, event, case_id=alert.case_id, template="major_alert",
+                       recipient=f"role:{audience}", channel="in_app", text=text)
 
 
-# The ladder's notices by event type; the breach keeps its name from before the ladder.
-TIMER_NOTICES = {
-    "escalation.warning": ("deadline_warning", templates.deadline_warning),
-    "escalation.breached": ("deadline_missed", templates.deadline_missed),
-    "escalation.escalated": ("deadline_escalated", templates.deadline_escalated),
-}
+# The ladder's notices by event type.
+TIMER_NOTICES = {"escalation.warning": "deadline_warning",
+                 "escalation.breached": "deadline_missed",
+                 "escalation.escalated": "deadline_escalated"}
 # An event from before the ladder resolved audiences still reaches the complaint office.
 DEFAULT_AUDIENCES = ("role:complaint_office",)
 REGULATOR_AUDIENCES = ("role:supervisor", "role:leader")
 
 
-async def on_timer(uow: UnitOfWork, event: Event) -> None:
+async def on_timer(uow: UnitOfWork, event: Event, *, out: Outbound) -> None:
     """escalation.warning / breached / escalated → each audience the ladder resolved
     ("user:…", "role:…", "department:…", "on_duty") told in-app, once."""
     fired = event.payload(escalation_pb2.TimerFired)
-    template, render = TIMER_NOTICES[event.type]
-    body = render(case_number=fired.case_number, clock=fired.clock,
-                  due_at=fired.due_at.ToDatetime(tzinfo=UTC), rule=fired.rule,
-                  rung_title=fired.rung_title, off_hours=fired.off_hours,
-                  department=fired.department)
-    for recipient in dict.fromkeys(a for a in fired.audiences if a) or DEFAULT_AUDIENCES:
+    template = TIMER_NOTICES[event.type]
+    audiences = list(dict.fromkeys(a for a in fired.audiences if a)) or list(DEFAULT_AUDIENCES)
+    due = fired.due_at.ToDatetime(tzinfo=UTC)
+    text = rendering.render(template, DEFAULT_LOCALE, {
+        "case_number": fired.case_number, "clock": fired.clock, "due_at": due,
+        "rule": fired.rule, "rung_title": fired.rung_title, "department": fired.department,
+        "off_hours": fired.off_hours, "audiences": audiences})
+    for recipient in audiences:
         await _deliver(uow, event, case_id=fired.case_id, template=template,
-                       recipient=recipient, channel="in_app", body=body)
+                       recipient=recipient, channel="in_app", text=text)
+    await _webhooks(uow, event, case_id=fired.case_id, template=template, text=text, data={
+        "case_number": fired.case_number, "clock": fired.clock, "rung": fired.rung,
+        "due_at": due.isoformat()})
 
 
-async def on_regulator_report(uow: UnitOfWork, event: Event) -> None:
+async def on_regulator_report(uow: UnitOfWork, event: Event, *, out: Outbound) -> None:
     """escalation.regulator_report (in the regulator's tenant) → its supervisors and leaders
     told in-app which institution keeps missing deadlines; case numbers only."""
     report = event.payload(escalation_pb2.RegulatorReport)
-    body = templates.regulator_report(
-        institution=report.institution, period=report.period, breaches=report.breaches,
-        threshold=report.threshold, case_numbers=list(report.case_numbers))
+    text = rendering.render("regulator_report", DEFAULT_LOCALE, {
+        "institution": report.institution, "period": report.period,
+        "breaches": report.breaches, "threshold": report.threshold,
+        "case_numbers": list(report.case_numbers)})
     for recipient in REGULATOR_AUDIENCES:
         await _deliver(uow, event, case_id="", template="regulator_report",
-                       recipient=recipient, channel="in_app", body=body)
+                       recipient=recipient, channel="in_app", text=text)
 
 
-async def list_deliveries(uow: UnitOfWork, *, principal: Principal,
-                          case_id: str) -> notification_pb2.ListDeliveriesResponse:
-    rows = (await uow.conn.execute(sa.select(deliveries).where(
-        deliveries.c.tenant_id == principal.tenant_id, deliveries.c.case_id == case_id)
-        .order_by(deliveries.c.delivered_at))).all()
-    return notification_pb2.ListDeliveriesResponse(deliveries=[to_proto(r) for r in rows])
+async def on_assigned(uow: UnitOfWork, event: Event, *, out: Outbound) -> None:
+    """case.assigned → the handler told in-app that the case is theirs now."""
+    a = event.payload(case_pb2.CaseAssigned)
+    if not a.handler_id:
+        return
+    text = rendering.render("assignment", DEFAULT_LOCALE, {
+        "case_number": a.case_number, "category": a.category, "severity": a.severity or "一般",
+        "due_at": None, "department": a.department, "complainant_name": "",
+        "contact_phone": ""})
+    await _deliver(uow, event, case_id=a.case_id, template="assignment",
+                   recipient=f"user:{a.handler_id}", channel="in_app", text=text)

@@ -26,7 +26,7 @@ if _version_not_supported:
 
 
 class NotificationServiceStub:
-    """Deliveries of what people must be told.
+    """Deliveries of what people must be told, over in-app, e-mail, SMS and webhooks.
     """
 
     def __init__(self, channel):
@@ -40,13 +40,71 @@ class NotificationServiceStub:
                 request_serializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.ListDeliveriesRequest.SerializeToString,
                 response_deserializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.ListDeliveriesResponse.FromString,
                 _registered_method=True)
+        self.ListInbox = channel.unary_unary(
+                '/casebridge.notification.v1.NotificationService/ListInbox',
+                request_serializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.ListInboxRequest.SerializeToString,
+                response_deserializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.ListInboxResponse.FromString,
+                _registered_method=True)
+        self.RetryDelivery = channel.unary_unary(
+                '/casebridge.notification.v1.NotificationService/RetryDelivery',
+                request_serializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.RetryDeliveryRequest.SerializeToString,
+                response_deserializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.Delivery.FromString,
+                _registered_method=True)
+        self.PutEndpoint = channel.unary_unary(
+                '/casebridge.notification.v1.NotificationService/PutEndpoint',
+                request_serializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.Endpoint.SerializeToString,
+                response_deserializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.Endpoint.FromString,
+                _registered_method=True)
+        self.ListEndpoints = channel.unary_unary(
+                '/casebridge.notification.v1.NotificationService/ListEndpoints',
+                request_serializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.ListEndpointsRequest.SerializeToString,
+                response_deserializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.ListEndpointsResponse.FromString,
+                _registered_method=True)
+        self.DeleteEndpoint = channel.unary_unary(
+                '/casebridge.notification.v1.NotificationService/DeleteEndpoint',
+                request_serializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.DeleteEndpointRequest.SerializeToString,
+                response_deserializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.DeleteEndpointResponse.FromString,
+                _registered_method=True)
 
 
 class NotificationServiceServicer:
-    """Deliveries of what people must be told.
+    """Deliveries of what people must be told, over in-app, e-mail, SMS and webhooks.
     """
 
     def ListDeliveries(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListInbox(self, request, context):
+        """The caller's in-app notices: to them, their roles or their department.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RetryDelivery(self, request, context):
+        """A dead delivery sent again (admin).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PutEndpoint(self, request, context):
+        """Webhook endpoints of the tenant (admin): where notices are POSTed, signed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListEndpoints(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteEndpoint(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -60,6 +118,31 @@ def add_NotificationServiceServicer_to_server(servicer, server):
                     request_deserializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.ListDeliveriesRequest.FromString,
                     response_serializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.ListDeliveriesResponse.SerializeToString,
             ),
+            'ListInbox': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListInbox,
+                    request_deserializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.ListInboxRequest.FromString,
+                    response_serializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.ListInboxResponse.SerializeToString,
+            ),
+            'RetryDelivery': grpc.unary_unary_rpc_method_handler(
+                    servicer.RetryDelivery,
+                    request_deserializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.RetryDeliveryRequest.FromString,
+                    response_serializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.Delivery.SerializeToString,
+            ),
+            'PutEndpoint': grpc.unary_unary_rpc_method_handler(
+                    servicer.PutEndpoint,
+                    request_deserializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.Endpoint.FromString,
+                    response_serializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.Endpoint.SerializeToString,
+            ),
+            'ListEndpoints': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListEndpoints,
+                    request_deserializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.ListEndpointsRequest.FromString,
+                    response_serializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.ListEndpointsResponse.SerializeToString,
+            ),
+            'DeleteEndpoint': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteEndpoint,
+                    request_deserializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.DeleteEndpointRequest.FromString,
+                    response_serializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.DeleteEndpointResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'casebridge.notification.v1.NotificationService', rpc_method_handlers)
@@ -69,7 +152,7 @@ def add_NotificationServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class NotificationService:
-    """Deliveries of what people must be told.
+    """Deliveries of what people must be told, over in-app, e-mail, SMS and webhooks.
     """
 
     @staticmethod
@@ -89,6 +172,141 @@ class NotificationService:
             '/casebridge.notification.v1.NotificationService/ListDeliveries',
             casebridge_dot_notification_dot_v1_dot_notification__pb2.ListDeliveriesRequest.SerializeToString,
             casebridge_dot_notification_dot_v1_dot_notification__pb2.ListDeliveriesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListInbox(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.notification.v1.NotificationService/ListInbox',
+            casebridge_dot_notification_dot_v1_dot_notification__pb2.ListInboxRequest.SerializeToString,
+            casebridge_dot_notification_dot_v1_dot_notification__pb2.ListInboxResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RetryDelivery(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.notification.v1.NotificationService/RetryDelivery',
+            casebridge_dot_notification_dot_v1_dot_notification__pb2.RetryDeliveryRequest.SerializeToString,
+            casebridge_dot_notification_dot_v1_dot_notification__pb2.Delivery.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PutEndpoint(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.notification.v1.NotificationService/PutEndpoint',
+            casebridge_dot_notification_dot_v1_dot_notification__pb2.Endpoint.SerializeToString,
+            casebridge_dot_notification_dot_v1_dot_notification__pb2.Endpoint.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListEndpoints(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.notification.v1.NotificationService/ListEndpoints',
+            casebridge_dot_notification_dot_v1_dot_notification__pb2.ListEndpointsRequest.SerializeToString,
+            casebridge_dot_notification_dot_v1_dot_notification__pb2.ListEndpointsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteEndpoint(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.notification.v1.NotificationService/DeleteEndpoint',
+            casebridge_dot_notification_dot_v1_dot_notification__pb2.DeleteEndpointRequest.SerializeToString,
+            casebridge_dot_notification_dot_v1_dot_notification__pb2.DeleteEndpointResponse.FromString,
             options,
             channel_credentials,
             insecure,

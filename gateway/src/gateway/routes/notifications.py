@@ -1,0 +1,155 @@
+"""What staff are told, live; the delivery log, dead letters and retries; webhook endpoints."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from casebridge.notification.v1 import notification_pb2
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+
+from gateway import views
+from gateway.deps import Staff
+
+router = APIRouter(prefix="/v1", tags=["notifications"])
+STREAM_POLL_S = 1.0
+STREAM_KEEPALIVE_S = 15.0
+
+
+class DeliveryRead(BaseModel):
+    delivery_id: str
+    case_id: str | None
+    template: str
+    recipient: str
+    channel: str
+    status: str
+    subject: str
+    body: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime | None
+    delivered_at: datetime | None
+    next_attempt_at: datetime | None
+
+
+class EndpointWrite(BaseModel):
+    url: str = Field(pattern=r"^https?://\S+$", max_length=2000)
+    secret: str = Field(min_length=16, max_length=200,
+                        description="shared with the receiver; never shown again")
+    templates: list[str] = Field(default_factory=list, max_length=50,
+                                 description="which notices; empty: all")
+    active: bool = True
+
+
+class EndpointRead(BaseModel):
+    endpoint_id: str
+    url: str
+    templates: list[str]
+    active: bool
+
+
+def _at(d: notification_pb2.Delivery, name: str) -> datetime | None:
+    return views.at(getattr(d, name)) if d.HasField(name) else None
+
+
+def _delivery(d: notification_pb2.Delivery) -> DeliveryRead:
+    return DeliveryRead(
+        delivery_id=d.delivery_id, case_id=d.case_id or None, template=d.template,
+        recipient=d.recipient, channel=d.channel, status=d.status, subject=d.subject,
+        body=d.body, attempts=d.attempts, last_error=d.last_error or None,
+        created_at=_at(d, "created_at"), delivered_at=_at(d, "delivered_at"),
+        next_attempt_at=_at(d, "next_attempt_at"))
+
+
+@router.get("/notifications", response_model=list[DeliveryRead],
+            summary="My in-app notices: to me, my roles and my department, newest first")
+async def inbox(call: Staff, limit: Annotated[int, Query(ge=1, le=200)] = 50
+                ) -> list[DeliveryRead]:
+    answer = await call.svc.notification.ListInbox(
+        notification_pb2.ListInboxRequest(limit=limit), **call.options)
+    return [_delivery(d) for d in answer.deliveries]
+
+
+@router.get("/notifications/stream", summary="My in-app notices as they come "
+            "(text/event-stream; each event's data is a notice as in GET /v1/notifications)")
+async def stream(request: Request, call: Staff) -> StreamingResponse:
+    async def events() -> AsyncIterator[str]:
+        since = datetime.now(UTC)
+        quiet = 0.0
+        yield ": connected\n\n"
+        while not await request.is_disconnected():
+            asked = notification_pb2.ListInboxRequest(limit=200)
+            asked.since.FromDatetime(since)
+            answer = await call.svc.notification.ListInbox(asked, **call.options)
+            for d in reversed(answer.deliveries):
+                notice = _delivery(d)
+                since = max(since, notice.created_at or since)
+                yield (f"id: {notice.delivery_id}\nevent: notice\n"
+                       f"data: {json.dumps(notice.model_dump(mode='json'), ensure_ascii=False)}"
+                       "\n\n")
+            quiet = 0.0 if answer.deliveries else quiet + STREAM_POLL_S
+            if quiet >= STREAM_KEEPALIVE_S:
+                quiet = 0.0
+                yield ": keep-alive\n\n"
+            await asyncio.sleep(STREAM_POLL_S)
+
+    return StreamingResponse(events(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+
+@router.get("/deliveries", response_model=list[DeliveryRead],
+            summary="The delivery log (admin, supervisor): ?status=dead lists the dead letters")
+async def delivery_log(call: Staff,
+                       status: Literal["pending", "retrying", "delivered", "dead"] | None = None,
+                       case_id: uuid.UUID | None = None,
+                       limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[DeliveryRead]:
+    answer = await call.svc.notification.ListDeliveries(notification_pb2.ListDeliveriesRequest(
+        status=status or "", case_id=str(case_id) if case_id else "", limit=limit),
+        **call.options)
+    return [_delivery(d) for d in answer.deliveries]
+
+
+@router.post("/deliveries/{delivery_id}/retry", response_model=DeliveryRead,
+             summary="Send a dead delivery again (admin)")
+async def retry(delivery_id: uuid.UUID, call: Staff) -> DeliveryRead:
+    return _delivery(await call.svc.notification.RetryDelivery(
+        notification_pb2.RetryDeliveryRequest(delivery_id=str(delivery_id)), **call.options))
+
+
+EndpointId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+
+
+def _endpoint(e: notification_pb2.Endpoint) -> EndpointRead:
+    return EndpointRead(endpoint_id=e.endpoint_id, url=e.url, templates=list(e.templates),
+                        active=e.active)
+
+
+@router.get("/webhooks", response_model=list[EndpointRead],
+            summary="The tenant's webhook endpoints (admin); secrets are never shown")
+async def list_endpoints(call: Staff) -> list[EndpointRead]:
+    answer = await call.svc.notification.ListEndpoints(notification_pb2.ListEndpointsRequest(),
+                                                       **call.options)
+    return [_endpoint(e) for e in answer.endpoints]
+
+
+@router.put("/webhooks/{endpoint_id}", response_model=EndpointRead,
+            summary="Create or replace a webhook endpoint (admin). Each notice is POSTed as "
+            "JSON, signed: see docs/webhooks.md")
+async def put_endpoint(endpoint_id: EndpointId, body: EndpointWrite, call: Staff
+                       ) -> EndpointRead:
+    return _endpoint(await call.svc.notification.PutEndpoint(notification_pb2.Endpoint(
+        endpoint_id=endpoint_id, url=body.url, secret=body.secret, templates=body.templates,
+        active=body.active), **call.options))
+
+
+@router.delete("/webhooks/{endpoint_id}", status_code=204,
+               summary="Remove a webhook endpoint (admin)")
+async def delete_endpoint(endpoint_id: EndpointId, call: Staff) -> None:
+    await call.svc.notification.DeleteEndpoint(
+        notification_pb2.DeleteEndpointRequest(endpoint_id=endpoint_id), **call.options)

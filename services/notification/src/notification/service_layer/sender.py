@@ -1,0 +1,197 @@
+"""The delivery engine: pending deliveries leave over their channel, retried with backoff,
+dead after the last attempt; each success announced once.
+
+A delivery is claimed before it is sent: the claim (attempts + 1, leased until
+`next_attempt_at`) commits first, so a second replica skips it and a sender that dies mid-send
+leaves it to be tried again when the lease runs out. Delivery is therefore at least once
+towards the outside world, with the delivery id as the receiver's key to drop a repeat
+(e-mail Message-ID, X-Casebridge-Delivery, SMS OutId); inside casebridge each (event,
+recipient, channel) is one row and is announced delivered once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from casebridge.notification.v1 import notification_pb2
+from casebridge_platform.messaging.envelope import timestamp
+from casebridge_platform.messaging.outbox import UnitOfWork
+from casebridge_platform.sealing import Sealer
+
+from notification.adapters.channels import Message, Permanent, Retryable
+from notification.adapters.channels.retry import backoff
+from notification.adapters.tables import contacts, deliveries, endpoints
+
+log = logging.getLogger(__name__)
+PUSHED = ("email", "sms", "webhook")   # the channels this engine sends; in-app is stored
+
+
+@dataclass
+class Sender:
+    """Sends what is due. `channels` by name: "email", "sms", and "webhook" — the last a
+    factory taking the endpoint's secret (each endpoint signs with its own)."""
+
+    uow: Callable[[], UnitOfWork]
+    channels: Mapping[str, object]
+    sealer: Sealer
+    max_attempts: int = 16
+    lease_s: float = 30.0
+    poll_s: float = 0.25
+    batch: int = 50
+
+    def __post_init__(self) -> None:
+        self._secrets: dict[tuple[str, str, str], bytes] = {}   # opened endpoint secrets
+
+    async def run(self) -> None:
+        while True:
+            try:
+                sent = await self.send_due()
+            except Exception:  # noqa: BLE001 (the next round tries again)
+                log.warning("sending deliveries failed", exc_info=True)
+                sent = 0
+            if not sent:
+                await asyncio.sleep(self.poll_s)
+
+    async def send_due(self, now: datetime | None = None) -> int:
+        """Claim what is due, send it concurrently, record the outcomes; how many were tried."""
+        async with self.uow() as uow:
+            await uow.all_tenants()
+            claimed = await self._claim(uow, now or datetime.now(UTC))
+            peers = await self._peers(uow, claimed)
+            await uow.commit()   # claimed: leased to this sender before anything leaves
+        if not claimed:
+            return 0
+        outcomes = await asyncio.gather(*(self._send_one(row, peers) for row in claimed))
+        async with self.uow() as uow:
+            await uow.all_tenants()
+            for row, outcome in zip(claimed, outcomes, strict=True):
+                await self._record(uow, row, *outcome)
+            await uow.commit()
+        return len(claimed)
+
+    async def _claim(self, uow: UnitOfWork, now: datetime) -> list[sa.Row]:
+        key = deliveries.c.delivery_id
+        due = (sa.select(key).where(deliveries.c.status.in_(["pending", "retrying"]),
+                                    deliveries.c.next_attempt_at <= now)
+               .order_by(deliveries.c.next_attempt_at).limit(self.batch))
+        if uow.dialect == "postgresql":
+            due = due.with_for_update(skip_locked=True)
+        return (await uow.conn.execute(deliveries.update().where(key.in_(due)).values(
+            attempts=deliveries.c.attempts + 1,
+            next_attempt_at=now + timedelta(seconds=self.lease_s))
+            .returning(*deliveries.c))).all()
+
+    async def _peers(self, uow: UnitOfWork, rows: list[sa.Row]) -> dict[str, sa.Row]:
+        """The endpoints and contacts the claimed deliveries go to, fetched together."""
+        hooks = {(r.tenant_id, r.recipient.removeprefix("webhook:")) for r in rows
+                 if r.channel == "webhook"}
+        cases = {r.case_id for r in rows if r.channel in ("email", "sms")}
+        found: dict[str, sa.Row] = {}
+        if hooks:
+            for e in (await uow.conn.execute(sa.select(endpoints).where(
+                    sa.tuple_(endpoints.c.tenant_id, endpoints.c.endpoint_id).in_(hooks)))):
+                found[f"webhook:{e.tenant_id}:{e.endpoint_id}"] = e
+        if cases:
+            for c in (await uow.conn.execute(sa.select(contacts).where(
+                    contacts.c.case_id.in_(cases)))):
+                found[f"contact:{c.case_id}"] = c
+        return found
+
+    async def _send_one(self, row: sa.Row, peers: dict[str, sa.Row]
+                        ) -> tuple[str, str, str, float]:
+        """(status, error, reference, retry in seconds) of one attempt."""
+        try:
+            reference = await self._dispatch(row, peers)
+        except Permanent as e:
+            return "dead", f"permanent: {e}", "", 0.0
+        except (Retryable, TimeoutError, OSError) as e:
+            status = "dead" if row.attempts >= self.max_attempts else "retrying"
+            return status, f"{type(e).__name__}: {e}", "", backoff(row.attempts)
+        except Exception as e:  # noqa: BLE001 (a bug in one delivery must not stop the rest)
+            log.exception("delivery %s failed unexpectedly", row.delivery_id)
+            return "retrying", f"error: {e}", "", backoff(row.attempts)
+        return "delivered", "", reference, 0.0
+
+    async def _dispatch(self, row: sa.Row, peers: dict[str, sa.Row]) -> str:
+        common = {"delivery_id": row.delivery_id, "subject": row.subject, "body": row.body,
+                  "event_type": row.template, "tenant_id": row.tenant_id,
+                  "data": dict(row.data or {})}
+        if row.channel == "webhook":
+            endpoint_id = row.recipient.removeprefix("webhook:")
+            endpoint = peers.get(f"webhook:{row.tenant_id}:{endpoint_id}")
+            if endpoint is None or not endpoint.active:
+                raise Permanent(f"webhook endpoint {endpoint_id} is gone or inactive")
+            channel = self.channels["webhook"](self._secret(endpoint))  # type: ignore[operator]
+            message = Message(to=endpoint.url, **common)
+        else:
+            channel = self.channels.get(row.channel)
+            if channel is None:
+                raise Permanent(f"the {row.channel} channel is not configured")
+            message = Message(to=self._address(row, peers), **common)
+            if row.channel == "sms":
+                message = replace(message, body=str(common["data"].get("sms") or row.body))
+        return await asyncio.wait_for(channel.send(message), 30)  # type: ignore[attr-defined]
+
+    def _secret(self, endpoint: sa.Row) -> bytes:
+        key = (endpoint.tenant_id, endpoint.endpoint_id, endpoint.secret)
+        if key not in self._secrets:
+            self._secrets[key] = self.sealer.open(
+                endpoint.secret, bound_to=f"endpoint:{endpoint.endpoint_id}")["secret"].encode()
+        return self._secrets[key]
+
+    def _address(self, row: sa.Row, peers: dict[str, sa.Row]) -> str:
+        contact = peers.get(f"contact:{row.case_id}")
+        if contact is None:
+            raise Permanent("no contact is known for this complainant")
+        to = self.sealer.open(contact.sealed, bound_to=row.case_id).get(
+            "email" if row.channel == "email" else "phone", "")
+        if not to:
+            raise Permanent(f"no {row.channel} address for this recipient")
+        return str(to)
+
+    async def _record(self, uow: UnitOfWork, row: sa.Row, status: str, error: str,
+                      reference: str, retry_in: float) -> None:
+        now = datetime.now(UTC)
+        values: dict[str, object] = {"status": status, "last_error": error[:500]}
+        if status == "delivered":
+            values.update(delivered_at=now, next_attempt_at=None, reference=reference[:128])
+        elif status == "retrying":
+            values["next_attempt_at"] = now + timedelta(seconds=retry_in)
+        else:
+            values["next_attempt_at"] = None
+        done = await uow.conn.execute(deliveries.update().where(
+            deliveries.c.delivery_id == row.delivery_id,
+            deliveries.c.attempts == row.attempts).values(**values))
+        if done.rowcount == 1 and status == "delivered":
+            announce(uow, {**row._mapping, **values})
+        if status == "dead":
+            log.warning("delivery %s (%s over %s) is dead after %d attempts: %s",
+                        row.delivery_id, row.template, row.channel, row.attempts, error)
+
+
+def to_proto(row: sa.Row | Mapping) -> notification_pb2.Delivery:
+    r = dict(row._mapping) if isinstance(row, sa.Row) else row
+    delivery = notification_pb2.Delivery(
+        delivery_id=r["delivery_id"], case_id=r["case_id"], template=r["template"],
+        recipient=r["recipient"], channel=r["channel"], status=r["status"], body=r["body"],
+        attempts=r["attempts"], subject=r.get("subject") or "",
+        last_error=r.get("last_error") or "")
+    for name in ("delivered_at", "next_attempt_at", "created_at"):
+        if r.get(name) is not None:
+            getattr(delivery, name).CopyFrom(timestamp(r[name]))
+    return delivery
+
+
+def announce(uow: UnitOfWork, row: Mapping) -> None:
+    """notification.delivered: the case's timeline shows what was sent over which channel to
+    which kind of recipient, never an address. A notice with no case has no timeline."""
+    if not row["case_id"]:
+        return
+    uow.emit("notification.delivered", row["tenant_id"],
+             notification_pb2.DeliveryRecorded(delivery=to_proto(dict(row))),
+             correlation_id=row["case_id"], causation_id=row["source_event_id"])
