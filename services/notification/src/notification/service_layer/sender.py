@@ -66,12 +66,14 @@ class Sender:
             await uow.commit()   # claimed: leased to this sender before anything leaves
         if not claimed:
             return 0
-        outcomes = await asyncio.gather(*(self._send_one(row, peers) for row in claimed))
-        async with self.uow() as uow:
-            await uow.all_tenants()
-            for row, outcome in zip(claimed, outcomes, strict=True):
-                await self._record(uow, row, *outcome)
-            await uow.commit()
+        sending = {asyncio.create_task(self._send_one(row, peers)): row for row in claimed}
+        while sending:  # each outcome recorded as soon as it is known, with any that came along
+            done, _ = await asyncio.wait(sending, return_when=asyncio.FIRST_COMPLETED)
+            async with self.uow() as uow:
+                await uow.all_tenants()
+                for task in done:
+                    await self._record(uow, sending.pop(task), *task.result())
+                await uow.commit()
         return len(claimed)
 
     async def _claim(self, uow: UnitOfWork, now: datetime) -> list[sa.Row]:
