@@ -55,3 +55,28 @@ endpoints = sa.Table(
     sa.Column("active", sa.Boolean, nullable=False, default=True),
     sa.Column("updated_at", UTCDateTime, nullable=False),
 )
+
+# A tenant's own wording of a template; a NULL section keeps the default's.
+template_overrides = sa.Table(
+    "template_overrides", metadata,
+    sa.Column("tenant_id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("locale", sa.String(8), primary_key=True),
+    sa.Column("subject", sa.Text),
+    sa.Column("body", sa.Text),
+    sa.Column("sms", sa.Text),
+    sa.Column("updated_by", sa.String(64), nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# A staff member's channels besides in-app, their work contact, and quiet hours (Shanghai).
+preferences = sa.Table(
+    "preferences", metadata,
+    sa.Column("tenant_id", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.String(64), primary_key=True),
+    sa.Column("channels", sa.JSON, nullable=False),
+    sa.Column("quiet_from", sa.String(5), nullable=False, default=""),
+    sa.Column("quiet_to", sa.String(5), nullable=False, default=""),
+    sa.Column("email", sa.String(254), nullable=False, default=""),
+    sa.Column("phone", sa.String(32), nullable=False, default=""),
+)

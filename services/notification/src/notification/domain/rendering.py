@@ -242,6 +242,11 @@ def _merge(default: Source, override: Source) -> Source:
                                if getattr(override, s) is not None})
 
 
+def default(name: str, locale: str) -> Source:
+    """The shipped wording of `name` in `locale` (zh-CN when unknown)."""
+    return _default(name, resolve_locale(locale))
+
+
 @lru_cache(maxsize=64)
 def _default(name: str, locale: str) -> Source:
     if name not in SAMPLES:

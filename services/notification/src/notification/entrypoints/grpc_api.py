@@ -11,7 +11,7 @@ from casebridge_platform.auth import principal
 from casebridge_platform.messaging.outbox import UnitOfWork
 from casebridge_platform.sealing import Sealer
 
-from notification.service_layer import admin
+from notification.service_layer import admin, preferences, wording
 
 
 class NotificationServicer(notification_pb2_grpc.NotificationServiceServicer):
@@ -55,3 +55,24 @@ class NotificationServicer(notification_pb2_grpc.NotificationServiceServicer):
                              ) -> notification_pb2.DeleteEndpointResponse:
         return await self._run(admin.delete_endpoint, write=True,
                                endpoint_id=request.endpoint_id)
+
+    async def ListTemplates(self, request: notification_pb2.ListTemplatesRequest,
+                            context: grpc.aio.ServicerContext
+                            ) -> notification_pb2.ListTemplatesResponse:
+        return await self._run(wording.list_templates)
+
+    async def PutTemplate(self, request: notification_pb2.Template,
+                          context: grpc.aio.ServicerContext) -> notification_pb2.Template:
+        return await self._run(wording.put_template, write=True, request=request)
+
+    async def DeleteTemplate(self, request: notification_pb2.DeleteTemplateRequest,
+                             context: grpc.aio.ServicerContext) -> notification_pb2.Template:
+        return await self._run(wording.delete_template, write=True, request=request)
+
+    async def GetPreferences(self, request: notification_pb2.GetPreferencesRequest,
+                             context: grpc.aio.ServicerContext) -> notification_pb2.Preferences:
+        return await self._run(preferences.get)
+
+    async def PutPreferences(self, request: notification_pb2.Preferences,
+                             context: grpc.aio.ServicerContext) -> notification_pb2.Preferences:
+        return await self._run(preferences.put, write=True, request=request)

@@ -18,7 +18,7 @@ from casebridge_platform.sealing import Sealer
 
 from notification.adapters.tables import contacts, deliveries, endpoints
 from notification.domain import rendering
-from notification.service_layer import sender
+from notification.service_layer import preferences, sender, wording
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ DEFAULT_LOCALE = "zh-CN"   # staff notices; a complainant's locale comes with th
 
 async def _deliver(uow: UnitOfWork, event: Event, *, case_id: str, template: str,
                    recipient: str, channel: str, text: rendering.Rendered,
-                   data: dict | None = None) -> None:
+                   data: dict | None = None, not_before: datetime | None = None) -> None:
     """Record one delivery, once per source event, recipient and channel.
 
     In-app and portal notices are delivered by being stored, and announced at once; e-mail,
@@ -56,7 +56,8 @@ async def _deliver(uow: UnitOfWork, event: Event, *, case_id: str, template: str
         "body": text.body, "attempts": 1 if stored_now else 0,
         "delivered_at": now if stored_now else None, "subject": text.subject,
         "data": {**(data or {}), "sms": text.sms}, "last_error": "",
-        "next_attempt_at": None if stored_now else now, "created_at": now, "reference": "",
+        "next_attempt_at": None if stored_now else (not_before or now), "created_at": now,
+        "reference": "",
     }
     stored = await uow.conn.execute(insert_ignore(deliveries, uow.dialect).values(**row))
     if stored.rowcount != 1:
@@ -77,6 +78,33 @@ async def _webhooks(uow: UnitOfWork, event: Event, *, case_id: str, template: st
             await _deliver(uow, event, case_id=case_id, template=template,
                            recipient=f"webhook:{r.endpoint_id}", channel="webhook", text=text,
                            data=data)
+
+
+async def _render(uow: UnitOfWork, event: Event, name: str, context: dict
+                  ) -> rendering.Rendered:
+    """The notice in the tenant's own wording where it has one."""
+    return rendering.render(name, DEFAULT_LOCALE, context,
+                            overrides=await wording.overrides_of(uow, event.tenant_id))
+
+
+async def _staff_pushes(uow: UnitOfWork, event: Event, out: Outbound, *, case_id: str,
+                        template: str, recipients: list[str], text: rendering.Rendered,
+                        urgent: bool = False) -> None:
+    """Staff told in-app are also e-mailed or texted as each prefers; quiet hours hold the
+    push until they end, except for an urgent (重大/危机) notice."""
+    for recipient in recipients:
+        if not recipient.startswith("user:"):
+            continue
+        prefs = await preferences.of(uow, event.tenant_id, recipient.removeprefix("user:"))
+        if prefs is None:
+            continue
+        held = None if urgent else preferences.quiet_until(
+            datetime.now(UTC), prefs.quiet_from, prefs.quiet_to)
+        for channel in prefs.channels:
+            if getattr(out, channel, False):
+                await _deliver(uow, event, case_id=case_id, template=template,
+                               recipient=recipient, channel=channel, text=text,
+                               not_before=held)
 
 
 async def on_received(uow: UnitOfWork, event: Event, *, out: Outbound) -> None:
@@ -127,7 +155,7 @@ async def on_transitioned(uow: UnitOfWork, event: Event, *, out: Outbound) -> No
     if notice is None:
         return
     template, context = notice
-    text = rendering.render(template, DEFAULT_LOCALE, context)
+    text = await _render(uow, event, template, context)
     recipient = f"complainant:{moved.case_id}"
     await _deliver(uow, event, case_id=moved.case_id, template=template, recipient=recipient,
                    channel="portal" if moved.anonymous else "in_app", text=text)
@@ -158,7 +186,7 @@ async def on_alert(uow: UnitOfWork, event: Event, *, out: Outbound) -> None:
     """case.alert → each audience (complaint office, leadership, security) told in-app."""
     alert = event.payload(case_pb2.CaseAlert)
     for audience in alert.audiences:
-        text = rendering.render("major_alert", DEFAULT_LOCALE, {
+        text = await _render(uow, event, "major_alert", {
             "case_number": alert.case_number, "severity": alert.severity,
             "audience": audience, "reasons": list(alert.reasons)})
         await _deliver(uow, event, case_id=alert.case_id, template="major_alert",
@@ -181,13 +209,16 @@ async def on_timer(uow: UnitOfWork, event: Event, *, out: Outbound) -> None:
     template = TIMER_NOTICES[event.type]
     audiences = list(dict.fromkeys(a for a in fired.audiences if a)) or list(DEFAULT_AUDIENCES)
     due = fired.due_at.ToDatetime(tzinfo=UTC)
-    text = rendering.render(template, DEFAULT_LOCALE, {
+    text = await _render(uow, event, template, {
         "case_number": fired.case_number, "clock": fired.clock, "due_at": due,
         "rule": fired.rule, "rung_title": fired.rung_title, "department": fired.department,
         "off_hours": fired.off_hours, "audiences": audiences})
     for recipient in audiences:
         await _deliver(uow, event, case_id=fired.case_id, template=template,
                        recipient=recipient, channel="in_app", text=text)
+    await _staff_pushes(uow, event, out, case_id=fired.case_id, template=template,
+                        recipients=audiences, text=text,
+                        urgent=fired.severity in ("重大", "危机"))
     await _webhooks(uow, event, case_id=fired.case_id, template=template, text=text, data={
         "case_number": fired.case_number, "clock": fired.clock, "rung": fired.rung,
         "due_at": due.isoformat()})
@@ -197,7 +228,7 @@ async def on_regulator_report(uow: UnitOfWork, event: Event, *, out: Outbound) -
     """escalation.regulator_report (in the regulator's tenant) → its supervisors and leaders
     told in-app which institution keeps missing deadlines; case numbers only."""
     report = event.payload(escalation_pb2.RegulatorReport)
-    text = rendering.render("regulator_report", DEFAULT_LOCALE, {
+    text = await _render(uow, event, "regulator_report", {
         "institution": report.institution, "period": report.period,
         "breaches": report.breaches, "threshold": report.threshold,
         "case_numbers": list(report.case_numbers)})
@@ -211,9 +242,12 @@ async def on_assigned(uow: UnitOfWork, event: Event, *, out: Outbound) -> None:
     a = event.payload(case_pb2.CaseAssigned)
     if not a.handler_id:
         return
-    text = rendering.render("assignment", DEFAULT_LOCALE, {
+    text = await _render(uow, event, "assignment", {
         "case_number": a.case_number, "category": a.category, "severity": a.severity or "一般",
         "due_at": None, "department": a.department, "complainant_name": "",
         "contact_phone": ""})
     await _deliver(uow, event, case_id=a.case_id, template="assignment",
                    recipient=f"user:{a.handler_id}", channel="in_app", text=text)
+    await _staff_pushes(uow, event, out, case_id=a.case_id, template="assignment",
+                        recipients=[f"user:{a.handler_id}"], text=text,
+                        urgent=a.severity in ("重大", "危机"))

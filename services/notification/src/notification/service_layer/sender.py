@@ -25,7 +25,7 @@ from casebridge_platform.sealing import Sealer
 
 from notification.adapters.channels import Message, Permanent, Retryable
 from notification.adapters.channels.retry import backoff
-from notification.adapters.tables import contacts, deliveries, endpoints
+from notification.adapters.tables import contacts, deliveries, endpoints, preferences
 
 log = logging.getLogger(__name__)
 PUSHED = ("email", "sms", "webhook")   # the channels this engine sends; in-app is stored
@@ -92,8 +92,15 @@ class Sender:
         """The endpoints and contacts the claimed deliveries go to, fetched together."""
         hooks = {(r.tenant_id, r.recipient.removeprefix("webhook:")) for r in rows
                  if r.channel == "webhook"}
-        cases = {r.case_id for r in rows if r.channel in ("email", "sms")}
+        pushed = [r for r in rows if r.channel in ("email", "sms")]
+        cases = {r.case_id for r in pushed if r.recipient.startswith("complainant:")}
+        staff = {(r.tenant_id, r.recipient.removeprefix("user:")) for r in pushed
+                 if r.recipient.startswith("user:")}
         found: dict[str, sa.Row] = {}
+        if staff:
+            for p in (await uow.conn.execute(sa.select(preferences).where(
+                    sa.tuple_(preferences.c.tenant_id, preferences.c.user_id).in_(staff)))):
+                found[f"user:{p.tenant_id}:{p.user_id}"] = p
         if hooks:
             for e in (await uow.conn.execute(sa.select(endpoints).where(
                     sa.tuple_(endpoints.c.tenant_id, endpoints.c.endpoint_id).in_(hooks)))):
@@ -147,11 +154,16 @@ class Sender:
         return self._secrets[key]
 
     def _address(self, row: sa.Row, peers: dict[str, sa.Row]) -> str:
+        field = "email" if row.channel == "email" else "phone"
+        if row.recipient.startswith("user:"):   # staff: their own work contact
+            prefs = peers.get(f"user:{row.tenant_id}:{row.recipient.removeprefix('user:')}")
+            if prefs is None or not getattr(prefs, field):
+                raise Permanent(f"no {row.channel} address in this person's preferences")
+            return str(getattr(prefs, field))
         contact = peers.get(f"contact:{row.case_id}")
         if contact is None:
             raise Permanent("no contact is known for this complainant")
-        to = self.sealer.open(contact.sealed, bound_to=row.case_id).get(
-            "email" if row.channel == "email" else "phone", "")
+        to = self.sealer.open(contact.sealed, bound_to=row.case_id).get(field, "")
         if not to:
             raise Permanent(f"no {row.channel} address for this recipient")
         return str(to)

@@ -25,37 +25,49 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n-casebridge/notification/v1/notification.proto\x12\x1a\x63\x61sebridge.notification.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd2\x02\n\x08\x44\x65livery\x12\x13\n\x0b\x64\x65livery_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x02 \x01(\t\x12\x10\n\x08template\x18\x03 \x01(\t\x12\x11\n\trecipient\x18\x04 \x01(\t\x12\x0f\n\x07\x63hannel\x18\x05 \x01(\t\x12\x0e\n\x06status\x18\x06 \x01(\t\x12\x0c\n\x04\x62ody\x18\x07 \x01(\t\x12\x30\n\x0c\x64\x65livered_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x61ttempts\x18\t \x01(\x05\x12\x0f\n\x07subject\x18\n \x01(\t\x12\x12\n\nlast_error\x18\x0b \x01(\t\x12\x33\n\x0fnext_attempt_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\ncreated_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"G\n\x15ListDeliveriesRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x0e\n\x06status\x18\x02 \x01(\t\x12\r\n\x05limit\x18\x03 \x01(\x05\"R\n\x16ListDeliveriesResponse\x12\x38\n\ndeliveries\x18\x01 \x03(\x0b\x32$.casebridge.notification.v1.Delivery\"L\n\x10ListInboxRequest\x12)\n\x05since\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05limit\x18\x02 \x01(\x05\"M\n\x11ListInboxResponse\x12\x38\n\ndeliveries\x18\x01 \x03(\x0b\x32$.casebridge.notification.v1.Delivery\"+\n\x14RetryDeliveryRequest\x12\x13\n\x0b\x64\x65livery_id\x18\x01 \x01(\t\"_\n\x08\x45ndpoint\x12\x13\n\x0b\x65ndpoint_id\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\x12\x0e\n\x06secret\x18\x03 \x01(\t\x12\x11\n\ttemplates\x18\x04 \x03(\t\x12\x0e\n\x06\x61\x63tive\x18\x05 \x01(\x08\"\x16\n\x14ListEndpointsRequest\"P\n\x15ListEndpointsResponse\x12\x37\n\tendpoints\x18\x01 \x03(\x0b\x32$.casebridge.notification.v1.Endpoint\",\n\x15\x44\x65leteEndpointRequest\x12\x13\n\x0b\x65ndpoint_id\x18\x01 \x01(\t\"\x18\n\x16\x44\x65leteEndpointResponse\"J\n\x10\x44\x65liveryRecorded\x12\x36\n\x08\x64\x65livery\x18\x01 \x01(\x0b\x32$.casebridge.notification.v1.Delivery2\xab\x05\n\x13NotificationService\x12w\n\x0eListDeliveries\x12\x31.casebridge.notification.v1.ListDeliveriesRequest\x1a\x32.casebridge.notification.v1.ListDeliveriesResponse\x12h\n\tListInbox\x12,.casebridge.notification.v1.ListInboxRequest\x1a-.casebridge.notification.v1.ListInboxResponse\x12g\n\rRetryDelivery\x12\x30.casebridge.notification.v1.RetryDeliveryRequest\x1a$.casebridge.notification.v1.Delivery\x12Y\n\x0bPutEndpoint\x12$.casebridge.notification.v1.Endpoint\x1a$.casebridge.notification.v1.Endpoint\x12t\n\rListEndpoints\x12\x30.casebridge.notification.v1.ListEndpointsRequest\x1a\x31.casebridge.notification.v1.ListEndpointsResponse\x12w\n\x0e\x44\x65leteEndpoint\x12\x31.casebridge.notification.v1.DeleteEndpointRequest\x1a\x32.casebridge.notification.v1.DeleteEndpointResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n-casebridge/notification/v1/notification.proto\x12\x1a\x63\x61sebridge.notification.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"{\n\x08Template\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06locale\x18\x02 \x01(\t\x12\x0f\n\x07subject\x18\x03 \x01(\t\x12\x0c\n\x04\x62ody\x18\x04 \x01(\t\x12\x0b\n\x03sms\x18\x05 \x01(\t\x12\x12\n\noverridden\x18\x06 \x01(\x08\x12\x11\n\tvariables\x18\x07 \x03(\t\"\x16\n\x14ListTemplatesRequest\"P\n\x15ListTemplatesResponse\x12\x37\n\ttemplates\x18\x01 \x03(\x0b\x32$.casebridge.notification.v1.Template\"5\n\x15\x44\x65leteTemplateRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06locale\x18\x02 \x01(\t\"c\n\x0bPreferences\x12\x10\n\x08\x63hannels\x18\x01 \x03(\t\x12\x12\n\nquiet_from\x18\x02 \x01(\t\x12\x10\n\x08quiet_to\x18\x03 \x01(\t\x12\r\n\x05\x65mail\x18\x04 \x01(\t\x12\r\n\x05phone\x18\x05 \x01(\t\"\x17\n\x15GetPreferencesRequest\"\xd2\x02\n\x08\x44\x65livery\x12\x13\n\x0b\x64\x65livery_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61se_id\x18\x02 \x01(\t\x12\x10\n\x08template\x18\x03 \x01(\t\x12\x11\n\trecipient\x18\x04 \x01(\t\x12\x0f\n\x07\x63hannel\x18\x05 \x01(\t\x12\x0e\n\x06status\x18\x06 \x01(\t\x12\x0c\n\x04\x62ody\x18\x07 \x01(\t\x12\x30\n\x0c\x64\x65livered_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x61ttempts\x18\t \x01(\x05\x12\x0f\n\x07subject\x18\n \x01(\t\x12\x12\n\nlast_error\x18\x0b \x01(\t\x12\x33\n\x0fnext_attempt_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\ncreated_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"G\n\x15ListDeliveriesRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x0e\n\x06status\x18\x02 \x01(\t\x12\r\n\x05limit\x18\x03 \x01(\x05\"R\n\x16ListDeliveriesResponse\x12\x38\n\ndeliveries\x18\x01 \x03(\x0b\x32$.casebridge.notification.v1.Delivery\"L\n\x10ListInboxRequest\x12)\n\x05since\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05limit\x18\x02 \x01(\x05\"M\n\x11ListInboxResponse\x12\x38\n\ndeliveries\x18\x01 \x03(\x0b\x32$.casebridge.notification.v1.Delivery\"+\n\x14RetryDeliveryRequest\x12\x13\n\x0b\x64\x65livery_id\x18\x01 \x01(\t\"_\n\x08\x45ndpoint\x12\x13\n\x0b\x65ndpoint_id\x18\x01 \x01(\t\x12\x0b\n\x03url\x18\x02 \x01(\t\x12\x0e\n\x06secret\x18\x03 \x01(\t\x12\x11\n\ttemplates\x18\x04 \x03(\t\x12\x0e\n\x06\x61\x63tive\x18\x05 \x01(\x08\"\x16\n\x14ListEndpointsRequest\"P\n\x15ListEndpointsResponse\x12\x37\n\tendpoints\x18\x01 \x03(\x0b\x32$.casebridge.notification.v1.Endpoint\",\n\x15\x44\x65leteEndpointRequest\x12\x13\n\x0b\x65ndpoint_id\x18\x01 \x01(\t\"\x18\n\x16\x44\x65leteEndpointResponse\"J\n\x10\x44\x65liveryRecorded\x12\x36\n\x08\x64\x65livery\x18\x01 \x01(\x0b\x32$.casebridge.notification.v1.Delivery2\xb9\t\n\x13NotificationService\x12w\n\x0eListDeliveries\x12\x31.casebridge.notification.v1.ListDeliveriesRequest\x1a\x32.casebridge.notification.v1.ListDeliveriesResponse\x12h\n\tListInbox\x12,.casebridge.notification.v1.ListInboxRequest\x1a-.casebridge.notification.v1.ListInboxResponse\x12g\n\rRetryDelivery\x12\x30.casebridge.notification.v1.RetryDeliveryRequest\x1a$.casebridge.notification.v1.Delivery\x12Y\n\x0bPutEndpoint\x12$.casebridge.notification.v1.Endpoint\x1a$.casebridge.notification.v1.Endpoint\x12t\n\rListEndpoints\x12\x30.casebridge.notification.v1.ListEndpointsRequest\x1a\x31.casebridge.notification.v1.ListEndpointsResponse\x12w\n\x0e\x44\x65leteEndpoint\x12\x31.casebridge.notification.v1.DeleteEndpointRequest\x1a\x32.casebridge.notification.v1.DeleteEndpointResponse\x12t\n\rListTemplates\x12\x30.casebridge.notification.v1.ListTemplatesRequest\x1a\x31.casebridge.notification.v1.ListTemplatesResponse\x12Y\n\x0bPutTemplate\x12$.casebridge.notification.v1.Template\x1a$.casebridge.notification.v1.Template\x12i\n\x0e\x44\x65leteTemplate\x12\x31.casebridge.notification.v1.DeleteTemplateRequest\x1a$.casebridge.notification.v1.Template\x12l\n\x0eGetPreferences\x12\x31.casebridge.notification.v1.GetPreferencesRequest\x1a\'.casebridge.notification.v1.Preferences\x12\x62\n\x0ePutPreferences\x12\'.casebridge.notification.v1.Preferences\x1a\'.casebridge.notification.v1.Preferencesb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'casebridge.notification.v1.notification_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_DELIVERY']._serialized_start=111
-  _globals['_DELIVERY']._serialized_end=449
-  _globals['_LISTDELIVERIESREQUEST']._serialized_start=451
-  _globals['_LISTDELIVERIESREQUEST']._serialized_end=522
-  _globals['_LISTDELIVERIESRESPONSE']._serialized_start=524
-  _globals['_LISTDELIVERIESRESPONSE']._serialized_end=606
-  _globals['_LISTINBOXREQUEST']._serialized_start=608
-  _globals['_LISTINBOXREQUEST']._serialized_end=684
-  _globals['_LISTINBOXRESPONSE']._serialized_start=686
-  _globals['_LISTINBOXRESPONSE']._serialized_end=763
-  _globals['_RETRYDELIVERYREQUEST']._serialized_start=765
-  _globals['_RETRYDELIVERYREQUEST']._serialized_end=808
-  _globals['_ENDPOINT']._serialized_start=810
-  _globals['_ENDPOINT']._serialized_end=905
-  _globals['_LISTENDPOINTSREQUEST']._serialized_start=907
-  _globals['_LISTENDPOINTSREQUEST']._serialized_end=929
-  _globals['_LISTENDPOINTSRESPONSE']._serialized_start=931
-  _globals['_LISTENDPOINTSRESPONSE']._serialized_end=1011
-  _globals['_DELETEENDPOINTREQUEST']._serialized_start=1013
-  _globals['_DELETEENDPOINTREQUEST']._serialized_end=1057
-  _globals['_DELETEENDPOINTRESPONSE']._serialized_start=1059
-  _globals['_DELETEENDPOINTRESPONSE']._serialized_end=1083
-  _globals['_DELIVERYRECORDED']._serialized_start=1085
-  _globals['_DELIVERYRECORDED']._serialized_end=1159
-  _globals['_NOTIFICATIONSERVICE']._serialized_start=1162
-  _globals['_NOTIFICATIONSERVICE']._serialized_end=1845
+  _globals['_TEMPLATE']._serialized_start=110
+  _globals['_TEMPLATE']._serialized_end=233
+  _globals['_LISTTEMPLATESREQUEST']._serialized_start=235
+  _globals['_LISTTEMPLATESREQUEST']._serialized_end=257
+  _globals['_LISTTEMPLATESRESPONSE']._serialized_start=259
+  _globals['_LISTTEMPLATESRESPONSE']._serialized_end=339
+  _globals['_DELETETEMPLATEREQUEST']._serialized_start=341
+  _globals['_DELETETEMPLATEREQUEST']._serialized_end=394
+  _globals['_PREFERENCES']._serialized_start=396
+  _globals['_PREFERENCES']._serialized_end=495
+  _globals['_GETPREFERENCESREQUEST']._serialized_start=497
+  _globals['_GETPREFERENCESREQUEST']._serialized_end=520
+  _globals['_DELIVERY']._serialized_start=523
+  _globals['_DELIVERY']._serialized_end=861
+  _globals['_LISTDELIVERIESREQUEST']._serialized_start=863
+  _globals['_LISTDELIVERIESREQUEST']._serialized_end=934
+  _globals['_LISTDELIVERIESRESPONSE']._serialized_start=936
+  _globals['_LISTDELIVERIESRESPONSE']._serialized_end=1018
+  _globals['_LISTINBOXREQUEST']._serialized_start=1020
+  _globals['_LISTINBOXREQUEST']._serialized_end=1096
+  _globals['_LISTINBOXRESPONSE']._serialized_start=1098
+  _globals['_LISTINBOXRESPONSE']._serialized_end=1175
+  _globals['_RETRYDELIVERYREQUEST']._serialized_start=1177
+  _globals['_RETRYDELIVERYREQUEST']._serialized_end=1220
+  _globals['_ENDPOINT']._serialized_start=1222
+  _globals['_ENDPOINT']._serialized_end=1317
+  _globals['_LISTENDPOINTSREQUEST']._serialized_start=1319
+  _globals['_LISTENDPOINTSREQUEST']._serialized_end=1341
+  _globals['_LISTENDPOINTSRESPONSE']._serialized_start=1343
+  _globals['_LISTENDPOINTSRESPONSE']._serialized_end=1423
+  _globals['_DELETEENDPOINTREQUEST']._serialized_start=1425
+  _globals['_DELETEENDPOINTREQUEST']._serialized_end=1469
+  _globals['_DELETEENDPOINTRESPONSE']._serialized_start=1471
+  _globals['_DELETEENDPOINTRESPONSE']._serialized_end=1495
+  _globals['_DELIVERYRECORDED']._serialized_start=1497
+  _globals['_DELIVERYRECORDED']._serialized_end=1571
+  _globals['_NOTIFICATIONSERVICE']._serialized_start=1574
+  _globals['_NOTIFICATIONSERVICE']._serialized_end=2783
 # @@protoc_insertion_point(module_scope)

@@ -9,6 +9,60 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class Template(_message.Message):
+    __slots__ = ("name", "locale", "subject", "body", "sms", "overridden", "variables")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    LOCALE_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    SMS_FIELD_NUMBER: _ClassVar[int]
+    OVERRIDDEN_FIELD_NUMBER: _ClassVar[int]
+    VARIABLES_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    locale: str
+    subject: str
+    body: str
+    sms: str
+    overridden: bool
+    variables: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., locale: _Optional[str] = ..., subject: _Optional[str] = ..., body: _Optional[str] = ..., sms: _Optional[str] = ..., overridden: _Optional[bool] = ..., variables: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ListTemplatesRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListTemplatesResponse(_message.Message):
+    __slots__ = ("templates",)
+    TEMPLATES_FIELD_NUMBER: _ClassVar[int]
+    templates: _containers.RepeatedCompositeFieldContainer[Template]
+    def __init__(self, templates: _Optional[_Iterable[_Union[Template, _Mapping]]] = ...) -> None: ...
+
+class DeleteTemplateRequest(_message.Message):
+    __slots__ = ("name", "locale")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    LOCALE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    locale: str
+    def __init__(self, name: _Optional[str] = ..., locale: _Optional[str] = ...) -> None: ...
+
+class Preferences(_message.Message):
+    __slots__ = ("channels", "quiet_from", "quiet_to", "email", "phone")
+    CHANNELS_FIELD_NUMBER: _ClassVar[int]
+    QUIET_FROM_FIELD_NUMBER: _ClassVar[int]
+    QUIET_TO_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_FIELD_NUMBER: _ClassVar[int]
+    PHONE_FIELD_NUMBER: _ClassVar[int]
+    channels: _containers.RepeatedScalarFieldContainer[str]
+    quiet_from: str
+    quiet_to: str
+    email: str
+    phone: str
+    def __init__(self, channels: _Optional[_Iterable[str]] = ..., quiet_from: _Optional[str] = ..., quiet_to: _Optional[str] = ..., email: _Optional[str] = ..., phone: _Optional[str] = ...) -> None: ...
+
+class GetPreferencesRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
 class Delivery(_message.Message):
     __slots__ = ("delivery_id", "case_id", "template", "recipient", "channel", "status", "body", "delivered_at", "attempts", "subject", "last_error", "next_attempt_at", "created_at")
     DELIVERY_ID_FIELD_NUMBER: _ClassVar[int]

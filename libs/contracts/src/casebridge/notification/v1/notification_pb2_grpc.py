@@ -65,6 +65,31 @@ class NotificationServiceStub:
                 request_serializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.DeleteEndpointRequest.SerializeToString,
                 response_deserializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.DeleteEndpointResponse.FromString,
                 _registered_method=True)
+        self.ListTemplates = channel.unary_unary(
+                '/casebridge.notification.v1.NotificationService/ListTemplates',
+                request_serializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.ListTemplatesRequest.SerializeToString,
+                response_deserializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.ListTemplatesResponse.FromString,
+                _registered_method=True)
+        self.PutTemplate = channel.unary_unary(
+                '/casebridge.notification.v1.NotificationService/PutTemplate',
+                request_serializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.Template.SerializeToString,
+                response_deserializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.Template.FromString,
+                _registered_method=True)
+        self.DeleteTemplate = channel.unary_unary(
+                '/casebridge.notification.v1.NotificationService/DeleteTemplate',
+                request_serializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.DeleteTemplateRequest.SerializeToString,
+                response_deserializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.Template.FromString,
+                _registered_method=True)
+        self.GetPreferences = channel.unary_unary(
+                '/casebridge.notification.v1.NotificationService/GetPreferences',
+                request_serializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.GetPreferencesRequest.SerializeToString,
+                response_deserializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.Preferences.FromString,
+                _registered_method=True)
+        self.PutPreferences = channel.unary_unary(
+                '/casebridge.notification.v1.NotificationService/PutPreferences',
+                request_serializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.Preferences.SerializeToString,
+                response_deserializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.Preferences.FromString,
+                _registered_method=True)
 
 
 class NotificationServiceServicer:
@@ -110,6 +135,38 @@ class NotificationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListTemplates(self, request, context):
+        """The templates and the tenant's own wording of them (admin edits; checked before saved).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PutTemplate(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteTemplate(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetPreferences(self, request, context):
+        """The caller's own channels and quiet hours.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PutPreferences(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_NotificationServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -142,6 +199,31 @@ def add_NotificationServiceServicer_to_server(servicer, server):
                     servicer.DeleteEndpoint,
                     request_deserializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.DeleteEndpointRequest.FromString,
                     response_serializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.DeleteEndpointResponse.SerializeToString,
+            ),
+            'ListTemplates': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTemplates,
+                    request_deserializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.ListTemplatesRequest.FromString,
+                    response_serializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.ListTemplatesResponse.SerializeToString,
+            ),
+            'PutTemplate': grpc.unary_unary_rpc_method_handler(
+                    servicer.PutTemplate,
+                    request_deserializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.Template.FromString,
+                    response_serializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.Template.SerializeToString,
+            ),
+            'DeleteTemplate': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteTemplate,
+                    request_deserializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.DeleteTemplateRequest.FromString,
+                    response_serializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.Template.SerializeToString,
+            ),
+            'GetPreferences': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPreferences,
+                    request_deserializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.GetPreferencesRequest.FromString,
+                    response_serializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.Preferences.SerializeToString,
+            ),
+            'PutPreferences': grpc.unary_unary_rpc_method_handler(
+                    servicer.PutPreferences,
+                    request_deserializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.Preferences.FromString,
+                    response_serializer=casebridge_dot_notification_dot_v1_dot_notification__pb2.Preferences.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -307,6 +389,141 @@ class NotificationService:
             '/casebridge.notification.v1.NotificationService/DeleteEndpoint',
             casebridge_dot_notification_dot_v1_dot_notification__pb2.DeleteEndpointRequest.SerializeToString,
             casebridge_dot_notification_dot_v1_dot_notification__pb2.DeleteEndpointResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTemplates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.notification.v1.NotificationService/ListTemplates',
+            casebridge_dot_notification_dot_v1_dot_notification__pb2.ListTemplatesRequest.SerializeToString,
+            casebridge_dot_notification_dot_v1_dot_notification__pb2.ListTemplatesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PutTemplate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.notification.v1.NotificationService/PutTemplate',
+            casebridge_dot_notification_dot_v1_dot_notification__pb2.Template.SerializeToString,
+            casebridge_dot_notification_dot_v1_dot_notification__pb2.Template.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteTemplate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.notification.v1.NotificationService/DeleteTemplate',
+            casebridge_dot_notification_dot_v1_dot_notification__pb2.DeleteTemplateRequest.SerializeToString,
+            casebridge_dot_notification_dot_v1_dot_notification__pb2.Template.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPreferences(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.notification.v1.NotificationService/GetPreferences',
+            casebridge_dot_notification_dot_v1_dot_notification__pb2.GetPreferencesRequest.SerializeToString,
+            casebridge_dot_notification_dot_v1_dot_notification__pb2.Preferences.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PutPreferences(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.notification.v1.NotificationService/PutPreferences',
+            casebridge_dot_notification_dot_v1_dot_notification__pb2.Preferences.SerializeToString,
+            casebridge_dot_notification_dot_v1_dot_notification__pb2.Preferences.FromString,
             options,
             channel_credentials,
             insecure,
