@@ -477,3 +477,40 @@ async def test_an_action_retried_with_its_key_is_applied_once(platform: Platform
     assert other.status_code == 409
     unknown = await platform.http.post(url, json={"action": "fly"}, headers=clerk.headers)
     assert unknown.status_code == 422
+
+
+async def test_the_complainant_is_told_the_result_and_answers_the_survey(
+        platform: Platform) -> None:
+    clerk = hospital(platform)
+    submitted = await clerk.submit(BILLING)
+    code, number, case_id = (submitted["access_code"], submitted["case_number"],
+                             submitted["case_id"])
+    assert code, "a real-name complainant gets a key to the portal too"
+    handler_id = (await clerk.case(case_id))["handler_id"]
+    await clerk.act(case_id, "accept")
+    handler = hospital(platform, "handler", handler_id, "财务处")
+    await handler.act(case_id, "start_investigation")
+    await handler.act(case_id, "propose", text="退还重复收取的CT费用")
+    await hospital(platform, "supervisor", "hosp-supervisor").act(case_id, "approve_proposal")
+    await handler.act(case_id, "answer", mode="written", text="经核实重复收费，已退还380元")
+
+    def told(case: dict) -> bool:
+        sent = " ".join(e["summary"] for e in case["timeline"] if e["type"] == "notified")
+        return "result_notice delivered" in sent and "follow_up_survey delivered" in sent
+
+    await clerk.case(case_id, told)
+    portal, key = f"/v1/portal/demo-hospital/cases/{number}", {"X-Access-Code": code}
+    bad = await platform.http.post(f"{portal}/survey", headers=key,
+                                   json={"rating": 9, "solved": True})
+    assert bad.status_code == 422
+    answered = await platform.http.post(f"{portal}/survey", headers=key,
+                                        json={"rating": 4, "solved": True, "note": "满意"})
+    assert answered.status_code == 200, answered.text
+    assert answered.json()["status"] == "follow_up"
+    case = await clerk.case(case_id, lambda c: c["status"] == "follow_up")
+    [survey] = case["follow_ups"]
+    assert (survey["rating"], survey["solved"], survey["satisfied"], survey["by"]) == \
+        (4, True, True, "complainant")
+    again = await platform.http.post(f"{portal}/survey", headers=key,
+                                     json={"rating": 1, "solved": False})
+    assert again.status_code == 409, "one survey per answer"

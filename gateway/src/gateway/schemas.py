@@ -136,6 +136,8 @@ class FollowUpRead(BaseModel):
     note: str
     by: str
     at: datetime
+    rating: int | None = None
+    solved: bool | None = None
 
 
 class LinkRead(BaseModel):
@@ -212,8 +214,9 @@ class CaseRead(BaseModel):
 
 
 class ComplaintAccepted(CaseRead):
-    access_code: str | None = Field(None, description="anonymous only, shown once: with the "
-                                    "case number it is the only way to follow the case")
+    access_code: str | None = Field(None, description="shown once, to give the complainant: "
+                                    "with the case number it opens the complainant portal "
+                                    "(for an anonymous one, the only way to follow the case)")
 
 
 class CaseSummary(BaseModel):
@@ -402,6 +405,14 @@ CaseAction = Annotated[
 
 class PortalMaterial(Strict):
     description: Text
+
+
+class PortalSurvey(Strict):
+    """回访 by the complainant: how satisfied, and whether the problem is solved."""
+
+    rating: int = Field(ge=1, le=5, description="1 (very dissatisfied) to 5 (very satisfied)")
+    solved: bool
+    note: str | None = Field(None, max_length=2_000)
 
 
 class PortalWithdraw(Strict):

@@ -101,7 +101,9 @@ def _work(case: case_pb2.Case) -> dict:
                                  answered_by=a.answered_by, answered_at=at(a.answered_at))
                     for a in case.answers],
         "follow_ups": [s.FollowUpRead(round=f.round, satisfied=f.satisfied, note=f.note,
-                                      by=f.by, at=at(f.at)) for f in case.follow_ups],
+                                      by=f.by, at=at(f.at), rating=f.rating or None,
+                                      solved=f.solved if f.rating else None)
+                       for f in case.follow_ups],
         "links": [s.LinkRead(case_id=x.case_id, case_number=x.case_number, relation=x.relation)
                   for x in case.links],
         "materials": [s.MaterialRead(description=m.description, added_by=m.added_by,

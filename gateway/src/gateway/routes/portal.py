@@ -87,6 +87,17 @@ async def add_material(body: s.PortalMaterial, call: Complainant) -> s.CaseRead:
     return case_read(await call.svc.case.Act(request, **call.options))
 
 
+@router.post("/survey", response_model=s.CaseRead,
+             summary="Answer the follow-up survey (回访) once the case is answered")
+async def survey(body: s.PortalSurvey, call: Complainant) -> s.CaseRead:
+    request = case_pb2.ActRequest(
+        case_id=_case_id(call), reason="complainant's survey",
+        follow_up=case_pb2.RecordFollowUp(satisfied=body.rating >= 3 and body.solved,
+                                          rating=body.rating, solved=body.solved,
+                                          note=body.note or ""))
+    return case_read(await call.svc.case.Act(request, **call.options))
+
+
 @router.post("/withdrawal", response_model=s.CaseRead, summary="Withdraw the complaint (撤回)")
 async def withdraw(body: s.PortalWithdraw, call: Complainant) -> s.CaseRead:
     request = case_pb2.ActRequest(case_id=_case_id(call), reason=body.reason,

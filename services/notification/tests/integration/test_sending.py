@@ -9,6 +9,7 @@ import asyncio
 import email
 import time
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from email.header import decode_header, make_header
@@ -238,3 +239,23 @@ async def test_a_sender_that_dies_mid_delivery_is_covered_by_the_lease(
     assert len(mailbox.messages) == 1 and len(receiver.accepted) == 1
     told = [d.channel for d in await announced(runtime) if d.case_id == case_id]
     assert sorted(told) == ["email", "in_app", "webhook"], "each delivery announced once"
+
+
+async def test_the_answer_brings_the_result_and_the_survey_each_once_per_channel(
+        runtime: Runtime, peers) -> None:  # type: ignore[no-untyped-def]
+    mailbox, _, _, port = peers
+    case_id = await complaint_accepted(runtime, port)
+    answered = Event(envelope.make("case.transitioned", TENANT, case_pb2.CaseTransitioned(
+        case_id=case_id, case_number="HOSP-2026-000777", action="answer",
+        from_status="proposal_approved", to_status="answered", notice="已退还多收的380元")))
+    await handle(runtime, answered, answered)
+    async with runtime.uow() as uow:
+        await uow.set_tenant(TENANT)
+        rows = (await uow.conn.execute(sa.select(deliveries.c.template, deliveries.c.channel)
+                                       .where(deliveries.c.case_id == case_id))).all()
+    assert Counter(rows)[("result_notice", "email")] == 1
+    assert Counter(rows)[("follow_up_survey", "in_app")] == 1
+    await sender_of(runtime).send_due()
+    bodies = [m.get_payload(decode=True).decode() for m in mailbox.messages]
+    assert any("已退还多收的380元" in b for b in bodies)
+    assert any("/demo-hospital/cases/HOSP-2026-000777/survey" in b for b in bodies)

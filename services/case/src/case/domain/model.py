@@ -112,7 +112,7 @@ RULES: dict[str, Rule] = {
                             needs_reason=True),
     "answer": Rule(_s(Status.PROPOSAL_APPROVED), Status.ANSWERED, OVERSIGHT, handler=True),
     "follow_up": Rule(_s(Status.ANSWERED), Status.FOLLOW_UP,
-                      OVERSIGHT | {"intake_clerk"}, handler=True),
+                      OVERSIGHT | {"intake_clerk", "complainant"}, handler=True),
     "close": Rule(WORKING | _s(Status.ANSWERED, Status.FOLLOW_UP), Status.CLOSED, OVERSIGHT,
                   handler=True),
     "reopen": Rule(_s(Status.FOLLOW_UP, Status.CLOSED), Status.INVESTIGATING, OVERSIGHT,

@@ -63,7 +63,12 @@ class Act:
     def item(self, kind: str, data: dict, case_id: str | None = None) -> None:
         self.uow.insert_later(items, {
             "tenant_id": self.row.tenant_id, "case_id": case_id or self.row.case_id,
-            "kind": kind, "data": data, "at": self.now, "actor": self.principal.user_id})
+            "kind": kind, "data": data, "at": self.now, "actor": self.actor})
+
+    @property
+    def actor(self) -> str:
+        """Who acted, as the record shows it: staff by id, the complainant as such."""
+        return "complainant" if "complainant" in self.principal.roles else self.principal.user_id
 
 
 def request_hash(request: case_pb2.ActRequest) -> str:
@@ -153,7 +158,7 @@ async def _write(ctx: Act) -> None:
         status=ctx.to.value, extra=ctx.extra, updated_at=ctx.now, **ctx.changes))
     if result.rowcount != 1:
         raise Conflict("the case changed while you acted; reload it and try again")
-    actor = "complainant" if "complainant" in ctx.principal.roles else ctx.principal.user_id
+    actor = ctx.actor
     events.record(ctx.uow, row.tenant_id, row.case_id, "", ctx.action,
                   ctx.summary or ctx.action.replace("_", " "), actor=actor, at=ctx.now,
                   from_status=status.value, to_status=ctx.to.value,
@@ -307,8 +312,10 @@ async def _answer(ctx: Act) -> None:
 
 async def _follow_up(ctx: Act) -> None:
     p: case_pb2.RecordFollowUp = ctx.params  # type: ignore[assignment]
+    if not 0 <= p.rating <= 5:
+        raise InvalidArgument("rating out of range", {"follow_up.rating": "1 to 5, or none"})
     ctx.item("follow_up", {"round": ctx.row.round, "satisfied": p.satisfied,
-                           "note": p.note.strip()})
+                           "note": p.note.strip(), "rating": p.rating, "solved": p.solved})
     ctx.extra["last_follow_up_satisfied"] = p.satisfied
     ctx.summary = f"follow-up (回访): {'satisfied' if p.satisfied else 'not satisfied'}"
     rounds = int(ctx.rules["max_reopen_rounds"])

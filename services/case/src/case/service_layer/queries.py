@@ -193,9 +193,10 @@ def _add_item(case: case_pb2.Case, item: sa.Row, *, public_only: bool) -> None:
             proposal.compensation.CopyFrom(_money(data["compensation_fen"]))
         case.proposals.append(proposal)
     elif item.kind == "follow_up":
-        case.follow_ups.append(case_pb2.FollowUp(round=data["round"],
-                                                 satisfied=data["satisfied"],
-                                                 note=data["note"], by=item.actor, at=at))
+        case.follow_ups.append(case_pb2.FollowUp(
+            round=data["round"], satisfied=data["satisfied"], note=data["note"],
+            by=item.actor, at=at, rating=data.get("rating", 0),
+            solved=data.get("solved", False)))
     elif item.kind == "link":
         case.links.append(case_pb2.CaseLink(**data))
     elif item.kind == "party":

@@ -78,7 +78,7 @@ async def _store(uow: UnitOfWork, draft: model.Draft, *, tenant: sa.Row, form: f
     anonymous complainant's access code (shown once, stored only as a hash)."""
     number = model.case_number(tenant.case_number_prefix, now.astimezone(SHANGHAI).year,
                                await _next_sequence(uow, tenant.tenant_id, now))
-    access_code = model.new_access_code() if draft.anonymous else ""
+    access_code = model.new_access_code()   # every complainant may follow the case in the portal
     row = row_of(draft, case_id=str(uuid.uuid4()), tenant_id=tenant.tenant_id,
                  case_number=number, received_by=received_by,
                  received_at=draft.received_at or now,

@@ -8,8 +8,8 @@ from casebridge_platform.db import UTCDateTime
 
 metadata = sa.MetaData()
 
-# One row per (source event, recipient, channel): the unique key is what makes a redelivered
-# event a no-op. Status: pending → delivered, or retrying (backoff) → … → dead.
+# One row per (source event, recipient, channel, template): the unique key is what makes a
+# redelivered event a no-op. Status: pending → delivered, or retrying (backoff) → … → dead.
 deliveries = sa.Table(
     "deliveries", metadata,
     sa.Column("delivery_id", sa.String(36), primary_key=True),
@@ -29,12 +29,11 @@ deliveries = sa.Table(
     sa.Column("next_attempt_at", UTCDateTime),  # when due (pending, retrying) or lease end
     sa.Column("created_at", UTCDateTime),
     sa.Column("reference", sa.String(128), nullable=False, default=""),  # provider's id
-    sa.UniqueConstraint("source_event_id", "recipient", "channel",
-                        name="uq_deliveries_event_recipient_channel"),
+    sa.UniqueConstraint("source_event_id", "recipient", "channel", "template",
+                        name="uq_deliveries_event_recipient_channel_template"),
 )
-sa.Index("ix_deliveries_due", deliveries.c.next_attempt_at,
-         sqlite_where=deliveries.c.status.in_(["pending", "retrying"]),
-         postgresql_where=deliveries.c.status.in_(["pending", "retrying"]))
+# only pending and retrying rows have a next attempt: a plain index skips the rest (NULL)
+sa.Index("ix_deliveries_due", deliveries.c.next_attempt_at)
 
 # How to reach a real-name complainant, sealed (AES-GCM) to the case: never in clear at rest.
 contacts = sa.Table(

@@ -122,24 +122,26 @@ async def on_received(uow: UnitOfWork, event: Event, *, out: Outbound) -> None:
                                bound_to=received.case_id)))
 
 
-def _complainant_notice(moved: case_pb2.CaseTransitioned, portal_url: str
-                        ) -> tuple[str, dict] | None:
-    """The complainant's notice for this step, if it is one: 受理回执, 不予受理告知书, who is
-    competent, the result (处理结果告知) — with the context its template needs."""
+def _complainant_notices(moved: case_pb2.CaseTransitioned, tenant_id: str, portal_url: str
+                         ) -> list[tuple[str, dict]]:
+    """The complainant's notices for this step, with the context each template needs:
+    受理回执, 不予受理告知书, who is competent, the result (处理结果告知) and the survey (回访)."""
     base = {"case_number": moved.case_number, "complainant_name": ""}
+    case_url = f"{portal_url}/{tenant_id}/cases/{moved.case_number}"
     if moved.action == "accept":
-        return "acknowledgement", {**base, "anonymous": moved.anonymous, "due_at": None,
-                                   "rule": "", "portal_url": portal_url}
+        return [("acknowledgement", {**base, "anonymous": moved.anonymous, "due_at": None,
+                                     "rule": "", "portal_url": portal_url})]
     if moved.action == "refuse":
-        return "refusal_notice", {**base, "reason": moved.reason, "competent_body": "",
-                                  "notice": moved.notice}
+        return [("refusal_notice", {**base, "reason": moved.reason, "competent_body": "",
+                                    "notice": moved.notice})]
     if moved.action == "refer":
-        return "referral_notice", {**base, "competent_body": moved.notice,
-                                   "transferred": moved.disposition == "transferred"}
+        return [("referral_notice", {**base, "competent_body": moved.notice,
+                                     "transferred": moved.disposition == "transferred"})]
     if moved.action == "answer":
-        return "result_notice", {**base, "answer_summary": moved.notice, "amount_fen": None,
-                                 "objection": "", "portal_url": portal_url}
-    return None
+        return [("result_notice", {**base, "answer_summary": moved.notice, "amount_fen": None,
+                                   "objection": "", "portal_url": portal_url}),
+                ("follow_up_survey", {**base, "survey_url": f"{case_url}/survey"})]
+    return []
 
 
 async def on_transitioned(uow: UnitOfWork, event: Event, *, out: Outbound) -> None:
@@ -151,21 +153,19 @@ async def on_transitioned(uow: UnitOfWork, event: Event, *, out: Outbound) -> No
     there is no e-mail address), as far as this deployment has those channels.
     """
     moved = event.payload(case_pb2.CaseTransitioned)
-    notice = _complainant_notice(moved, out.portal_url)
-    if notice is None:
-        return
-    template, context = notice
-    text = await _render(uow, event, template, context)
     recipient = f"complainant:{moved.case_id}"
-    await _deliver(uow, event, case_id=moved.case_id, template=template, recipient=recipient,
-                   channel="portal" if moved.anonymous else "in_app", text=text)
-    if not moved.anonymous:
-        for channel in await _pushed_channels(uow, moved.case_id, out):
-            await _deliver(uow, event, case_id=moved.case_id, template=template,
-                           recipient=recipient, channel=channel, text=text,
-                           data={"case_number": moved.case_number})
-    await _webhooks(uow, event, case_id=moved.case_id, template=template, text=text,
-                    data={"case_number": moved.case_number, "action": moved.action})
+    for template, context in _complainant_notices(moved, event.tenant_id, out.portal_url):
+        text = await _render(uow, event, template, context)
+        await _deliver(uow, event, case_id=moved.case_id, template=template,
+                       recipient=recipient, channel="portal" if moved.anonymous else "in_app",
+                       text=text)
+        if not moved.anonymous:
+            for channel in await _pushed_channels(uow, moved.case_id, out):
+                await _deliver(uow, event, case_id=moved.case_id, template=template,
+                               recipient=recipient, channel=channel, text=text,
+                               data={"case_number": moved.case_number})
+        await _webhooks(uow, event, case_id=moved.case_id, template=template, text=text,
+                        data={"case_number": moved.case_number, "action": moved.action})
 
 
 async def _pushed_channels(uow: UnitOfWork, case_id: str, out: Outbound) -> list[str]:

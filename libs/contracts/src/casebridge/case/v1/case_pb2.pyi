@@ -83,18 +83,22 @@ class Answer(_message.Message):
     def __init__(self, round: _Optional[int] = ..., mode: _Optional[str] = ..., text: _Optional[str] = ..., answered_by: _Optional[str] = ..., answered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class FollowUp(_message.Message):
-    __slots__ = ("round", "satisfied", "note", "by", "at")
+    __slots__ = ("round", "satisfied", "note", "by", "at", "rating", "solved")
     ROUND_FIELD_NUMBER: _ClassVar[int]
     SATISFIED_FIELD_NUMBER: _ClassVar[int]
     NOTE_FIELD_NUMBER: _ClassVar[int]
     BY_FIELD_NUMBER: _ClassVar[int]
     AT_FIELD_NUMBER: _ClassVar[int]
+    RATING_FIELD_NUMBER: _ClassVar[int]
+    SOLVED_FIELD_NUMBER: _ClassVar[int]
     round: int
     satisfied: bool
     note: str
     by: str
     at: _timestamp_pb2.Timestamp
-    def __init__(self, round: _Optional[int] = ..., satisfied: _Optional[bool] = ..., note: _Optional[str] = ..., by: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    rating: int
+    solved: bool
+    def __init__(self, round: _Optional[int] = ..., satisfied: _Optional[bool] = ..., note: _Optional[str] = ..., by: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., rating: _Optional[int] = ..., solved: _Optional[bool] = ...) -> None: ...
 
 class CaseLink(_message.Message):
     __slots__ = ("case_id", "case_number", "relation")
@@ -422,12 +426,16 @@ class RecordAnswer(_message.Message):
     def __init__(self, mode: _Optional[str] = ..., text: _Optional[str] = ...) -> None: ...
 
 class RecordFollowUp(_message.Message):
-    __slots__ = ("satisfied", "note")
+    __slots__ = ("satisfied", "note", "rating", "solved")
     SATISFIED_FIELD_NUMBER: _ClassVar[int]
     NOTE_FIELD_NUMBER: _ClassVar[int]
+    RATING_FIELD_NUMBER: _ClassVar[int]
+    SOLVED_FIELD_NUMBER: _ClassVar[int]
     satisfied: bool
     note: str
-    def __init__(self, satisfied: _Optional[bool] = ..., note: _Optional[str] = ...) -> None: ...
+    rating: int
+    solved: bool
+    def __init__(self, satisfied: _Optional[bool] = ..., note: _Optional[str] = ..., rating: _Optional[int] = ..., solved: _Optional[bool] = ...) -> None: ...
 
 class Close(_message.Message):
     __slots__ = ("disposition",)

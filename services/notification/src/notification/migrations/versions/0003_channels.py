@@ -23,9 +23,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("created_at", TZ, nullable=True))
         batch.add_column(sa.Column("reference", sa.String(128), nullable=False,
                                    server_default=""))
-    op.create_index("ix_deliveries_due", "deliveries", ["next_attempt_at"],
-                    sqlite_where=sa.text("status IN ('pending', 'retrying')"),
-                    postgresql_where=sa.text("status IN ('pending', 'retrying')"))
+    # only pending and retrying rows have a next attempt: a plain index skips the rest (NULL)
+    op.create_index("ix_deliveries_due", "deliveries", ["next_attempt_at"])
     op.create_table(
         "contacts",
         sa.Column("case_id", sa.String(36), primary_key=True),
