@@ -6,6 +6,7 @@ import asyncio
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
@@ -17,11 +18,14 @@ from casebridge_platform.devstack import ROOT, Stack, free_port
 from tests.support import daytime_seed
 
 
-@pytest.fixture
-async def stack(database: str, nats_url: str, tmp_path: Path) -> AsyncIterator[Stack]:
+@asynccontextmanager
+async def running(database: str, nats_url: str, tmp_path: Path,
+                  extra_env: dict[str, str] | None = None) -> AsyncIterator[Stack]:
+    """A whole platform on its own stream, stopped and its stream removed afterwards."""
     platform = Stack(tmp_path / "var", database=database, nats_url=nats_url,
                      gateway_port=free_port(), stream=testing.unique("CBE"),
-                     subject_prefix=testing.unique("cbe"), seed_file=daytime_seed(tmp_path))
+                     subject_prefix=testing.unique("cbe"), seed_file=daytime_seed(tmp_path),
+                     extra_env=extra_env)
     try:
         await asyncio.to_thread(platform.start)
         yield platform
@@ -32,6 +36,12 @@ async def stack(database: str, nats_url: str, tmp_path: Path) -> AsyncIterator[S
             await nc.jetstream().delete_stream(platform.env["CASEBRIDGE_STREAM"])
         finally:
             await nc.close()
+
+
+@pytest.fixture
+async def stack(database: str, nats_url: str, tmp_path: Path) -> AsyncIterator[Stack]:
+    async with running(database, nats_url, tmp_path) as platform:
+        yield platform
 
 
 def token(stack: Stack, tenant: str = "demo-hospital", role: str = "intake_clerk") -> str:

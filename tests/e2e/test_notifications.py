@@ -6,7 +6,6 @@ again."""
 from __future__ import annotations
 
 import asyncio
-import email
 import json
 import signal
 import time
@@ -15,34 +14,24 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
-import nats
 import pytest
 import uvicorn
 from aiosmtpd.controller import Controller
-from casebridge_platform import testing
 from casebridge_platform.devstack import Stack, free_port
+from casebridge_platform.testing import Mailbox
 from notification.adapters.channels.webhook import verify
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tests.e2e.conftest import eventually, token
-from tests.support import daytime_seed, routed
+from tests.e2e.conftest import eventually, running, token
+from tests.support import routed
 
 SECRET = "e2e-webhook-secret-0123"  # noqa: S105 (the test receiver's)
 COMPLAINT = {"kind": "complaint", "channel": "web", "content": "收费处多收了检查费用，要求退费",
              "complainant": {"name": "王五", "phone": "13700000000",
                              "email": "wangwu@example.cn"}}
-
-
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.Message] = []
-
-    async def handle_DATA(self, server, session, envelope_):  # type: ignore[no-untyped-def]  # noqa: N802
-        self.messages.append(email.message_from_bytes(envelope_.content))
-        return "250 OK"
 
 
 class Receiver:
@@ -91,23 +80,10 @@ async def peers() -> AsyncIterator[tuple[Mailbox, Controller, Receiver, int]]:
 async def stack(database: str, nats_url: str, tmp_path: Path,
                 peers) -> AsyncIterator[Stack]:  # type: ignore[no-untyped-def]
     _, smtp, _, _ = peers
-    platform = Stack(tmp_path / "var", database=database, nats_url=nats_url,
-                     gateway_port=free_port(), stream=testing.unique("CBN"),
-                     subject_prefix=testing.unique("cbn"), seed_file=daytime_seed(tmp_path),
-                     extra_env={"CASEBRIDGE_SMTP_HOST": "127.0.0.1",
-                                "CASEBRIDGE_SMTP_PORT": str(smtp.port),
-                                "CASEBRIDGE_DELIVERY_LEASE_S": "2",
-                                "CASEBRIDGE_DELIVERY_POLL_S": "0.1"})
-    try:
-        await asyncio.to_thread(platform.start)
+    async with running(database, nats_url, tmp_path, {
+            "CASEBRIDGE_SMTP_HOST": "127.0.0.1", "CASEBRIDGE_SMTP_PORT": str(smtp.port),
+            "CASEBRIDGE_DELIVERY_LEASE_S": "2", "CASEBRIDGE_DELIVERY_POLL_S": "0.1"}) as platform:
         yield platform
-    finally:
-        await asyncio.to_thread(platform.stop)
-        nc = await nats.connect(nats_url)
-        try:
-            await nc.jetstream().delete_stream(platform.env["CASEBRIDGE_STREAM"])
-        finally:
-            await nc.close()
 
 
 async def test_the_acknowledgement_reaches_mailbox_and_webhook_once_across_a_kill(

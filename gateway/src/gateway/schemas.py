@@ -73,6 +73,8 @@ class ComplaintCreate(Strict):
     received_at: AwareDatetime | None = Field(
         None, description="when it actually came in, if before registration (a letter opened "
         "the next morning, a referral passed on): deadlines count from it; at most 30 days back")
+    locale: Literal["zh-CN", "en"] = Field("zh-CN", description="the language the "
+                                           "complainant is written to in")
 
 
 class TimelineEntry(BaseModel):

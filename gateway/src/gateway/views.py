@@ -37,7 +37,7 @@ def submit_request(body: s.ComplaintCreate, key: str) -> intake_pb2.SubmitCompla
         demands=body.demands or "", facts=body.facts or "",
         incident_time=body.incident_time or "", incident_place=body.incident_place or "",
         details=body.details, circumstances=body.circumstances,
-        referred_by=body.referred_by or "",
+        referred_by=body.referred_by or "", locale=body.locale,
         respondent=common_pb2.Respondent(unit=r.unit or "", department=r.department or "",
                                          person=r.person or "",
                                          other_departments=r.other_departments))

@@ -7,6 +7,7 @@ running one is older than the platform needs (2.10, for consumers with several f
 
 from __future__ import annotations
 
+import email
 import json
 import os
 import socket
@@ -131,3 +132,15 @@ async def drop_database(admin_url: str, url: str) -> None:
         await conn.execute(f'DROP ROLE IF EXISTS "{name}"')
     finally:
         await conn.close()
+
+
+class Mailbox:
+    """An SMTP server's handler (aiosmtpd's `handle_DATA`) that keeps each message, parsed:
+    the mailbox tests read what was sent."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.Message] = []
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 OK"

@@ -87,6 +87,11 @@ def test_a_receipt_before_registration_is_kept_within_30_days() -> None:
         replace(DRAFT, received_at=NOW - timedelta(days=31)))["received_at"]
 
 
+def test_the_complainant_is_written_to_in_chinese_or_english() -> None:
+    assert check(replace(DRAFT, locale="en")) == {}
+    assert check(replace(DRAFT, locale="fr"))["locale"] == "zh-CN or en"
+
+
 def test_long_text_is_refused_by_field() -> None:
     long = replace(DRAFT, complainant=replace(PERSON, name="张" * 201), incident_place="x" * 201)
     assert set(check(long)) == {"complainant.name", "incident_place"}

@@ -6,7 +6,6 @@ mid-delivery is covered by the lease."""
 from __future__ import annotations
 
 import asyncio
-import email
 import time
 import uuid
 from collections import Counter
@@ -29,6 +28,7 @@ from casebridge_platform.messaging import envelope
 from casebridge_platform.messaging.envelope import Event
 from casebridge_platform.messaging.tables import outbox
 from casebridge_platform.runtime import Runtime
+from casebridge_platform.testing import Mailbox
 from notification.adapters.channels.webhook import verify
 from notification.adapters.tables import contacts, deliveries
 from notification.bootstrap import MIGRATIONS, outside_channels, subscriptions
@@ -41,15 +41,6 @@ from starlette.routing import Route
 
 TENANT = "demo-hospital"
 SECRET = "s3cret-shared-with-the-receiver"  # noqa: S105 (a test receiver's)
-
-
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.Message] = []
-
-    async def handle_DATA(self, server, session, envelope_):  # type: ignore[no-untyped-def]  # noqa: N802
-        self.messages.append(email.message_from_bytes(envelope_.content))
-        return "250 OK"
 
 
 class Receiver:
@@ -259,3 +250,22 @@ async def test_the_answer_brings_the_result_and_the_survey_each_once_per_channel
     bodies = [m.get_payload(decode=True).decode() for m in mailbox.messages]
     assert any("已退还多收的380元" in b for b in bodies)
     assert any("/demo-hospital/cases/HOSP-2026-000777/survey" in b for b in bodies)
+
+
+async def test_a_complainant_who_asked_for_english_is_written_to_in_english(
+        runtime: Runtime, peers) -> None:  # type: ignore[no-untyped-def]
+    mailbox = peers[0]
+    case_id = str(uuid.uuid4())
+    submission = intake_pb2.Submission(case_id=case_id, case_number="HOSP-2026-000888",
+                                       kind=intake_pb2.KIND_COMPLAINT, locale="en")
+    submission.complainant.CopyFrom(common_pb2.Party(name="Li Si", email="lisi@example.com"))
+    await handle(runtime,
+                 Event(envelope.make("intake.received", TENANT,
+                                     intake_pb2.ComplaintReceived(submission=submission))),
+                 Event(envelope.make("case.transitioned", TENANT, case_pb2.CaseTransitioned(
+                     case_id=case_id, case_number="HOSP-2026-000888", action="accept",
+                     from_status="received", to_status="assigned"))))
+    await sender_of(runtime).send_due()
+    [mail] = mailbox.messages
+    assert "accepted" in mail["Subject"].lower() or "receipt" in mail["Subject"].lower()
+    assert "受理" not in mail.get_payload(decode=True).decode()

@@ -36,7 +36,7 @@ def draft_of(request: intake_pb2.SubmitComplaintRequest) -> model.Draft:
         details=dict(request.details), circumstances=tuple(request.circumstances),
         referred_by=request.referred_by,
         received_at=request.received_at.ToDatetime(tzinfo=UTC)
-        if request.HasField("received_at") else None)
+        if request.HasField("received_at") else None, locale=request.locale)
 
 
 def row_of(draft: model.Draft, **stored: Any) -> dict[str, Any]:

@@ -86,6 +86,7 @@ class Draft:
     circumstances: tuple[str, ...] = ()
     referred_by: str = ""
     received_at: datetime | None = None   # when it came in, if before registration
+    locale: str = ""                      # the complainant's language: "", "zh-CN" or "en"
 
     def value(self, path: str) -> str:
         """The text at a public field path ("complainant.phone", "details.patient_age" …)."""
@@ -230,9 +231,14 @@ def _details(draft: Draft, form: Form, now: datetime) -> dict[str, str]:
 MAX_BACKDATE = timedelta(days=30)
 
 
+LOCALES = ("", "zh-CN", "en")
+
+
 def _received_at(draft: Draft, form: Form, now: datetime) -> dict[str, str]:
     """A receipt time before registration is honoured (deadlines count from receipt), within
     reason: not ahead of now, not more than 30 days back."""
+    if draft.locale not in LOCALES:
+        return {"locale": "zh-CN or en"}
     if draft.received_at is None:
         return {}
     if draft.received_at > now + timedelta(minutes=1):

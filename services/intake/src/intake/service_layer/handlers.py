@@ -60,6 +60,7 @@ async def submit(uow: UnitOfWork, *, principal: Principal,
     row = await _store(uow, model.accepted(draft), tenant=tenant, form=form,
                        received_by=principal.user_id, now=now, sealer=sealer)
     submission = to_proto(row)
+    submission.locale = request.locale or "zh-CN"   # for the notices; not stored here
     access_code = row.pop("access_code")
     response = intake_pb2.SubmitComplaintResponse(submission=submission, access_code=access_code)
     if request.idempotency_key:

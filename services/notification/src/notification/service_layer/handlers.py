@@ -80,11 +80,18 @@ async def _webhooks(uow: UnitOfWork, event: Event, *, case_id: str, template: st
                            data=data)
 
 
-async def _render(uow: UnitOfWork, event: Event, name: str, context: dict
-                  ) -> rendering.Rendered:
+async def _render(uow: UnitOfWork, event: Event, name: str, context: dict,
+                  locale: str = DEFAULT_LOCALE) -> rendering.Rendered:
     """The notice in the tenant's own wording where it has one."""
-    return rendering.render(name, DEFAULT_LOCALE, context,
+    return rendering.render(name, locale, context,
                             overrides=await wording.overrides_of(uow, event.tenant_id))
+
+
+async def _locale_of(uow: UnitOfWork, case_id: str) -> str:
+    """The complainant's language (zh-CN when nobody said)."""
+    row = (await uow.conn.execute(sa.select(contacts.c.locale).where(
+        contacts.c.case_id == case_id))).first()
+    return row.locale if row else DEFAULT_LOCALE
 
 
 async def _staff_pushes(uow: UnitOfWork, event: Event, out: Outbound, *, case_id: str,
@@ -108,18 +115,19 @@ async def _staff_pushes(uow: UnitOfWork, event: Event, out: Outbound, *, case_id
 
 
 async def on_received(uow: UnitOfWork, event: Event, *, out: Outbound) -> None:
-    """intake.received → how to reach a real-name complainant, sealed to the case. Anonymous
-    submitters are never pushed anything, and a reporter's contact is not taken: it stays
-    sealed with intake's identity record."""
+    """intake.received → the complainant's language, and how to reach a real-name complainant,
+    sealed to the case. Anonymous submitters are never pushed anything, and a reporter's
+    contact is not taken: it stays sealed with intake's identity record."""
     received = event.payload(intake_pb2.ComplaintReceived).submission
-    c = received.complainant
-    if (received.anonymous or received.kind == intake_pb2.KIND_REPORT or out.sealer is None
-            or not (c.email or c.phone)):
+    if out.sealer is None:
         return
+    c = received.complainant
+    reachable = not received.anonymous and received.kind != intake_pb2.KIND_REPORT
+    contact = {"email": c.email, "phone": c.phone} if reachable else {}
     await uow.conn.execute(insert_ignore(contacts, uow.dialect).values(
-        case_id=received.case_id, tenant_id=event.tenant_id, locale="zh-CN",
-        sealed=out.sealer.seal({"email": c.email, "phone": c.phone},
-                               bound_to=received.case_id)))
+        case_id=received.case_id, tenant_id=event.tenant_id,
+        locale=rendering.resolve_locale(received.locale),
+        sealed=out.sealer.seal(contact, bound_to=received.case_id)))
 
 
 def _complainant_notices(moved: case_pb2.CaseTransitioned, tenant_id: str, portal_url: str
@@ -154,8 +162,10 @@ async def on_transitioned(uow: UnitOfWork, event: Event, *, out: Outbound) -> No
     """
     moved = event.payload(case_pb2.CaseTransitioned)
     recipient = f"complainant:{moved.case_id}"
-    for template, context in _complainant_notices(moved, event.tenant_id, out.portal_url):
-        text = await _render(uow, event, template, context)
+    notices = _complainant_notices(moved, event.tenant_id, out.portal_url)
+    locale = await _locale_of(uow, moved.case_id) if notices else DEFAULT_LOCALE
+    for template, context in notices:
+        text = await _render(uow, event, template, context, locale)
         await _deliver(uow, event, case_id=moved.case_id, template=template,
                        recipient=recipient, channel="portal" if moved.anonymous else "in_app",
                        text=text)

@@ -26,7 +26,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from casebridge.common.v1 import common_pb2 as casebridge_dot_common_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!casebridge/intake/v1/intake.proto\x12\x14\x63\x61sebridge.intake.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!casebridge/common/v1/common.proto\"\xd4\x04\n\x16SubmitComplaintRequest\x12\x17\n\x0fidempotency_key\x18\x01 \x01(\t\x12(\n\x04kind\x18\x02 \x01(\x0e\x32\x1a.casebridge.intake.v1.Kind\x12\x0f\n\x07\x63hannel\x18\x03 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x04 \x01(\t\x12\x30\n\x0b\x63omplainant\x18\x05 \x01(\x0b\x32\x1b.casebridge.common.v1.Party\x12\x34\n\nrespondent\x18\x06 \x01(\x0b\x32 .casebridge.common.v1.Respondent\x12\x10\n\x08\x63\x61tegory\x18\x07 \x01(\t\x12\x0f\n\x07\x64\x65mands\x18\x08 \x01(\t\x12\r\n\x05\x66\x61\x63ts\x18\t \x01(\t\x12\x15\n\rincident_time\x18\n \x01(\t\x12\x16\n\x0eincident_place\x18\x0b \x01(\t\x12\x33\n\x0e\x63laimed_amount\x18\x0c \x01(\x0b\x32\x1b.casebridge.common.v1.Money\x12J\n\x07\x64\x65tails\x18\r \x03(\x0b\x32\x39.casebridge.intake.v1.SubmitComplaintRequest.DetailsEntry\x12\x15\n\rcircumstances\x18\x0e \x03(\t\x12\x13\n\x0breferred_by\x18\x0f \x01(\t\x12/\n\x0breceived_at\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x1a.\n\x0c\x44\x65tailsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"v\n\x17SubmitComplaintResponse\x12\x34\n\nsubmission\x18\x01 \x01(\x0b\x32 .casebridge.intake.v1.Submission\x12\x13\n\x0b\x61\x63\x63\x65ss_code\x18\x02 \x01(\t\x12\x10\n\x08replayed\x18\x03 \x01(\x08\"\xe3\x05\n\nSubmission\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63\x61se_number\x18\x02 \x01(\t\x12\x11\n\ttenant_id\x18\x03 \x01(\t\x12(\n\x04kind\x18\x04 \x01(\x0e\x32\x1a.casebridge.intake.v1.Kind\x12\x0f\n\x07\x63hannel\x18\x05 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x06 \x01(\t\x12\x30\n\x0b\x63omplainant\x18\x07 \x01(\x0b\x32\x1b.casebridge.common.v1.Party\x12\x11\n\tanonymous\x18\x08 \x01(\x08\x12\x34\n\nrespondent\x18\t \x01(\x0b\x32 .casebridge.common.v1.Respondent\x12\x10\n\x08\x63\x61tegory\x18\n \x01(\t\x12\x0f\n\x07\x64\x65mands\x18\x0b \x01(\t\x12\x13\n\x0breceived_by\x18\x0c \x01(\t\x12/\n\x0breceived_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05\x66\x61\x63ts\x18\x0e \x01(\t\x12\x15\n\rincident_time\x18\x0f \x01(\t\x12\x16\n\x0eincident_place\x18\x10 \x01(\t\x12\x33\n\x0e\x63laimed_amount\x18\x11 \x01(\x0b\x32\x1b.casebridge.common.v1.Money\x12>\n\x07\x64\x65tails\x18\x12 \x03(\x0b\x32-.casebridge.intake.v1.Submission.DetailsEntry\x12\x15\n\rcircumstances\x18\x13 \x03(\t\x12\x13\n\x0breferred_by\x18\x14 \x01(\t\x12\x44\n\x13possible_duplicates\x18\x15 \x03(\x0b\x32\'.casebridge.intake.v1.PossibleDuplicate\x12\x17\n\x0fsealed_identity\x18\x16 \x01(\t\x1a.\n\x0c\x44\x65tailsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"Y\n\x11PossibleDuplicate\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63\x61se_number\x18\x02 \x01(\t\x12\r\n\x05score\x18\x03 \x01(\x01\x12\x0f\n\x07reasons\x18\x04 \x03(\t\"\'\n\x14GetSubmissionRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\"E\n\x19LookupByAccessCodeRequest\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12\x13\n\x0b\x61\x63\x63\x65ss_code\x18\x02 \x01(\t\"^\n\x11\x43omplaintReceived\x12\x34\n\nsubmission\x18\x01 \x01(\x0b\x32 .casebridge.intake.v1.Submission\x12\x13\n\x0btenant_kind\x18\x02 \x01(\t*A\n\x04Kind\x12\x14\n\x10KIND_UNSPECIFIED\x10\x00\x12\x12\n\x0eKIND_COMPLAINT\x10\x01\x12\x0f\n\x0bKIND_REPORT\x10\x02\x32\xc7\x02\n\rIntakeService\x12n\n\x0fSubmitComplaint\x12,.casebridge.intake.v1.SubmitComplaintRequest\x1a-.casebridge.intake.v1.SubmitComplaintResponse\x12]\n\rGetSubmission\x12*.casebridge.intake.v1.GetSubmissionRequest\x1a .casebridge.intake.v1.Submission\x12g\n\x12LookupByAccessCode\x12/.casebridge.intake.v1.LookupByAccessCodeRequest\x1a .casebridge.intake.v1.Submissionb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!casebridge/intake/v1/intake.proto\x12\x14\x63\x61sebridge.intake.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!casebridge/common/v1/common.proto\"\xe4\x04\n\x16SubmitComplaintRequest\x12\x17\n\x0fidempotency_key\x18\x01 \x01(\t\x12(\n\x04kind\x18\x02 \x01(\x0e\x32\x1a.casebridge.intake.v1.Kind\x12\x0f\n\x07\x63hannel\x18\x03 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x04 \x01(\t\x12\x30\n\x0b\x63omplainant\x18\x05 \x01(\x0b\x32\x1b.casebridge.common.v1.Party\x12\x34\n\nrespondent\x18\x06 \x01(\x0b\x32 .casebridge.common.v1.Respondent\x12\x10\n\x08\x63\x61tegory\x18\x07 \x01(\t\x12\x0f\n\x07\x64\x65mands\x18\x08 \x01(\t\x12\r\n\x05\x66\x61\x63ts\x18\t \x01(\t\x12\x15\n\rincident_time\x18\n \x01(\t\x12\x16\n\x0eincident_place\x18\x0b \x01(\t\x12\x33\n\x0e\x63laimed_amount\x18\x0c \x01(\x0b\x32\x1b.casebridge.common.v1.Money\x12J\n\x07\x64\x65tails\x18\r \x03(\x0b\x32\x39.casebridge.intake.v1.SubmitComplaintRequest.DetailsEntry\x12\x15\n\rcircumstances\x18\x0e \x03(\t\x12\x13\n\x0breferred_by\x18\x0f \x01(\t\x12/\n\x0breceived_at\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06locale\x18\x11 \x01(\t\x1a.\n\x0c\x44\x65tailsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"v\n\x17SubmitComplaintResponse\x12\x34\n\nsubmission\x18\x01 \x01(\x0b\x32 .casebridge.intake.v1.Submission\x12\x13\n\x0b\x61\x63\x63\x65ss_code\x18\x02 \x01(\t\x12\x10\n\x08replayed\x18\x03 \x01(\x08\"\xf3\x05\n\nSubmission\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63\x61se_number\x18\x02 \x01(\t\x12\x11\n\ttenant_id\x18\x03 \x01(\t\x12(\n\x04kind\x18\x04 \x01(\x0e\x32\x1a.casebridge.intake.v1.Kind\x12\x0f\n\x07\x63hannel\x18\x05 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x06 \x01(\t\x12\x30\n\x0b\x63omplainant\x18\x07 \x01(\x0b\x32\x1b.casebridge.common.v1.Party\x12\x11\n\tanonymous\x18\x08 \x01(\x08\x12\x34\n\nrespondent\x18\t \x01(\x0b\x32 .casebridge.common.v1.Respondent\x12\x10\n\x08\x63\x61tegory\x18\n \x01(\t\x12\x0f\n\x07\x64\x65mands\x18\x0b \x01(\t\x12\x13\n\x0breceived_by\x18\x0c \x01(\t\x12/\n\x0breceived_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05\x66\x61\x63ts\x18\x0e \x01(\t\x12\x15\n\rincident_time\x18\x0f \x01(\t\x12\x16\n\x0eincident_place\x18\x10 \x01(\t\x12\x33\n\x0e\x63laimed_amount\x18\x11 \x01(\x0b\x32\x1b.casebridge.common.v1.Money\x12>\n\x07\x64\x65tails\x18\x12 \x03(\x0b\x32-.casebridge.intake.v1.Submission.DetailsEntry\x12\x15\n\rcircumstances\x18\x13 \x03(\t\x12\x13\n\x0breferred_by\x18\x14 \x01(\t\x12\x44\n\x13possible_duplicates\x18\x15 \x03(\x0b\x32\'.casebridge.intake.v1.PossibleDuplicate\x12\x17\n\x0fsealed_identity\x18\x16 \x01(\t\x12\x0e\n\x06locale\x18\x17 \x01(\t\x1a.\n\x0c\x44\x65tailsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"Y\n\x11PossibleDuplicate\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63\x61se_number\x18\x02 \x01(\t\x12\r\n\x05score\x18\x03 \x01(\x01\x12\x0f\n\x07reasons\x18\x04 \x03(\t\"\'\n\x14GetSubmissionRequest\x12\x0f\n\x07\x63\x61se_id\x18\x01 \x01(\t\"E\n\x19LookupByAccessCodeRequest\x12\x13\n\x0b\x63\x61se_number\x18\x01 \x01(\t\x12\x13\n\x0b\x61\x63\x63\x65ss_code\x18\x02 \x01(\t\"^\n\x11\x43omplaintReceived\x12\x34\n\nsubmission\x18\x01 \x01(\x0b\x32 .casebridge.intake.v1.Submission\x12\x13\n\x0btenant_kind\x18\x02 \x01(\t*A\n\x04Kind\x12\x14\n\x10KIND_UNSPECIFIED\x10\x00\x12\x12\n\x0eKIND_COMPLAINT\x10\x01\x12\x0f\n\x0bKIND_REPORT\x10\x02\x32\xc7\x02\n\rIntakeService\x12n\n\x0fSubmitComplaint\x12,.casebridge.intake.v1.SubmitComplaintRequest\x1a-.casebridge.intake.v1.SubmitComplaintResponse\x12]\n\rGetSubmission\x12*.casebridge.intake.v1.GetSubmissionRequest\x1a .casebridge.intake.v1.Submission\x12g\n\x12LookupByAccessCode\x12/.casebridge.intake.v1.LookupByAccessCodeRequest\x1a .casebridge.intake.v1.Submissionb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -37,26 +37,26 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SUBMITCOMPLAINTREQUEST_DETAILSENTRY']._serialized_options = b'8\001'
   _globals['_SUBMISSION_DETAILSENTRY']._loaded_options = None
   _globals['_SUBMISSION_DETAILSENTRY']._serialized_options = b'8\001'
-  _globals['_KIND']._serialized_start=1887
-  _globals['_KIND']._serialized_end=1952
+  _globals['_KIND']._serialized_start=1919
+  _globals['_KIND']._serialized_end=1984
   _globals['_SUBMITCOMPLAINTREQUEST']._serialized_start=128
-  _globals['_SUBMITCOMPLAINTREQUEST']._serialized_end=724
-  _globals['_SUBMITCOMPLAINTREQUEST_DETAILSENTRY']._serialized_start=678
-  _globals['_SUBMITCOMPLAINTREQUEST_DETAILSENTRY']._serialized_end=724
-  _globals['_SUBMITCOMPLAINTRESPONSE']._serialized_start=726
-  _globals['_SUBMITCOMPLAINTRESPONSE']._serialized_end=844
-  _globals['_SUBMISSION']._serialized_start=847
-  _globals['_SUBMISSION']._serialized_end=1586
-  _globals['_SUBMISSION_DETAILSENTRY']._serialized_start=678
-  _globals['_SUBMISSION_DETAILSENTRY']._serialized_end=724
-  _globals['_POSSIBLEDUPLICATE']._serialized_start=1588
-  _globals['_POSSIBLEDUPLICATE']._serialized_end=1677
-  _globals['_GETSUBMISSIONREQUEST']._serialized_start=1679
-  _globals['_GETSUBMISSIONREQUEST']._serialized_end=1718
-  _globals['_LOOKUPBYACCESSCODEREQUEST']._serialized_start=1720
-  _globals['_LOOKUPBYACCESSCODEREQUEST']._serialized_end=1789
-  _globals['_COMPLAINTRECEIVED']._serialized_start=1791
-  _globals['_COMPLAINTRECEIVED']._serialized_end=1885
-  _globals['_INTAKESERVICE']._serialized_start=1955
-  _globals['_INTAKESERVICE']._serialized_end=2282
+  _globals['_SUBMITCOMPLAINTREQUEST']._serialized_end=740
+  _globals['_SUBMITCOMPLAINTREQUEST_DETAILSENTRY']._serialized_start=694
+  _globals['_SUBMITCOMPLAINTREQUEST_DETAILSENTRY']._serialized_end=740
+  _globals['_SUBMITCOMPLAINTRESPONSE']._serialized_start=742
+  _globals['_SUBMITCOMPLAINTRESPONSE']._serialized_end=860
+  _globals['_SUBMISSION']._serialized_start=863
+  _globals['_SUBMISSION']._serialized_end=1618
+  _globals['_SUBMISSION_DETAILSENTRY']._serialized_start=694
+  _globals['_SUBMISSION_DETAILSENTRY']._serialized_end=740
+  _globals['_POSSIBLEDUPLICATE']._serialized_start=1620
+  _globals['_POSSIBLEDUPLICATE']._serialized_end=1709
+  _globals['_GETSUBMISSIONREQUEST']._serialized_start=1711
+  _globals['_GETSUBMISSIONREQUEST']._serialized_end=1750
+  _globals['_LOOKUPBYACCESSCODEREQUEST']._serialized_start=1752
+  _globals['_LOOKUPBYACCESSCODEREQUEST']._serialized_end=1821
+  _globals['_COMPLAINTRECEIVED']._serialized_start=1823
+  _globals['_COMPLAINTRECEIVED']._serialized_end=1917
+  _globals['_INTAKESERVICE']._serialized_start=1987
+  _globals['_INTAKESERVICE']._serialized_end=2314
 # @@protoc_insertion_point(module_scope)

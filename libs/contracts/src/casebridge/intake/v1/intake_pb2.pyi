@@ -21,7 +21,7 @@ KIND_COMPLAINT: Kind
 KIND_REPORT: Kind
 
 class SubmitComplaintRequest(_message.Message):
-    __slots__ = ("idempotency_key", "kind", "channel", "content", "complainant", "respondent", "category", "demands", "facts", "incident_time", "incident_place", "claimed_amount", "details", "circumstances", "referred_by", "received_at")
+    __slots__ = ("idempotency_key", "kind", "channel", "content", "complainant", "respondent", "category", "demands", "facts", "incident_time", "incident_place", "claimed_amount", "details", "circumstances", "referred_by", "received_at", "locale")
     class DetailsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -45,6 +45,7 @@ class SubmitComplaintRequest(_message.Message):
     CIRCUMSTANCES_FIELD_NUMBER: _ClassVar[int]
     REFERRED_BY_FIELD_NUMBER: _ClassVar[int]
     RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
+    LOCALE_FIELD_NUMBER: _ClassVar[int]
     idempotency_key: str
     kind: Kind
     channel: str
@@ -61,7 +62,8 @@ class SubmitComplaintRequest(_message.Message):
     circumstances: _containers.RepeatedScalarFieldContainer[str]
     referred_by: str
     received_at: _timestamp_pb2.Timestamp
-    def __init__(self, idempotency_key: _Optional[str] = ..., kind: _Optional[_Union[Kind, str]] = ..., channel: _Optional[str] = ..., content: _Optional[str] = ..., complainant: _Optional[_Union[_common_pb2.Party, _Mapping]] = ..., respondent: _Optional[_Union[_common_pb2.Respondent, _Mapping]] = ..., category: _Optional[str] = ..., demands: _Optional[str] = ..., facts: _Optional[str] = ..., incident_time: _Optional[str] = ..., incident_place: _Optional[str] = ..., claimed_amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., details: _Optional[_Mapping[str, str]] = ..., circumstances: _Optional[_Iterable[str]] = ..., referred_by: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    locale: str
+    def __init__(self, idempotency_key: _Optional[str] = ..., kind: _Optional[_Union[Kind, str]] = ..., channel: _Optional[str] = ..., content: _Optional[str] = ..., complainant: _Optional[_Union[_common_pb2.Party, _Mapping]] = ..., respondent: _Optional[_Union[_common_pb2.Respondent, _Mapping]] = ..., category: _Optional[str] = ..., demands: _Optional[str] = ..., facts: _Optional[str] = ..., incident_time: _Optional[str] = ..., incident_place: _Optional[str] = ..., claimed_amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., details: _Optional[_Mapping[str, str]] = ..., circumstances: _Optional[_Iterable[str]] = ..., referred_by: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., locale: _Optional[str] = ...) -> None: ...
 
 class SubmitComplaintResponse(_message.Message):
     __slots__ = ("submission", "access_code", "replayed")
@@ -74,7 +76,7 @@ class SubmitComplaintResponse(_message.Message):
     def __init__(self, submission: _Optional[_Union[Submission, _Mapping]] = ..., access_code: _Optional[str] = ..., replayed: _Optional[bool] = ...) -> None: ...
 
 class Submission(_message.Message):
-    __slots__ = ("case_id", "case_number", "tenant_id", "kind", "channel", "content", "complainant", "anonymous", "respondent", "category", "demands", "received_by", "received_at", "facts", "incident_time", "incident_place", "claimed_amount", "details", "circumstances", "referred_by", "possible_duplicates", "sealed_identity")
+    __slots__ = ("case_id", "case_number", "tenant_id", "kind", "channel", "content", "complainant", "anonymous", "respondent", "category", "demands", "received_by", "received_at", "facts", "incident_time", "incident_place", "claimed_amount", "details", "circumstances", "referred_by", "possible_duplicates", "sealed_identity", "locale")
     class DetailsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -104,6 +106,7 @@ class Submission(_message.Message):
     REFERRED_BY_FIELD_NUMBER: _ClassVar[int]
     POSSIBLE_DUPLICATES_FIELD_NUMBER: _ClassVar[int]
     SEALED_IDENTITY_FIELD_NUMBER: _ClassVar[int]
+    LOCALE_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     case_number: str
     tenant_id: str
@@ -126,7 +129,8 @@ class Submission(_message.Message):
     referred_by: str
     possible_duplicates: _containers.RepeatedCompositeFieldContainer[PossibleDuplicate]
     sealed_identity: str
-    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., tenant_id: _Optional[str] = ..., kind: _Optional[_Union[Kind, str]] = ..., channel: _Optional[str] = ..., content: _Optional[str] = ..., complainant: _Optional[_Union[_common_pb2.Party, _Mapping]] = ..., anonymous: _Optional[bool] = ..., respondent: _Optional[_Union[_common_pb2.Respondent, _Mapping]] = ..., category: _Optional[str] = ..., demands: _Optional[str] = ..., received_by: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., facts: _Optional[str] = ..., incident_time: _Optional[str] = ..., incident_place: _Optional[str] = ..., claimed_amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., details: _Optional[_Mapping[str, str]] = ..., circumstances: _Optional[_Iterable[str]] = ..., referred_by: _Optional[str] = ..., possible_duplicates: _Optional[_Iterable[_Union[PossibleDuplicate, _Mapping]]] = ..., sealed_identity: _Optional[str] = ...) -> None: ...
+    locale: str
+    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., tenant_id: _Optional[str] = ..., kind: _Optional[_Union[Kind, str]] = ..., channel: _Optional[str] = ..., content: _Optional[str] = ..., complainant: _Optional[_Union[_common_pb2.Party, _Mapping]] = ..., anonymous: _Optional[bool] = ..., respondent: _Optional[_Union[_common_pb2.Respondent, _Mapping]] = ..., category: _Optional[str] = ..., demands: _Optional[str] = ..., received_by: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., facts: _Optional[str] = ..., incident_time: _Optional[str] = ..., incident_place: _Optional[str] = ..., claimed_amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., details: _Optional[_Mapping[str, str]] = ..., circumstances: _Optional[_Iterable[str]] = ..., referred_by: _Optional[str] = ..., possible_duplicates: _Optional[_Iterable[_Union[PossibleDuplicate, _Mapping]]] = ..., sealed_identity: _Optional[str] = ..., locale: _Optional[str] = ...) -> None: ...
 
 class PossibleDuplicate(_message.Message):
     __slots__ = ("case_id", "case_number", "score", "reasons")
