@@ -514,3 +514,19 @@ async def test_the_complainant_is_told_the_result_and_answers_the_survey(
     again = await platform.http.post(f"{portal}/survey", headers=key,
                                      json={"rating": 1, "solved": False})
     assert again.status_code == 409, "one survey per answer"
+
+
+async def test_the_health_bureau_oversees_the_county_s_hospital_in_figures_only(
+        platform: Platform) -> None:
+    clerk = hospital(platform)
+    submitted = await clerk.submit(BILLING)
+    await clerk.case(submitted["case_id"])
+    bureau = Desk(platform, "demo-health-bureau", "supervisor", "hb-supervisor")
+    answer = await platform.http.get("/v1/oversight", headers=bureau.headers)
+    assert answer.status_code == 200, answer.text
+    [seen] = answer.json()["institutions"]
+    assert (seen["tenant_id"], seen["kind"], seen["received"]) == ("demo-hospital", "hospital", 1)
+    assert "王五" not in answer.text and "13700000001" not in answer.text
+    refused = await platform.http.get("/v1/oversight",
+                                      headers=hospital(platform, "supervisor").headers)
+    assert refused.status_code == 403

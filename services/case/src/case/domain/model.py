@@ -305,3 +305,21 @@ def milestone_summary(milestone: str, note: str = "") -> str:
 def routed_summary(category: str, department: str, handler_id: str, reason: str) -> str:
     who = f", handler {handler_id}" if handler_id else ""
     return f"routed to {department}{who} (category {category or 'unclassified'}; {reason})"
+
+
+# Who oversees whom (regulator kind → institution kinds), within the regulator's division:
+# a county health bureau the hospitals of its county (the health authority's duty for its
+# area under 《医疗纠纷预防和处理条例》; article not checked), a market regulator the 12315
+# centres and companies of its area, a 12315 centre the companies' complaint handling.
+OVERSEES: dict[str, frozenset[str]] = {
+    "health_bureau": frozenset({"hospital"}),
+    "market_regulator": frozenset({"consumer_center", "company"}),
+    "consumer_center": frozenset({"company"}),
+}
+
+
+def within(division: str, jurisdiction: str) -> bool:
+    """Whether an institution's division lies in a regulator's: the same path or below it
+    (370000-371300-371321 is within 370000-371300)."""
+    return bool(jurisdiction) and (division == jurisdiction
+                                   or division.startswith(jurisdiction + "-"))

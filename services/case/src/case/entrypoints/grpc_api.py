@@ -10,7 +10,7 @@ from casebridge_platform.auth import principal
 from casebridge_platform.messaging.outbox import UnitOfWork
 from casebridge_platform.sealing import Sealer
 
-from case.service_layer import actions, queries
+from case.service_layer import actions, oversight, queries
 
 
 class CaseServicer(case_pb2_grpc.CaseServiceServicer):
@@ -46,3 +46,8 @@ class CaseServicer(case_pb2_grpc.CaseServiceServicer):
                          context: grpc.aio.ServicerContext) -> case_pb2.Case:
         async with self._uow() as uow:
             return await queries.portal_view(uow, principal=principal(), case_id=request.case_id)
+
+    async def Oversee(self, request: case_pb2.OverseeRequest,
+                      context: grpc.aio.ServicerContext) -> case_pb2.OverseeResponse:
+        async with self._uow() as uow:
+            return await oversight.oversee(uow, principal=principal(), request=request)

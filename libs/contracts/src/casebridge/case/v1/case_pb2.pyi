@@ -654,3 +654,63 @@ class CaseAlert(_message.Message):
     reasons: _containers.RepeatedScalarFieldContainer[str]
     audiences: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., severity: _Optional[str] = ..., reasons: _Optional[_Iterable[str]] = ..., audiences: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class OverseeRequest(_message.Message):
+    __slots__ = ("from_date", "to_date")
+    FROM_DATE_FIELD_NUMBER: _ClassVar[int]
+    TO_DATE_FIELD_NUMBER: _ClassVar[int]
+    from_date: str
+    to_date: str
+    def __init__(self, from_date: _Optional[str] = ..., to_date: _Optional[str] = ...) -> None: ...
+
+class OverseenCase(_message.Message):
+    __slots__ = ("case_number", "category", "severity", "status", "department", "received_at", "due_at")
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    SEVERITY_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
+    DUE_AT_FIELD_NUMBER: _ClassVar[int]
+    case_number: str
+    category: str
+    severity: str
+    status: str
+    department: str
+    received_at: _timestamp_pb2.Timestamp
+    due_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_number: _Optional[str] = ..., category: _Optional[str] = ..., severity: _Optional[str] = ..., status: _Optional[str] = ..., department: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class InstitutionFigures(_message.Message):
+    __slots__ = ("tenant_id", "kind", "division", "received", "open", "closed", "closed_on_time", "on_time_rate", "overdue", "major")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    DIVISION_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_FIELD_NUMBER: _ClassVar[int]
+    OPEN_FIELD_NUMBER: _ClassVar[int]
+    CLOSED_FIELD_NUMBER: _ClassVar[int]
+    CLOSED_ON_TIME_FIELD_NUMBER: _ClassVar[int]
+    ON_TIME_RATE_FIELD_NUMBER: _ClassVar[int]
+    OVERDUE_FIELD_NUMBER: _ClassVar[int]
+    MAJOR_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    kind: str
+    division: str
+    received: int
+    open: int
+    closed: int
+    closed_on_time: int
+    on_time_rate: float
+    overdue: _containers.RepeatedCompositeFieldContainer[OverseenCase]
+    major: _containers.RepeatedCompositeFieldContainer[OverseenCase]
+    def __init__(self, tenant_id: _Optional[str] = ..., kind: _Optional[str] = ..., division: _Optional[str] = ..., received: _Optional[int] = ..., open: _Optional[int] = ..., closed: _Optional[int] = ..., closed_on_time: _Optional[int] = ..., on_time_rate: _Optional[float] = ..., overdue: _Optional[_Iterable[_Union[OverseenCase, _Mapping]]] = ..., major: _Optional[_Iterable[_Union[OverseenCase, _Mapping]]] = ...) -> None: ...
+
+class OverseeResponse(_message.Message):
+    __slots__ = ("regulator", "division", "institutions")
+    REGULATOR_FIELD_NUMBER: _ClassVar[int]
+    DIVISION_FIELD_NUMBER: _ClassVar[int]
+    INSTITUTIONS_FIELD_NUMBER: _ClassVar[int]
+    regulator: str
+    division: str
+    institutions: _containers.RepeatedCompositeFieldContainer[InstitutionFigures]
+    def __init__(self, regulator: _Optional[str] = ..., division: _Optional[str] = ..., institutions: _Optional[_Iterable[_Union[InstitutionFigures, _Mapping]]] = ...) -> None: ...

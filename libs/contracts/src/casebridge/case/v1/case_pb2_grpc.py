@@ -55,6 +55,11 @@ class CaseServiceStub:
                 request_serializer=casebridge_dot_case_dot_v1_dot_case__pb2.PortalViewRequest.SerializeToString,
                 response_deserializer=casebridge_dot_case_dot_v1_dot_case__pb2.Case.FromString,
                 _registered_method=True)
+        self.Oversee = channel.unary_unary(
+                '/casebridge.case.v1.CaseService/Oversee',
+                request_serializer=casebridge_dot_case_dot_v1_dot_case__pb2.OverseeRequest.SerializeToString,
+                response_deserializer=casebridge_dot_case_dot_v1_dot_case__pb2.OverseeResponse.FromString,
+                _registered_method=True)
 
 
 class CaseServiceServicer:
@@ -87,6 +92,13 @@ class CaseServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Oversee(self, request, context):
+        """A regulator's view of the institutions in its jurisdiction: figures, no personal data.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CaseServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -109,6 +121,11 @@ def add_CaseServiceServicer_to_server(servicer, server):
                     servicer.PortalView,
                     request_deserializer=casebridge_dot_case_dot_v1_dot_case__pb2.PortalViewRequest.FromString,
                     response_serializer=casebridge_dot_case_dot_v1_dot_case__pb2.Case.SerializeToString,
+            ),
+            'Oversee': grpc.unary_unary_rpc_method_handler(
+                    servicer.Oversee,
+                    request_deserializer=casebridge_dot_case_dot_v1_dot_case__pb2.OverseeRequest.FromString,
+                    response_serializer=casebridge_dot_case_dot_v1_dot_case__pb2.OverseeResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -220,6 +237,33 @@ class CaseService:
             '/casebridge.case.v1.CaseService/PortalView',
             casebridge_dot_case_dot_v1_dot_case__pb2.PortalViewRequest.SerializeToString,
             casebridge_dot_case_dot_v1_dot_case__pb2.Case.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Oversee(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.case.v1.CaseService/Oversee',
+            casebridge_dot_case_dot_v1_dot_case__pb2.OverseeRequest.SerializeToString,
+            casebridge_dot_case_dot_v1_dot_case__pb2.OverseeResponse.FromString,
             options,
             channel_credentials,
             insecure,
