@@ -157,4 +157,4 @@ async def test_a_missed_deadline_shows_on_the_timeline(runtime: Runtime) -> None
         await uow.set_tenant(TENANT)
         entry = (await uow.conn.execute(sa.select(timeline).where(
             timeline.c.case_id == case_id, timeline.c.type == "deadline_breach"))).one()
-    assert entry.summary == "answer deadline missed: due 2026-11-26 00:00 (3个工作日内答复)"
+    assert entry.summary == "answer deadline missed: due 2026-11-25 24:00 (3个工作日内答复)"

@@ -259,6 +259,7 @@ async def test_a_missed_deadline_climbs_the_ladder_charges_the_ledger_and_tells_
     assert by_kind["warning"].rung == 1 and "user:hosp-h4a" in by_kind["warning"].audiences
     assert "department:医务处" in by_kind["breach"].audiences
     assert by_kind["rung3"].rung_title == "分管院长" and "role:leader" in by_kind["rung3"].audiences
+    assert by_kind["rung3"].due_at == by_kind["breach"].due_at, "a rung tells the deadline"
     assert all(f.off_hours and "department:总值班" in f.audiences for f in first)
     types = {e.type for e in events}
     assert {"escalation.warning", "escalation.breached", "escalation.escalated"} <= types

@@ -7,7 +7,7 @@ the result and its timeline entry in one transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
@@ -323,3 +323,12 @@ def within(division: str, jurisdiction: str) -> bool:
     (370000-371300-371321 is within 370000-371300)."""
     return bool(jurisdiction) and (division == jurisdiction
                                    or division.startswith(jurisdiction + "-"))
+
+
+def local_deadline(moment: datetime) -> str:
+    """A due moment as people say it in Shanghai: a deadline at midnight is the previous
+    day's 24:00 (the period ends at 24:00 of its last day)."""
+    local = moment.astimezone(SHANGHAI)
+    if local.time() == time(0):
+        return f"{(local - timedelta(days=1)):%Y-%m-%d} 24:00"
+    return f"{local:%Y-%m-%d %H:%M}"

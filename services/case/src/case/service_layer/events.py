@@ -208,9 +208,9 @@ async def on_timer(uow: UnitOfWork, event: Event) -> None:
     or climbing the ladder, and who was told (the overdue filter follows from the due date)."""
     fired = event.payload(escalation_pb2.TimerFired)
     row = await _locked(uow, event.tenant_id, fired.case_id)
-    due = fired.due_at.ToDatetime(tzinfo=UTC).astimezone(model.SHANGHAI)
+    due = model.local_deadline(fired.due_at.ToDatetime(tzinfo=UTC))
     what = {"breach": "missed", "warning": "approaching"}.get(fired.kind, "still missed")
-    summary = f"{fired.clock} deadline {what}: due {due:%Y-%m-%d %H:%M} ({fired.rule})"
+    summary = f"{fired.clock} deadline {what}: due {due} ({fired.rule})"
     if fired.rung_title:
         summary += f"; escalated to {fired.rung_title}, told {', '.join(fired.audiences)}"
     entry = "deadline_escalated" if fired.kind.startswith("rung") else f"deadline_{fired.kind}"

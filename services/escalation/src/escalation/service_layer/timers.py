@@ -11,7 +11,7 @@ from casebridge_platform.db import insert_ignore
 from casebridge_platform.messaging.envelope import timestamp
 from casebridge_platform.messaging.outbox import UnitOfWork
 
-from escalation.adapters.tables import ledger, regulator_reports, timers, tracked
+from escalation.adapters.tables import clocks, ledger, regulator_reports, timers, tracked
 from escalation.domain.calendar import TZ
 from escalation.service_layer import sync
 
@@ -39,13 +39,18 @@ async def fire_due(uow: UnitOfWork, *, limit: int = 500, now: datetime | None = 
                    timers.c.case_number, timers.c.due_at, timers.c.rule, timers.c.round))).all()
     if not fired:
         return 0
+    ids = {t.case_id for t in fired}
     cases = {r.case_id: r for r in (await uow.conn.execute(sa.select(tracked).where(
-        tracked.c.case_id.in_({t.case_id for t in fired})))).all()}
+        tracked.c.case_id.in_(ids)))).all()}
+    deadlines = {(r.case_id, r.name): r.due_at for r in (await uow.conn.execute(
+        sa.select(clocks.c.case_id, clocks.c.name, clocks.c.due_at).where(
+            clocks.c.case_id.in_(ids)))).all()}
     tenants: dict[str, sync.Tenant] = {}
     for t in fired:
         if t.tenant_id not in tenants:
             tenants[t.tenant_id] = await sync.tenant(uow, t.tenant_id, required=False)
-        await _announce(uow, tenants[t.tenant_id], t, cases.get(t.case_id), now)
+        await _announce(uow, tenants[t.tenant_id], t, cases.get(t.case_id), now,
+                        deadlines.get((t.case_id, t.clock), t.due_at))
     return len(fired)
 
 
@@ -67,7 +72,8 @@ def audiences(tell: tuple[str, ...], case: sa.Row | None, on_duty: str = "") -> 
 
 
 async def _announce(uow: UnitOfWork, t: sync.Tenant, timer: sa.Row, case: sa.Row | None,
-                    now: datetime) -> None:
+                    now: datetime, deadline: datetime) -> None:
+    """The firing told, with the clock's deadline (a later rung fires after it)."""
     rung = t.pack.rung_for(timer.kind)
     tell = rung.tell if rung else DEFAULT_TELL.get(timer.kind, ("role:supervisor",))
     late = off_hours(t, now)
@@ -77,7 +83,7 @@ async def _announce(uow: UnitOfWork, t: sync.Tenant, timer: sa.Row, case: sa.Row
     uow.emit(EVENT.get(timer.kind, "escalation.escalated"), timer.tenant_id,
              escalation_pb2.TimerFired(
                  case_id=timer.case_id, case_number=timer.case_number, clock=timer.clock,
-                 kind=timer.kind, due_at=timestamp(timer.due_at), fired_at=timestamp(now),
+                 kind=timer.kind, due_at=timestamp(deadline), fired_at=timestamp(now),
                  rule=timer.rule, rung=rung.rung if rung else 0,
                  rung_title=rung.title if rung else "", audiences=told, off_hours=late,
                  department=case.department if case else "",
