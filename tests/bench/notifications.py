@@ -19,20 +19,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
-import uvicorn
 from casebridge_platform import db, migrations, testing
 from casebridge_platform.config import Settings
-from casebridge_platform.devstack import ROOT, free_port
+from casebridge_platform.devstack import ROOT
 from casebridge_platform.messaging.outbox import UnitOfWork
 from casebridge_platform.sealing import Sealer
+from casebridge_platform.testing import http_peer
 from notification.adapters.channels.webhook import verify
 from notification.adapters.tables import deliveries, endpoints
 from notification.bootstrap import MIGRATIONS, outside_channels
 from notification.service_layer.sender import Sender
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from tests.bench.pipeline import percentile
 
@@ -88,28 +86,21 @@ async def run(database: str, count: int) -> dict:
     shutil.rmtree(var, ignore_errors=True)
     location = db.locate(url, "notification", var)
     engine = db.create_engine(location)
-    receiver, port = Receiver(), free_port()
-    app = Starlette(routes=[Route("/hook", receiver.handle, methods=["POST"])])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    serving = asyncio.create_task(server.serve())
+    receiver = Receiver()
     settings = Settings(var_dir=var)
     try:
-        async with asyncio.timeout(5):
-            while not server.started:   # noqa: ASYNC110 (uvicorn offers a flag, no event)
-                await asyncio.sleep(0.01)
-        await migrations.upgrade(engine, location, MIGRATIONS)
-        sealer = settings.sealer()
-        queued = await queue(engine, sealer, f"http://127.0.0.1:{port}/hook", count)
-        sender = Sender(lambda: UnitOfWork(engine, "bench", lambda events: None),
-                        outside_channels(settings), sealer)
-        start = time.perf_counter()
-        while len(receiver.arrived) < count:
-            if not await sender.send_due():
-                await asyncio.sleep(0.01)
-        elapsed = time.perf_counter() - start
+        async with http_peer(receiver.handle) as port:
+            await migrations.upgrade(engine, location, MIGRATIONS)
+            sealer = settings.sealer()
+            queued = await queue(engine, sealer, f"http://127.0.0.1:{port}/hook", count)
+            sender = Sender(lambda: UnitOfWork(engine, "bench", lambda events: None),
+                            outside_channels(settings), sealer)
+            start = time.perf_counter()
+            while len(receiver.arrived) < count:
+                if not await sender.send_due():
+                    await asyncio.sleep(0.01)
+            elapsed = time.perf_counter() - start
     finally:
-        server.should_exit = True
-        await serving
         await engine.dispose()
         if admin:
             await testing.drop_database(admin, url)

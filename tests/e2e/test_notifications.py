@@ -15,15 +15,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from aiosmtpd.controller import Controller
 from casebridge_platform.devstack import Stack, free_port
-from casebridge_platform.testing import Mailbox
+from casebridge_platform.testing import Mailbox, http_peer
 from notification.adapters.channels.webhook import verify
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from tests.e2e.conftest import eventually, running, token
 from tests.support import routed
@@ -60,19 +57,12 @@ class Receiver:
 
 @pytest.fixture
 async def peers() -> AsyncIterator[tuple[Mailbox, Controller, Receiver, int]]:
-    mailbox, receiver, port = Mailbox(), Receiver(), free_port()
+    mailbox, receiver = Mailbox(), Receiver()
     smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     smtp.start()
-    app = Starlette(routes=[Route("/hook", receiver.handle, methods=["POST"])])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    serving = asyncio.create_task(server.serve())
-    async with asyncio.timeout(5):
-        while not server.started:   # noqa: ASYNC110 (uvicorn offers a flag, no event)
-            await asyncio.sleep(0.01)
-    yield mailbox, smtp, receiver, port
-    receiver.release.set()
-    server.should_exit = True
-    await serving
+    async with http_peer(receiver.handle) as port:
+        yield mailbox, smtp, receiver, port
+        receiver.release.set()
     smtp.stop()
 
 

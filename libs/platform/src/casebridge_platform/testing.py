@@ -7,6 +7,7 @@ running one is older than the platform needs (2.10, for consumers with several f
 
 from __future__ import annotations
 
+import asyncio
 import email
 import json
 import os
@@ -15,8 +16,9 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, closing, contextmanager
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from casebridge_platform.bus import MIN_NATS
@@ -144,3 +146,26 @@ class Mailbox:
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
         self.messages.append(email.message_from_bytes(envelope.content))
         return "250 OK"
+
+
+@asynccontextmanager
+async def http_peer(handler: Callable[[Any], Awaitable[Any]], path: str = "/hook"
+                    ) -> AsyncIterator[int]:
+    """A real HTTP receiver (uvicorn) on a free port, POSTs to `path` going to `handler`
+    (a Starlette request handler); yields the port."""
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+
+    port = free_port()
+    app = Starlette(routes=[Route(path, handler, methods=["POST"])])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    serving = asyncio.create_task(server.serve())
+    try:
+        async with asyncio.timeout(5):
+            while not server.started:   # noqa: ASYNC110 (uvicorn offers a flag, no event)
+                await asyncio.sleep(0.01)
+        yield port
+    finally:
+        server.should_exit = True
+        await serving

@@ -5,7 +5,6 @@ mid-delivery is covered by the lease."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
 from collections import Counter
@@ -15,7 +14,6 @@ from email.header import decode_header, make_header
 
 import pytest
 import sqlalchemy as sa
-import uvicorn
 from aiosmtpd.controller import Controller
 from casebridge.case.v1 import case_pb2
 from casebridge.common.v1 import common_pb2
@@ -28,16 +26,14 @@ from casebridge_platform.messaging import envelope
 from casebridge_platform.messaging.envelope import Event
 from casebridge_platform.messaging.tables import outbox
 from casebridge_platform.runtime import Runtime
-from casebridge_platform.testing import Mailbox
+from casebridge_platform.testing import Mailbox, http_peer
 from notification.adapters.channels.webhook import verify
 from notification.adapters.tables import contacts, deliveries
 from notification.bootstrap import MIGRATIONS, outside_channels, subscriptions
 from notification.service_layer import admin, handlers
 from notification.service_layer.sender import Sender
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 TENANT = "demo-hospital"
 SECRET = "s3cret-shared-with-the-receiver"  # noqa: S105 (a test receiver's)
@@ -66,19 +62,11 @@ class Receiver:
 
 @pytest.fixture
 async def peers() -> AsyncIterator[tuple[Mailbox, Controller, Receiver, int]]:
-    mailbox = Mailbox()
+    mailbox, receiver = Mailbox(), Receiver()
     smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     smtp.start()
-    receiver, port = Receiver(), free_port()
-    app = Starlette(routes=[Route("/hook", receiver.handle, methods=["POST"])])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    task = asyncio.create_task(server.serve())
-    async with asyncio.timeout(5):
-        while not server.started:   # noqa: ASYNC110 (uvicorn offers a flag, no event)
-            await asyncio.sleep(0.01)
-    yield mailbox, smtp, receiver, port
-    server.should_exit = True
-    await task
+    async with http_peer(receiver.handle) as port:
+        yield mailbox, smtp, receiver, port
     smtp.stop()
 
 
