@@ -79,8 +79,10 @@ async def tenant(uow: UnitOfWork, tenant_id: str, *, required: bool = True) -> T
     return built
 
 
-TRACKED = {"case_number": "case_number", "department": "department", "handler": "handler_id",
-           "first_contact": "first_contact", "severity": "severity"}
+# What the ladder and the ledger need of the case, as the replay knows it (not as the last
+# event to arrive says it).
+TRACKED = {"department": "department", "handler": "handler_id", "first_contact": "first_contact",
+           "severity": "severity"}
 
 
 async def record(uow: UnitOfWork, *, event_id: str, tenant_id: str, case_id: str, type: str,
@@ -93,7 +95,7 @@ async def record(uow: UnitOfWork, *, event_id: str, tenant_id: str, case_id: str
         recorded_at=datetime.now(UTC), data=data))
     if added.rowcount != 1:
         return
-    values = {col: data[key] for key, col in TRACKED.items() if data.get(key)}
+    values = {"case_number": data["case_number"]} if data.get("case_number") else {}
     if type == "transitioned" and data.get("to") in ("closed", "refused", "referred", "archived"):
         values["open"] = False
     elif type == "transitioned" and data.get("action") == "reopen":
@@ -143,6 +145,10 @@ async def sync(uow: UnitOfWork, t: Tenant, case_id: str, *, cause: str = "",
             tracked.c.case_id == case_id))).one()
     states, case = replay(t.pack, await facts_of(uow, case_id), calendar=t.calendar,
                           office_hours=t.office_hours)
+    known = {col: case[key] for key, col in TRACKED.items() if case.get(key)}
+    if any(getattr(case_row, col) != value for col, value in known.items()):
+        case_row = (await uow.conn.execute(tracked.update().where(
+            tracked.c.case_id == case_id).values(**known).returning(*tracked.c))).one()
     stored = {r.name: r for r in (await uow.conn.execute(
         sa.select(clocks).where(clocks.c.case_id == case_id))).all()}
     changed = 0
