@@ -72,7 +72,8 @@ async def stack(database: str, nats_url: str, tmp_path: Path,
     _, smtp, _, _ = peers
     async with running(database, nats_url, tmp_path, {
             "CASEBRIDGE_SMTP_HOST": "127.0.0.1", "CASEBRIDGE_SMTP_PORT": str(smtp.port),
-            "CASEBRIDGE_DELIVERY_LEASE_S": "2", "CASEBRIDGE_DELIVERY_POLL_S": "0.1"}) as platform:
+            "CASEBRIDGE_DELIVERY_LEASE_S": "2", "CASEBRIDGE_DELIVERY_POLL_S": "0.1",
+            "CASEBRIDGE_WEBHOOK_ALLOW_PRIVATE": "true"}) as platform:
         yield platform
 
 

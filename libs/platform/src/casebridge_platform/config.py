@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     delivery_lease_s: float = Field(30.0, description="a claimed delivery not finished in this "
                                     "long (the sender died) is tried again")
     portal_url: str = "http://127.0.0.1:8000/v1/portal"
+    webhook_allow_private: bool = Field(False, description="let webhook endpoints be on "
+                                        "loopback or private networks (development, tests)")
     idempotency_retention_h: float = 24.0
     log_level: str = "INFO"
 

@@ -63,7 +63,7 @@ def configure(runtime: Runtime) -> ServiceParts:
                     lease_s=settings.delivery_lease_s, poll_s=settings.delivery_poll_s)
     return ServiceParts(
         grpc=[(notification_pb2_grpc.add_NotificationServiceServicer_to_server,
-               NotificationServicer(runtime.uow, sealer),
+               NotificationServicer(runtime.uow, sealer, settings.webhook_allow_private),
                notification_pb2.DESCRIPTOR.services_by_name["NotificationService"].full_name)],
         consumers=[ConsumerSpec("notification", tuple(on), dispatcher(on))],
         workers=[("deliveries", sender.run)],

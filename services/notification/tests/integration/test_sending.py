@@ -22,6 +22,7 @@ from casebridge.notification.v1 import notification_pb2
 from casebridge_platform.auth import Principal
 from casebridge_platform.config import Settings
 from casebridge_platform.devstack import free_port
+from casebridge_platform.errors import InvalidArgument
 from casebridge_platform.messaging import envelope
 from casebridge_platform.messaging.envelope import Event
 from casebridge_platform.messaging.tables import outbox
@@ -106,6 +107,7 @@ async def as_admin(runtime: Runtime, fn, **kw):  # type: ignore[no-untyped-def]
 
 async def complaint_accepted(runtime: Runtime, port: int, *, anonymous: bool = False) -> str:
     await as_admin(runtime, admin.put_endpoint, sealer=runtime.settings.sealer(),
+                   allow_private=True,
                    request=notification_pb2.Endpoint(
                        endpoint_id="crm", url=f"http://127.0.0.1:{port}/hook", secret=SECRET,
                        active=True))
@@ -257,3 +259,19 @@ async def test_a_complainant_who_asked_for_english_is_written_to_in_english(
     [mail] = mailbox.messages
     assert "accepted" in mail["Subject"].lower() or "receipt" in mail["Subject"].lower()
     assert "受理" not in mail.get_payload(decode=True).decode()
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9/hook", "http://10.1.2.3/hook",
+                                 "http://localhost/hook", "http://169.254.169.254/latest",
+                                 "ftp://example.cn/hook"])
+async def test_a_webhook_may_not_point_inside_the_network(runtime: Runtime, url: str) -> None:
+    with pytest.raises(InvalidArgument) as refused:
+        await as_admin(runtime, admin.put_endpoint, sealer=runtime.settings.sealer(),
+                       request=notification_pb2.Endpoint(endpoint_id="x", url=url,
+                                                         secret=SECRET, active=True))
+    assert "url" in refused.value.fields
+    public = await as_admin(runtime, admin.put_endpoint, sealer=runtime.settings.sealer(),
+                            request=notification_pb2.Endpoint(
+                                endpoint_id="public", url="https://8.8.8.8/hook",
+                                secret=SECRET, active=True))
+    assert public.url == "https://8.8.8.8/hook"

@@ -15,9 +15,11 @@ from notification.service_layer import admin, preferences, wording
 
 
 class NotificationServicer(notification_pb2_grpc.NotificationServiceServicer):
-    def __init__(self, uow: Callable[[], UnitOfWork], sealer: Sealer) -> None:
+    def __init__(self, uow: Callable[[], UnitOfWork], sealer: Sealer,
+                 allow_private: bool = False) -> None:
         self._uow = uow
         self._sealer = sealer
+        self._allow_private = allow_private
 
     async def _run(self, fn: Callable[..., Awaitable[Any]], *, write: bool = False,
                    **kwargs: Any) -> Any:
@@ -43,7 +45,7 @@ class NotificationServicer(notification_pb2_grpc.NotificationServiceServicer):
     async def PutEndpoint(self, request: notification_pb2.Endpoint,
                           context: grpc.aio.ServicerContext) -> notification_pb2.Endpoint:
         return await self._run(admin.put_endpoint, write=True, request=request,
-                               sealer=self._sealer)
+                               sealer=self._sealer, allow_private=self._allow_private)
 
     async def ListEndpoints(self, request: notification_pb2.ListEndpointsRequest,
                             context: grpc.aio.ServicerContext

@@ -3,8 +3,11 @@ a retry, and the tenant's webhook endpoints."""
 
 from __future__ import annotations
 
+import asyncio
+import ipaddress
 import re
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from casebridge.notification.v1 import notification_pb2
@@ -89,14 +92,34 @@ def _endpoint_proto(row: sa.Row) -> notification_pb2.Endpoint:
                                      templates=list(row.templates), active=row.active)
 
 
+async def public_address_problem(url: str) -> str | None:
+    """Why a webhook may not go to `url`: not http(s), or a host on loopback, a private or
+    link-local network (a tenant's admin must not make this service call inside it)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "an http(s) URL"
+    try:
+        found = await asyncio.get_running_loop().getaddrinfo(parts.hostname, parts.port or 443)
+    except OSError:
+        return f"{parts.hostname} does not resolve"
+    for *_, sockaddr in found:
+        address = ipaddress.ip_address(sockaddr[0])
+        if not address.is_global:
+            return f"{parts.hostname} is on a private or local network ({address})"
+    return None
+
+
 async def put_endpoint(uow: UnitOfWork, *, principal: Principal, sealer: Sealer,
-                       request: notification_pb2.Endpoint) -> notification_pb2.Endpoint:
+                       request: notification_pb2.Endpoint,
+                       allow_private: bool = False) -> notification_pb2.Endpoint:
     principal.require("admin")
     errors = {}
     if not ENDPOINT_ID.match(request.endpoint_id):
         errors["endpoint_id"] = "1–64 of a-z, 0-9, _ and -, starting with a letter or digit"
     if not re.match(r"^https?://[^\s/]+", request.url):
         errors["url"] = "an http(s) URL"
+    elif not allow_private and (problem := await public_address_problem(request.url)):
+        errors["url"] = problem
     if len(request.secret) < 16:
         errors["secret"] = "at least 16 characters, shared with the receiver only"  # noqa: S105
     if errors:
