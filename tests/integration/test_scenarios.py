@@ -9,6 +9,7 @@ followed with its access code.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 import pytest
@@ -530,3 +531,26 @@ async def test_the_health_bureau_oversees_the_county_s_hospital_in_figures_only(
     refused = await platform.http.get("/v1/oversight",
                                       headers=hospital(platform, "supervisor").headers)
     assert refused.status_code == 403
+
+
+async def test_a_major_medical_dispute_is_reported_to_the_county_health_authority(
+        platform: Platform) -> None:
+    clerk = hospital(platform)
+    submitted = await clerk.submit({
+        "kind": "complaint", "channel": "visit", "content": "手术后患者死亡，家属认为存在医疗过错",
+        "complainant": {"name": "孙八", "phone": "13600000008"},
+        "circumstances": ["death", "compensation"], "claimed_amount": "500000"})
+    case = await clerk.case(submitted["case_id"], lambda c: any(
+        e["type"] == "reported" for e in c["timeline"]))
+    assert case["severity"] in ("重大", "危机")
+    [entry] = [e for e in case["timeline"] if e["type"] == "reported"]
+    assert "demo-health-bureau" in entry["summary"] and "第二十八条" in entry["summary"]
+    bureau = Desk(platform, "demo-health-bureau", "supervisor", "hb-supervisor")
+    for _ in range(200):
+        inbox = (await platform.http.get("/v1/notifications", headers=bureau.headers)).json()
+        if inbox:
+            break
+        await asyncio.sleep(0.05)
+    [notice] = [n for n in inbox if submitted["case_number"] in n["body"]]
+    assert notice["template"] == "major_alert" and "demo-hospital" in notice["body"]
+    assert "孙八" not in notice["body"] and "13600000008" not in notice["body"]

@@ -23,6 +23,7 @@ ON = {
     "escalation.breached": events.on_timer,
     "escalation.escalated": events.on_timer,
     "notification.delivered": events.on_delivered,
+    "case.alert": events.on_alert,
 }
 
 

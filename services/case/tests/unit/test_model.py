@@ -158,3 +158,17 @@ def test_the_milestones_are_a_fixed_vocabulary_each_with_its_chinese_label() -> 
     assert model.milestone_summary("first_contact") == "milestone: 首次联系投诉人 (first_contact)"
     assert model.milestone_summary("autopsy_done", "市医学会") == \
         "milestone: 尸检完成 (autopsy_done) — 市医学会"
+
+
+def test_a_hospital_reports_to_the_nearest_health_authority_over_it() -> None:
+    from types import SimpleNamespace as T
+
+    hospital = T(kind="hospital", division="370000-371300-371321")
+    bureaus = [T(tenant_id="province", kind="health_bureau", division="370000"),
+               T(tenant_id="county", kind="health_bureau", division="370000-371300-371321"),
+               T(tenant_id="other", kind="health_bureau", division="370000-371300-371302"),
+               T(tenant_id="12315", kind="consumer_center", division="370000-371300-371321")]
+    assert model.health_authority(hospital, bureaus).tenant_id == "county"
+    assert model.health_authority(hospital, bureaus[:1]).tenant_id == "province"
+    assert model.health_authority(hospital, bureaus[2:]) is None
+    assert not model.within("370000-3713001", "370000-371300")

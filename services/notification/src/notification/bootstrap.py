@@ -22,7 +22,8 @@ def subscriptions(out: handlers.Outbound) -> dict[str, Handler]:
     on = {"intake.received": handlers.on_received, "case.assigned": handlers.on_assigned,
           "case.transitioned": handlers.on_transitioned, "case.alert": handlers.on_alert,
           **{event_type: handlers.on_timer for event_type in handlers.TIMER_NOTICES},
-          "escalation.regulator_report": handlers.on_regulator_report}
+          "escalation.regulator_report": handlers.on_regulator_report,
+          "case.reported": handlers.on_reported}
     return {event_type: partial(fn, out=out) for event_type, fn in on.items()}
 
 

@@ -6,10 +6,12 @@ the result and its timeline entry in one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Any
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -78,6 +80,7 @@ class Entry(StrEnum):
     DEADLINE_SET = "deadline_set"
     NOTIFIED = "notified"
     SEVERITY = "severity"
+    REPORTED = "reported"        # a major dispute reported to the health authority
 
 
 @dataclass(frozen=True)
@@ -332,3 +335,14 @@ def local_deadline(moment: datetime) -> str:
     if local.time() == time(0):
         return f"{(local - timedelta(days=1)):%Y-%m-%d} 24:00"
     return f"{local:%Y-%m-%d %H:%M}"
+
+
+REPORTED_SEVERITIES = frozenset({"重大", "危机"})
+
+
+def health_authority(hospital: Any, tenants: Iterable[Any]) -> Any | None:
+    """The health bureau a hospital reports to: the nearest one (the longest division path)
+    whose jurisdiction holds the hospital's division."""
+    over = [t for t in tenants if t.kind == "health_bureau"
+            and within(hospital.division, t.division)]
+    return max(over, key=lambda t: len(t.division), default=None)

@@ -15,7 +15,7 @@ from casebridge_platform.messaging.consumer import Transient
 from casebridge_platform.messaging.envelope import Event, timestamp
 from casebridge_platform.messaging.outbox import UnitOfWork
 
-from case.adapters.tables import cases, timeline
+from case.adapters.tables import cases, tenants, timeline
 from case.domain import model
 from case.domain.model import Entry, Status
 
@@ -176,6 +176,32 @@ def alert(uow: UnitOfWork, cause: str, row: sa.Row, severity: str, reasons: list
     uow.emit("case.alert", row.tenant_id, case_pb2.CaseAlert(
         case_id=row.case_id, case_number=row.case_number, severity=severity, reasons=reasons,
         audiences=audiences), correlation_id=row.case_id, causation_id=cause)
+
+
+async def on_alert(uow: UnitOfWork, event: Event) -> None:
+    """case.alert of a hospital's 重大/危机 case → reported to the health authority of its
+    area, the nearest one whose division holds the hospital's (《医疗纠纷预防和处理条例》
+    第二十八条: 发生重大医疗纠纷的，医疗机构应当按照规定向所在地县级以上地方人民政府
+    卫生主管部门报告)."""
+    alert = event.payload(case_pb2.CaseAlert)
+    if alert.severity not in model.REPORTED_SEVERITIES:
+        return
+    await uow.all_tenants()   # the tenants' kinds and divisions: configuration, read across
+    everyone = {t.tenant_id: t for t in (await uow.conn.execute(sa.select(tenants))).all()}
+    await uow.set_tenant(event.tenant_id)
+    me = everyone.get(event.tenant_id)
+    if me is None or me.kind != "hospital":
+        return
+    authority = model.health_authority(me, everyone.values())
+    if authority is None:
+        return
+    record(uow, event.tenant_id, alert.case_id, event.id, Entry.REPORTED,
+           f"reported to the health authority {authority.tenant_id} (《医疗纠纷预防和处理条例》"
+           "第二十八条)")
+    uow.emit("case.reported", authority.tenant_id, case_pb2.CaseAlert(
+        case_id=alert.case_id, case_number=alert.case_number, severity=alert.severity,
+        reasons=list(alert.reasons), audiences=["regulator"], institution=event.tenant_id),
+        correlation_id=alert.case_id, causation_id=event.id)
 
 
 async def on_clock_armed(uow: UnitOfWork, event: Event) -> None:

@@ -84,10 +84,12 @@ SAMPLES: dict[str, dict[str, Any]] = {
 # Domain words as each locale says them: audiences, roles and severities.
 LABELS: dict[str, dict[str, str]] = {
     "zh-CN": {"complaint_office": "投诉管理部门", "leadership": "分管领导",
+              "regulator": "卫生主管部门（重大医疗纠纷报告）",
               "security": "保卫部门", "supervisor": "监管科室", "leader": "机构负责人",
               "on_duty": "总值班", "handler": "经办人", "first_contact": "首问责任人",
               "user": "责任人"},
     "en": {"complaint_office": "complaint office", "leadership": "leadership",
+           "regulator": "the health authority (major dispute report)",
            "security": "security office", "supervisor": "supervisors", "leader": "head",
            "on_duty": "duty officer (总值班)", "handler": "handler",
            "first_contact": "first-contact officer (首问责任人)", "user": "person responsible",

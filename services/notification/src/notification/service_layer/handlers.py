@@ -247,6 +247,18 @@ async def on_regulator_report(uow: UnitOfWork, event: Event, *, out: Outbound) -
                        recipient=recipient, channel="in_app", text=text)
 
 
+async def on_reported(uow: UnitOfWork, event: Event, *, out: Outbound) -> None:
+    """case.reported (in the health authority's tenant) → its supervisors and leaders told
+    of a hospital's major dispute: case number, severity and reasons, nothing personal."""
+    alert = event.payload(case_pb2.CaseAlert)
+    text = await _render(uow, event, "major_alert", {
+        "case_number": f"{alert.institution} {alert.case_number}", "severity": alert.severity,
+        "audience": "regulator", "reasons": list(alert.reasons)})
+    for recipient in REGULATOR_AUDIENCES:
+        await _deliver(uow, event, case_id="", template="major_alert", recipient=recipient,
+                       channel="in_app", text=text)
+
+
 async def on_assigned(uow: UnitOfWork, event: Event, *, out: Outbound) -> None:
     """case.assigned → the handler told in-app that the case is theirs now."""
     a = event.payload(case_pb2.CaseAssigned)
