@@ -81,10 +81,13 @@ async def _webhooks(uow: UnitOfWork, event: Event, *, case_id: str, template: st
 
 
 async def _render(uow: UnitOfWork, event: Event, name: str, context: dict,
-                  locale: str = DEFAULT_LOCALE) -> rendering.Rendered:
-    """The notice in the tenant's own wording where it has one."""
-    return rendering.render(name, locale, context,
-                            overrides=await wording.overrides_of(uow, event.tenant_id))
+                  locale: str = DEFAULT_LOCALE, *,
+                  overrides: rendering.Overrides | None = None) -> rendering.Rendered:
+    """The notice in the tenant's own wording where it has one (`overrides`, when the caller
+    renders several, fetched once)."""
+    if overrides is None:
+        overrides = await wording.overrides_of(uow, event.tenant_id)
+    return rendering.render(name, locale, context, overrides=overrides)
 
 
 async def _locale_of(uow: UnitOfWork, case_id: str) -> str:
@@ -153,8 +156,8 @@ def _complainant_notices(moved: case_pb2.CaseTransitioned, tenant_id: str, porta
 
 
 async def on_transitioned(uow: UnitOfWork, event: Event, *, out: Outbound) -> None:
-    """case.transitioned → the acceptance decision told to the complainant: 受理回执,
-    不予受理告知书, or who is competent.
+    """case.transitioned → the complainant told of the decision (受理回执, 不予受理告知书, who is
+    competent) or of the answer (处理结果告知, with the survey, 回访).
 
     An anonymous complainant is never pushed anything: the notice waits in the portal, behind
     the access code. A real-name complainant has it in the portal and by e-mail (or SMS when
@@ -163,17 +166,20 @@ async def on_transitioned(uow: UnitOfWork, event: Event, *, out: Outbound) -> No
     moved = event.payload(case_pb2.CaseTransitioned)
     recipient = f"complainant:{moved.case_id}"
     notices = _complainant_notices(moved, event.tenant_id, out.portal_url)
-    locale = await _locale_of(uow, moved.case_id) if notices else DEFAULT_LOCALE
+    if not notices:
+        return
+    locale = await _locale_of(uow, moved.case_id)
+    mine = await wording.overrides_of(uow, event.tenant_id)
+    pushed = [] if moved.anonymous else await _pushed_channels(uow, moved.case_id, out)
     for template, context in notices:
-        text = await _render(uow, event, template, context, locale)
+        text = await _render(uow, event, template, context, locale, overrides=mine)
         await _deliver(uow, event, case_id=moved.case_id, template=template,
                        recipient=recipient, channel="portal" if moved.anonymous else "in_app",
                        text=text)
-        if not moved.anonymous:
-            for channel in await _pushed_channels(uow, moved.case_id, out):
-                await _deliver(uow, event, case_id=moved.case_id, template=template,
-                               recipient=recipient, channel=channel, text=text,
-                               data={"case_number": moved.case_number})
+        for channel in pushed:
+            await _deliver(uow, event, case_id=moved.case_id, template=template,
+                           recipient=recipient, channel=channel, text=text,
+                           data={"case_number": moved.case_number})
         await _webhooks(uow, event, case_id=moved.case_id, template=template, text=text,
                         data={"case_number": moved.case_number, "action": moved.action})
 
@@ -195,10 +201,11 @@ async def _pushed_channels(uow: UnitOfWork, case_id: str, out: Outbound) -> list
 async def on_alert(uow: UnitOfWork, event: Event, *, out: Outbound) -> None:
     """case.alert → each audience (complaint office, leadership, security) told in-app."""
     alert = event.payload(case_pb2.CaseAlert)
+    mine = await wording.overrides_of(uow, event.tenant_id)
     for audience in alert.audiences:
         text = await _render(uow, event, "major_alert", {
             "case_number": alert.case_number, "severity": alert.severity,
-            "audience": audience, "reasons": list(alert.reasons)})
+            "audience": audience, "reasons": list(alert.reasons)}, overrides=mine)
         await _deliver(uow, event, case_id=alert.case_id, template="major_alert",
                        recipient=f"role:{audience}", channel="in_app", text=text)
 
