@@ -10,13 +10,16 @@ import httpx
 SEED = Path(__file__).resolve().parents[1] / "deploy/seed/demo-tenants.json"
 
 
-def daytime_seed(directory: Path) -> Path:
+def daytime_seed(directory: Path, tenants: tuple[str, ...] = ()) -> Path:
     """The demo seed with off-hours routing switched off: a test's complaint goes to the
     responsible department whatever the hour it runs at (off-hours routing has its own tests
-    with fixed times)."""
+    with fixed times). `tenants`: only these (a deployment of some institutions)."""
     data = json.loads(SEED.read_text("utf-8"))
+    if tenants:
+        data["tenants"] = [t for t in data["tenants"] if t["id"] in tenants]
     for tenant in data["tenants"]:
         tenant["off_hours_routing"] = False
+    directory.mkdir(parents=True, exist_ok=True)
     path = directory / "daytime-seed.json"
     path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
     return path

@@ -20,12 +20,14 @@ from tests.support import daytime_seed
 
 @asynccontextmanager
 async def running(database: str, nats_url: str, tmp_path: Path,
-                  extra_env: dict[str, str] | None = None) -> AsyncIterator[Stack]:
-    """A whole platform on its own stream, stopped and its stream removed afterwards."""
+                  extra_env: dict[str, str] | None = None, *, gateway_port: int = 0,
+                  tenants: tuple[str, ...] = ()) -> AsyncIterator[Stack]:
+    """A whole platform on its own stream, stopped and its stream removed afterwards; with
+    `tenants`, a deployment of those institutions only."""
     platform = Stack(tmp_path / "var", database=database, nats_url=nats_url,
-                     gateway_port=free_port(), stream=testing.unique("CBE"),
-                     subject_prefix=testing.unique("cbe"), seed_file=daytime_seed(tmp_path),
-                     extra_env=extra_env)
+                     gateway_port=gateway_port or free_port(), stream=testing.unique("CBE"),
+                     subject_prefix=testing.unique("cbe"),
+                     seed_file=daytime_seed(tmp_path, tenants), extra_env=extra_env)
     try:
         await asyncio.to_thread(platform.start)
         yield platform

@@ -202,7 +202,10 @@ async def test_a_large_settlement_needs_a_leader_and_rounds_are_bounded(
     supervisor = hospital(platform, "supervisor", "hosp-supervisor")
     leader = hospital(platform, "leader", "hosp-leader")
     await handler.act(case_id, "start_investigation")
-    await handler.act(case_id, "propose", text="一次性补偿", compensation="35000")
+    beyond = await handler.act(case_id, "propose", expect=409, text="一次性补偿",
+                               compensation="30000")
+    assert "may not settle it by negotiation" in beyond["detail"], "三万元以上 includes 30,000"
+    await handler.act(case_id, "propose", text="一次性补偿", compensation="15000")
     denied = await supervisor.act(case_id, "approve_proposal", expect=403)
     assert "leader" in denied["detail"]
     await leader.act(case_id, "approve_proposal")

@@ -12,7 +12,15 @@ from gateway import problems
 from gateway.auth import Authenticator, TenantDirectory
 from gateway.deps import Services
 from gateway.middleware import BodyLimit, JsonOnly, Tracing
-from gateway.routes import admin, cases, deadlines, notifications, oversight, portal
+from gateway.routes import (
+    admin,
+    cases,
+    deadlines,
+    notifications,
+    oversight,
+    portal,
+    transfers,
+)
 from gateway.routes.portal import Throttle
 from gateway.settings import GatewaySettings
 
@@ -57,6 +65,6 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    for module in (cases, admin, deadlines, notifications, oversight, portal):
+    for module in (cases, admin, deadlines, notifications, oversight, portal, transfers):
         app.include_router(module.router)
     return app

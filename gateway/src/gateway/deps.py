@@ -87,3 +87,4 @@ async def idempotency_key(idempotency_key: Annotated[str | None, Header()] = Non
 
 Staff = Annotated[Call, Depends(staff_call)]
 Key = Annotated[str, Depends(idempotency_key)]
+System = Annotated[Call, Depends(system_call)]

@@ -210,6 +210,8 @@ class CaseRead(BaseModel):
     follow_ups: list[FollowUpRead] = []
     links: list[LinkRead] = []
     materials: list[MaterialRead] = []
+    transfers: list[TransferRead] = Field(default_factory=list, description="along the legal "
+                                          "paths: sent from this case, or that brought it here")
     received_at: datetime
     updated_at: datetime | None
     timeline: list[TimelineEntry]
@@ -398,11 +400,83 @@ class RevealIdentity(_Action):
     action: Literal["reveal_identity"]
 
 
+class Transfer(_Action):
+    """Send the case along one of the institution's legal paths (GET /v1/transfer-paths), e.g.
+    people_mediation to a 医调委; for a court, name the court in to_agency."""
+    action: Literal["transfer"]
+    path: Annotated[str, Field(min_length=1, max_length=64)]
+    to_agency: Annotated[str, Field(min_length=1, max_length=100)]
+    reason_code: Annotated[str, Field(min_length=1, max_length=64)]
+    consent: bool = Field(False, description="the complainant consented (needed on some paths)")
+    reporter_consent: bool = Field(False, description="a real-name reporter agreed that their "
+                                   "identity goes along")
+    note: str | None = Field(None, max_length=2_000)
+
+
+class ReturnTransfer(_Action):
+    """退回: this institution is not competent for a case sent to it (reason required)."""
+    action: Literal["return_transfer"]
+
+
+class ReportOutcome(_Action):
+    """The outcome of a case sent here (it goes back to the sender and ends this case), or a
+    court's judgement on a case filed with it."""
+    action: Literal["report_outcome"]
+    outcome: Annotated[str, Field(min_length=1, max_length=64)]
+    text: Text
+    amount: Yuan | None = Field(None, description="e.g. compensation agreed or awarded")
+
+
 CaseAction = Annotated[
     Accept | Refuse | Refer | Assign | StartInvestigation | RecordInvestigation | Propose
     | ApproveProposal | RejectProposal | Answer | FollowUp | Close | Reopen | Hold | Resume
     | Withdraw | Archive | Reclassify | DesignateLead | DeclareConflict | Link | Merge | AddNote
-    | AddMaterial | RecordMilestone | RevealIdentity, Field(discriminator="action")]
+    | AddMaterial | RecordMilestone | RevealIdentity | Transfer | ReturnTransfer
+    | ReportOutcome, Field(discriminator="action")]
+
+
+class TransferRead(BaseModel):
+    transfer_id: str
+    direction: Literal["in", "out"]
+    path: str
+    path_title: str
+    peer: str = Field(description="the other institution (or the court)")
+    status: str = Field(description="offered, filed, accepted, declined, returned, concluded")
+    case_id: str
+    case_number: str | None
+    peer_case_number: str | None
+    reason_code: str
+    outcome: str | None
+    outcome_text: str | None
+    answer_reason: str | None
+    offered_at: datetime
+    updated_at: datetime
+    remote: bool = Field(description="the peer is an agency of another deployment")
+    delivery: str | None = Field(description="to another deployment: pending, delivered, "
+                                 "failed")
+    package: dict | None = Field(description="in: the package as received")
+
+
+class TransferPathRead(BaseModel):
+    id: str
+    title: str
+    to_kinds: list[str]
+    external: bool
+    reasons: list[str]
+    consent_required: bool
+    outcomes: list[str]
+    cite: str
+    agencies: list[str] = Field(description="who this institution may send to on this path")
+
+
+class FederatedMessage(Strict):
+    jws: Annotated[str, Field(min_length=1, max_length=1 << 20)]
+
+
+class FederatedAck(BaseModel):
+    message_id: str
+    transfer_id: str
+    duplicate: bool = Field(description="delivered before: acknowledged, not applied again")
 
 
 class PortalMaterial(Strict):
@@ -518,3 +592,6 @@ class DeadlineExplanation(BaseModel):
     makeup_days_counted: list[NamedDay]
     paused: list[PauseRead]
     warnings: list[str]
+
+
+CaseRead.model_rebuild()

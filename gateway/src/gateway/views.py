@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -134,6 +135,7 @@ def case_read(case: case_pb2.Case) -> s.CaseRead:
         refusal_reason=_none(case.refusal_reason), competent_body=_none(case.competent_body),
         referral_mode=_none(case.referral_mode),
         possible_duplicates=_duplicates(case),
+        transfers=[transfer_read(t) for t in case.transfers],
         **_work(case), received_at=at(case.received_at),
         updated_at=_opt(case.updated_at, case.HasField("updated_at")),
         timeline=[s.TimelineEntry(at=at(e.at), type=e.type, summary=e.summary,
@@ -191,10 +193,13 @@ def act_request(case_id: str, body: s._Action, key: str) -> case_pb2.ActRequest:
         if "at" in fields:
             record.at.FromDatetime(fields["at"])
         target.record.CopyFrom(record)
-    elif name == "propose":
+    elif name in ("propose", "report_outcome"):
         target.text = fields["text"]
-        if "compensation" in fields:
-            target.compensation.CopyFrom(money(fields["compensation"]))
+        if name == "report_outcome":
+            target.outcome = fields["outcome"]
+        money_field = "compensation" if name == "propose" else "amount"
+        if money_field in fields:
+            getattr(target, money_field).CopyFrom(money(fields[money_field]))
     else:
         for field, value in fields.items():
             if isinstance(value, list):
@@ -203,3 +208,14 @@ def act_request(case_id: str, body: s._Action, key: str) -> case_pb2.ActRequest:
                 setattr(target, field, str(value) if not isinstance(value, bool) else value)
     target.SetInParent()
     return request
+
+
+def transfer_read(t: case_pb2.TransferRecord) -> s.TransferRead:
+    return s.TransferRead(
+        transfer_id=t.transfer_id, direction=t.direction, path=t.path, path_title=t.path_title,
+        peer=t.peer, status=t.status, case_id=t.case_id, case_number=_none(t.case_number),
+        peer_case_number=_none(t.peer_case_number), reason_code=t.reason_code,
+        outcome=_none(t.outcome), outcome_text=_none(t.outcome_text),
+        answer_reason=_none(t.answer_reason), offered_at=at(t.offered_at),
+        updated_at=at(t.updated_at), remote=t.remote, delivery=_none(t.delivery),
+        package=json.loads(t.package_json) if t.package_json else None)

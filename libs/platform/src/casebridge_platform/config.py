@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     portal_url: str = "http://127.0.0.1:8000/v1/portal"
     webhook_allow_private: bool = Field(False, description="let webhook endpoints be on "
                                         "loopback or private networks (development, tests)")
+    federation_registry: str = Field("", description="JSON file of the trusted agencies of "
+                                     "other deployments (public key, URL, kind); empty: none")
+    federation_keyring: str = Field("", description="JSON file (mode 600) of this deployment's "
+                                    "agencies' Ed25519 private keys, for signing transfers")
+    federation_poll_s: float = 0.5
     idempotency_retention_h: float = 24.0
     log_level: str = "INFO"
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from casebridge.case.v1 import case_pb2, case_pb2_grpc
+from casebridge_platform.federation import Keyring, Registry
 from casebridge_platform.messaging.consumer import ConsumerSpec, dispatcher
 from casebridge_platform.runtime import Periodic, Runtime, ServiceParts
 
 from case.entrypoints.grpc_api import CaseServicer
-from case.service_layer import actions, events
+from case.service_layer import actions, events, federation, transfers
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -24,16 +26,33 @@ ON = {
     "escalation.escalated": events.on_timer,
     "notification.delivered": events.on_delivered,
     "case.alert": events.on_alert,
+    "transfer.message": transfers.on_message,
 }
 
 
 def configure(runtime: Runtime) -> ServiceParts:
-    servicer = CaseServicer(runtime.uow, runtime.settings.sealer())
+    settings = runtime.settings
+    registry = Registry.load(settings.federation_registry)   # a bad registry stops the start
+    servicer = CaseServicer(runtime.uow, settings.sealer(), registry)
+    workers = []
+    if settings.federation_keyring:
+        sender = federation.Sender(runtime.uow, Keyring.load(settings.federation_keyring),
+                                   registry)
+
+        async def send_forever() -> None:
+            while True:
+                if not await sender.deliver_due():
+                    await asyncio.sleep(settings.federation_poll_s)
+
+        workers.append(("federation sender", send_forever))
     return ServiceParts(
         grpc=[(case_pb2_grpc.add_CaseServiceServicer_to_server, servicer,
                case_pb2.DESCRIPTOR.services_by_name["CaseService"].full_name)],
         consumers=[ConsumerSpec("case", tuple(ON), dispatcher(ON))],
         seed=actions.seed,
         periodic=[Periodic("month-old complaints become 重大",
-                           runtime.settings.housekeeping_interval_s, events.raise_month_old)],
+                           runtime.settings.housekeeping_interval_s, events.raise_month_old),
+                  Periodic("forget federation nonces past the replay window",
+                           runtime.settings.housekeeping_interval_s, federation.forget_nonces)],
+        workers=workers,
     )

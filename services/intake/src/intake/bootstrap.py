@@ -15,17 +15,17 @@ from intake.service_layer import handlers
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
-ON = {
-    "routing.categories_changed": handlers.on_categories_changed,
-}
-
-
 def configure(runtime: Runtime) -> ServiceParts:
-    servicer = IntakeServicer(runtime.uow, runtime.settings.sealer())
+    sealer = runtime.settings.sealer()
+    on = {
+        "routing.categories_changed": handlers.on_categories_changed,
+        "transfer.offered": partial(handlers.on_transfer_offered, sealer=sealer),
+    }
+    servicer = IntakeServicer(runtime.uow, sealer)
     return ServiceParts(
         grpc=[(intake_pb2_grpc.add_IntakeServiceServicer_to_server, servicer,
                intake_pb2.DESCRIPTOR.services_by_name["IntakeService"].full_name)],
-        consumers=[ConsumerSpec("intake", tuple(ON), dispatcher(ON))],
+        consumers=[ConsumerSpec("intake", tuple(on), dispatcher(on))],
         seed=handlers.seed,
         periodic=[Periodic("forget idempotency keys", runtime.settings.housekeeping_interval_s,
                            partial(handlers.purge_idempotency_keys, older_than=timedelta(

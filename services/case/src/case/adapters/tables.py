@@ -100,3 +100,64 @@ action_keys = sa.Table(
     sa.Column("case_id", sa.String(36), nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
 )
+
+# A transfer as one side sees it: the origin's row ("out") and the receiver's ("in") are two
+# rows, in two tenants (and, across deployments, in two databases).
+transfers = sa.Table(
+    "transfers", metadata,
+    sa.Column("tenant_id", sa.String(64), primary_key=True),
+    sa.Column("transfer_id", sa.String(36), primary_key=True),
+    sa.Column("direction", sa.String(3), nullable=False),            # "out" or "in"
+    sa.Column("path", sa.String(64), nullable=False),
+    sa.Column("path_kind", sa.String(32), nullable=False),           # the origin's kind
+    sa.Column("peer", sa.String(64), nullable=False, default=""),
+    sa.Column("remote", sa.Boolean, nullable=False, default=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("case_id", sa.String(36), nullable=False),
+    sa.Column("case_number", sa.String(32), nullable=False, default=""),
+    sa.Column("peer_case_number", sa.String(32), nullable=False, default=""),
+    sa.Column("reason_code", sa.String(64), nullable=False),
+    sa.Column("outcome", sa.String(64), nullable=False, default=""),
+    sa.Column("outcome_text", sa.Text, nullable=False, default=""),
+    sa.Column("answer_reason", sa.Text, nullable=False, default=""),
+    sa.Column("package", sa.JSON, nullable=False, default=dict),
+    sa.Column("delivery", sa.String(16), nullable=False, default=""),
+    sa.Column("offered_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+sa.Index("ix_transfers_case", transfers.c.tenant_id, transfers.c.case_id)
+
+# Transfer messages applied, by their stable id: a message delivered twice is applied once.
+transfer_messages = sa.Table(
+    "transfer_messages", metadata,
+    sa.Column("tenant_id", sa.String(64), primary_key=True),
+    sa.Column("message_id", sa.String(36), primary_key=True),
+    sa.Column("transfer_id", sa.String(36), nullable=False),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+)
+
+# Signed messages seen from other deployments, by their per-signing id (jti), kept for the
+# replay window: the same signed package presented again is refused.
+federation_nonces = sa.Table(
+    "federation_nonces", metadata,
+    sa.Column("jti", sa.String(64), primary_key=True),
+    sa.Column("issuer", sa.String(64), nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False, index=True),
+)
+
+# Messages to agencies of other deployments, until their gateway acknowledges them. Signed
+# afresh (new jti) on every attempt; the message id stays, so the receiver applies it once.
+federation_outbox = sa.Table(
+    "federation_outbox", metadata,
+    sa.Column("message_id", sa.String(36), primary_key=True),
+    sa.Column("tenant_id", sa.String(64), nullable=False),
+    sa.Column("to_agency", sa.String(64), nullable=False),
+    sa.Column("message", sa.JSON, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("next_at", UTCDateTime, nullable=False, index=True),
+    sa.Column("lease_until", UTCDateTime),
+    sa.Column("delivered_at", UTCDateTime),
+    sa.Column("last_error", sa.Text, nullable=False, default=""),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)

@@ -27,6 +27,7 @@ class Status(StrEnum):
     ANSWERED = "answered"                    # 已答复 (书面或口头)
     FOLLOW_UP = "follow_up"                  # 已回访
     ON_HOLD = "on_hold"                      # 等待补充材料 / 外部鉴定、检测
+    TRANSFERRED = "transferred"              # 移送: with another institution, awaiting it
     CLOSED = "closed"                        # 办结
     REFUSED = "refused"                      # 不予受理
     REFERRED = "referred"                    # 非本机构管辖: told or transferred
@@ -35,14 +36,14 @@ class Status(StrEnum):
 
 OPEN = frozenset({Status.RECEIVED, Status.ACCEPTED, Status.ASSIGNED, Status.INVESTIGATING,
                   Status.PROPOSAL_MADE, Status.PROPOSAL_APPROVED, Status.ANSWERED,
-                  Status.FOLLOW_UP, Status.ON_HOLD})
+                  Status.FOLLOW_UP, Status.ON_HOLD, Status.TRANSFERRED})
 DONE = frozenset({Status.CLOSED, Status.REFUSED, Status.REFERRED, Status.ARCHIVED})
 WORKING = frozenset({Status.ACCEPTED, Status.ASSIGNED, Status.INVESTIGATING,
                      Status.PROPOSAL_MADE, Status.PROPOSAL_APPROVED})
 SEVERITIES = ("一般", "重要", "重大", "危机")
 ALERTING = frozenset({"重大", "危机"})
 DISPOSITIONS = frozenset({"resolved", "unfounded", "withdrawn", "mediated", "transferred",
-                          "judged", "merged"})
+                          "judged", "merged", "concluded"})   # concluded: outcome reported back
 LEGAL_PATH = frozenset({"mediated", "transferred", "judged"})   # may close before an answer
 HOLD_KINDS = frozenset({"material", "appraisal", "testing"})
 RECORD_TYPES = frozenset({"interview_complainant", "interview_respondent", "interview_witness",
@@ -81,6 +82,7 @@ class Entry(StrEnum):
     NOTIFIED = "notified"
     SEVERITY = "severity"
     REPORTED = "reported"        # a major dispute reported to the health authority
+    TRANSFERRED_IN = "transferred_in"   # sent here by another institution along a path
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,15 @@ RULES: dict[str, Rule] = {
     "add_material": Rule(OPEN, None, STAFF | {"complainant"}),
     "record_milestone": Rule(OPEN, None, OFFICE | OVERSIGHT, handler=True),
     "reveal_identity": Rule(OPEN | DONE, None, OVERSIGHT, needs_reason=True),
+    # along a legal path to another institution (or a court); see case/paths/<kind>.json
+    "transfer": Rule(_s(Status.RECEIVED, Status.ANSWERED, Status.FOLLOW_UP) | WORKING,
+                     Status.TRANSFERRED, OFFICE | {"leader"}, handler=True),
+    # 退回: a case sent here that this institution is not competent for
+    "return_transfer": Rule(_s(Status.RECEIVED, Status.ACCEPTED, Status.ASSIGNED),
+                            Status.REFERRED, OFFICE, handler=True, needs_reason=True),
+    # the receiver's outcome (ends its linked case), or a court's recorded by the origin
+    "report_outcome": Rule(WORKING | _s(Status.ANSWERED, Status.FOLLOW_UP, Status.TRANSFERRED),
+                           None, OVERSIGHT, handler=True),
 }
 
 
@@ -173,6 +184,9 @@ class CaseState:
     anonymous: bool = False
     first_contact_owner: str = ""
     sealed: bool = False        # a real-name reporter's identity, kept sealed
+    owes_outcome: bool = False  # sent here to be settled: the origin waits for the outcome
+    inbound: bool = False       # sent here along a path, by another institution
+    external: bool = False      # transferred along a path outside casebridge (a court)
 
 
 @dataclass(frozen=True)
@@ -208,6 +222,18 @@ def _fits(action: str, case: CaseState) -> bool:
         return not case.anonymous   # an anonymous complainant cannot be called back
     if action == "reveal_identity":
         return case.sealed
+    return _fits_transfer(action, case)
+
+
+def _fits_transfer(action: str, case: CaseState) -> bool:
+    if action == "return_transfer":
+        return case.inbound
+    if action == "report_outcome":
+        return (case.external if case.status == Status.TRANSFERRED else case.owes_outcome)
+    if action == "refer":
+        return not case.inbound     # a case sent here goes back with return_transfer
+    if action == "close":
+        return not case.owes_outcome   # the origin waits: report_outcome closes it
     return True
 
 
@@ -238,6 +264,12 @@ def _why_not(action: str, case: CaseState) -> str:
         return " (an anonymous complainant cannot be followed up)"
     if action == "reveal_identity" and not case.sealed:
         return " (only a real-name reporter's identity is sealed)"
+    if action == "close" and case.owes_outcome:
+        return " (it was sent here to be settled: report_outcome tells the sender and closes it)"
+    if action in ("return_transfer", "report_outcome"):
+        return " (only a case sent here along a path, or waiting on a court, has one)"
+    if action == "refer" and case.inbound:
+        return " (a case sent here goes back with return_transfer)"
     return ""
 
 

@@ -7,16 +7,19 @@ from collections.abc import Callable
 import grpc
 from casebridge.case.v1 import case_pb2, case_pb2_grpc
 from casebridge_platform.auth import principal
+from casebridge_platform.federation import Registry
 from casebridge_platform.messaging.outbox import UnitOfWork
 from casebridge_platform.sealing import Sealer
 
-from case.service_layer import actions, oversight, queries
+from case.service_layer import actions, federation, oversight, queries, transfers
 
 
 class CaseServicer(case_pb2_grpc.CaseServiceServicer):
-    def __init__(self, uow: Callable[[], UnitOfWork], sealer: Sealer) -> None:
+    def __init__(self, uow: Callable[[], UnitOfWork], sealer: Sealer,
+                 registry: Registry | None = None) -> None:
         self._uow = uow
         self._sealer = sealer
+        self._registry = registry or Registry()
 
     async def GetCase(self, request: case_pb2.GetCaseRequest,
                       context: grpc.aio.ServicerContext) -> case_pb2.Case:
@@ -33,7 +36,8 @@ class CaseServicer(case_pb2_grpc.CaseServiceServicer):
         """Apply the action, then answer with the case as it now stands (timeline included)."""
         caller = principal()
         async with self._uow() as uow:
-            await actions.act(uow, principal=caller, request=request)
+            await actions.act(uow, principal=caller, request=request, registry=self._registry,
+                              sealer=self._sealer)
             await uow.commit()
         async with self._uow() as uow:
             if "complainant" in caller.roles:
@@ -51,3 +55,29 @@ class CaseServicer(case_pb2_grpc.CaseServiceServicer):
                       context: grpc.aio.ServicerContext) -> case_pb2.OverseeResponse:
         async with self._uow() as uow:
             return await oversight.oversee(uow, principal=principal(), request=request)
+
+    async def ListPaths(self, request: case_pb2.ListPathsRequest,
+                        context: grpc.aio.ServicerContext) -> case_pb2.ListPathsResponse:
+        async with self._uow() as uow:
+            return await transfers.list_paths(uow, principal=principal(),
+                                              registry=self._registry)
+
+    async def ListTransfers(self, request: case_pb2.ListTransfersRequest,
+                            context: grpc.aio.ServicerContext
+                            ) -> case_pb2.ListTransfersResponse:
+        async with self._uow() as uow:
+            return await transfers.list_transfers(uow, principal=principal(), request=request)
+
+    async def ReceiveTransfer(self, request: case_pb2.ReceiveTransferRequest,
+                              context: grpc.aio.ServicerContext
+                              ) -> case_pb2.ReceiveTransferResponse:
+        """From the gateway's federation endpoint: the signature is the authentication; the
+        principal names the agency (tenant) the message is addressed to."""
+        caller = principal()
+        caller.require("agency")
+        async with self._uow() as uow:
+            answer = await federation.receive_signed(uow, token=request.jws,
+                                                     audience=caller.tenant_id,
+                                                     registry=self._registry)
+            await uow.commit()
+        return answer

@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from casebridge.case.v1 import case_pb2
@@ -20,13 +21,12 @@ from casebridge_platform.errors import (
     NotFound,
     PermissionDenied,
 )
-from casebridge_platform.messaging.envelope import timestamp
 from casebridge_platform.messaging.outbox import UnitOfWork
 
 from case.adapters.tables import action_keys, cases, items, tenants
 from case.domain import model
 from case.domain.model import Status
-from case.service_layer import events, queries
+from case.service_layer import events, queries, transfers
 
 MAX_TEXT = 20_000
 MAX_NOTE = 2_000
@@ -50,6 +50,10 @@ class Act:
     extra: dict[str, object] = field(default_factory=dict)
     notice: str = ""
     milestone: str = ""
+    transfer_path: str = ""
+    outcome: str = ""
+    registry: Any = None                 # the federation's trusted agencies, if any
+    sealer: Any = None                   # opens a reporter's identity sent with consent
     after: list[Callable[[], None]] = field(default_factory=list)
 
     def require(self, value: str, name: str, what: str, limit: int = MAX_TEXT) -> str:
@@ -78,7 +82,8 @@ def request_hash(request: case_pb2.ActRequest) -> str:
     return hashlib.sha256(body.SerializeToString(deterministic=True)).hexdigest()
 
 
-async def act(uow: UnitOfWork, *, principal: Principal, request: case_pb2.ActRequest) -> bool:
+async def act(uow: UnitOfWork, *, principal: Principal, request: case_pb2.ActRequest,
+              registry: Any = None, sealer: Any = None) -> bool:
     """Apply one action; False when the Idempotency-Key shows it was applied before."""
     action = request.WhichOneof("action")
     if action is None:
@@ -98,7 +103,7 @@ async def act(uow: UnitOfWork, *, principal: Principal, request: case_pb2.ActReq
         raise InvalidArgument(f"{action} needs a reason", {"reason": "must say why"}) from None
     ctx = Act(uow, principal, row, request, action, getattr(request, action), outcome.to,
               datetime.now(UTC), await _rules(uow, row.tenant_id),
-              extra=dict(row.extra or {}))
+              extra=dict(row.extra or {}), registry=registry, sealer=sealer)
     await APPLY[action](ctx)
     await _write(ctx)
     if request.idempotency_key:
@@ -163,15 +168,13 @@ async def _write(ctx: Act) -> None:
                   ctx.summary or ctx.action.replace("_", " "), actor=actor, at=ctx.now,
                   from_status=status.value, to_status=ctx.to.value,
                   reason=ctx.request.reason.strip())
-    ctx.uow.emit("case.transitioned", row.tenant_id, case_pb2.CaseTransitioned(
-        case_id=row.case_id, case_number=row.case_number, tenant_kind=row.tenant_kind,
-        kind=row.kind, action=ctx.action, from_status=status.value, to_status=ctx.to.value,
-        actor=actor, reason=ctx.request.reason.strip(),
+    events.transitioned(
+        ctx.uow, row, action=ctx.action, from_status=status.value, to=ctx.to.value,
+        actor=actor, reason=ctx.request.reason.strip(), at=ctx.now,
         disposition=str(ctx.changes.get("disposition", row.disposition)),
         department=str(ctx.changes.get("department", row.department)),
-        handler_id=row.handler_id, at=timestamp(ctx.now), anonymous=row.anonymous,
-        severity=row.severity, hold_kind=str(ctx.extra.get("hold_reason", "")),
-        notice=ctx.notice, milestone=ctx.milestone), correlation_id=row.case_id)
+        hold_kind=str(ctx.extra.get("hold_reason", "")), notice=ctx.notice,
+        milestone=ctx.milestone, transfer_path=ctx.transfer_path, outcome=ctx.outcome)
     for then in ctx.after:
         then()
 
@@ -197,6 +200,7 @@ async def _accept(ctx: Act) -> None:
     if ctx.to == Status.ASSIGNED:
         ctx.after.append(lambda: events.emit_assigned(
             ctx.uow, "", ctx.row, ctx.row.department, ctx.row.handler_id, ctx.row.severity))
+    await transfers.answer(ctx, "accepted")
 
 
 async def _refuse(ctx: Act) -> None:
@@ -204,6 +208,7 @@ async def _refuse(ctx: Act) -> None:
     ctx.notice = ctx.require(p.notice, "refuse.notice", "the written notice (不予受理告知书)")
     ctx.extra.update(refusal_reason=ctx.request.reason.strip(), refusal_notice=ctx.notice)
     ctx.summary = "refused (不予受理); written notice issued"
+    await transfers.answer(ctx, "declined")
 
 
 async def _refer(ctx: Act) -> None:
@@ -258,6 +263,8 @@ async def _propose(ctx: Act) -> None:
     p: case_pb2.Propose = ctx.params  # type: ignore[assignment]
     text = ctx.require(p.text, "propose.text", "the proposal")
     fen = _fen(p.compensation, "propose.compensation")
+    if fen:
+        _may_negotiate(ctx, fen)
     role = model.approver_role(fen or 0, ctx.rules["approval"])
     ctx.item("proposal", {"round": ctx.row.round, "text": text, "compensation_fen": fen,
                           "status": "pending", "required_role": role})
@@ -331,6 +338,8 @@ async def _close(ctx: Act) -> None:
     if disposition not in model.DISPOSITIONS - {"withdrawn", "merged"}:
         raise InvalidArgument("unknown disposition", {"close.disposition": "must be one of "
                               "resolved, unfounded, mediated, transferred, judged"})
+    if disposition not in model.LEGAL_PATH:
+        _may_negotiate(ctx, 0)
     if disposition not in model.LEGAL_PATH and not _may_settle(ctx):
         raise FailedPrecondition(
             f"a case is closed as {disposition} only after an answer and a satisfied "
@@ -338,6 +347,19 @@ async def _close(ctx: Act) -> None:
             "close it as mediated, transferred or judged")
     ctx.changes["disposition"] = disposition
     ctx.summary = f"closed (办结): {disposition}"
+
+
+def _may_negotiate(ctx: Act, fen: int) -> None:
+    """A public hospital may not settle by itself a claim of 30,000 元 or more (seed 000
+    医疗纠纷处理流程图: "对患方索赔三万元以上的医疗纠纷，公立医疗机构不得自行与患方协商
+    解决"; 以上 includes the amount, 《民法典》第一千二百五十九条): it must take a legal path."""
+    limit = int(ctx.rules.get("self_settlement_limit_fen") or 0)
+    claim = max(int(ctx.extra.get("claimed_amount_fen") or 0), fen)
+    if limit and claim >= limit:
+        raise FailedPrecondition(
+            f"a claim of {claim / 100:,.2f} 元 is {limit / 100:,.0f} 元 or more: this "
+            "institution may not settle it by negotiation; transfer it along a legal path "
+            "(people's or administrative mediation, or court) and close it on the outcome")
 
 
 def _may_settle(ctx: Act) -> bool:
@@ -496,6 +518,19 @@ async def _reveal_identity(ctx: Act) -> None:
     ctx.summary = f"reporter's identity revealed to {ctx.principal.user_id} (举报人身份查看)"
 
 
+async def _transfer(ctx: Act) -> None:
+    await transfers.transfer(ctx, ctx.registry)
+
+
+async def _return_transfer(ctx: Act) -> None:
+    ctx.summary = "returned (退回): not competent for it"
+    await transfers.answer(ctx, "returned")
+
+
+async def _report_outcome(ctx: Act) -> None:
+    await transfers.report_outcome(ctx)
+
+
 APPLY: dict[str, Callable[[Act], Awaitable[None]]] = {
     "accept": _accept, "refuse": _refuse, "refer": _refer, "assign": _assign,
     "start_investigation": _start_investigation,
@@ -507,6 +542,8 @@ APPLY: dict[str, Callable[[Act], Awaitable[None]]] = {
     "declare_conflict": _declare_conflict, "link": _link, "merge": _merge,
     "add_note": _add_note, "add_material": _add_material,
     "record_milestone": _record_milestone, "reveal_identity": _reveal_identity,
+    "transfer": _transfer, "return_transfer": _return_transfer,
+    "report_outcome": _report_outcome,
 }
 assert set(APPLY) == set(model.RULES), "every action of the lifecycle has its effect"
 

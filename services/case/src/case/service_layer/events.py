@@ -15,8 +15,8 @@ from casebridge_platform.messaging.consumer import Transient
 from casebridge_platform.messaging.envelope import Event, timestamp
 from casebridge_platform.messaging.outbox import UnitOfWork
 
-from case.adapters.tables import cases, tenants, timeline
-from case.domain import model
+from case.adapters.tables import cases, tenants, timeline, transfers
+from case.domain import model, paths
 from case.domain.model import Entry, Status
 
 KINDS = {intake_pb2.KIND_COMPLAINT: "complaint", intake_pb2.KIND_REPORT: "report"}
@@ -30,6 +30,21 @@ def record(uow: UnitOfWork, tenant_id: str, case_id: str, event_id: str, entry: 
         "tenant_id": tenant_id, "case_id": case_id, "at": at or datetime.now(UTC),
         "type": entry, "summary": summary, "actor": actor, "event_id": event_id,
         "from_status": from_status, "to_status": to_status, "reason": reason})
+
+
+def transitioned(uow: UnitOfWork, row: sa.Row, *, action: str, from_status: str, to: str,
+                 actor: str, reason: str, at: datetime, disposition: str,
+                 department: str | None = None, hold_kind: str = "", notice: str = "",
+                 milestone: str = "", transfer_path: str = "", outcome: str = "") -> None:
+    """Announce case.transitioned: every change of a case, by a person or a message."""
+    uow.emit("case.transitioned", row.tenant_id, case_pb2.CaseTransitioned(
+        case_id=row.case_id, case_number=row.case_number, tenant_kind=row.tenant_kind,
+        kind=row.kind, action=action, from_status=from_status, to_status=to, actor=actor,
+        reason=reason, disposition=disposition,
+        department=row.department if department is None else department,
+        handler_id=row.handler_id, at=timestamp(at), anonymous=row.anonymous,
+        severity=row.severity, hold_kind=hold_kind, notice=notice, milestone=milestone,
+        transfer_path=transfer_path, outcome=outcome), correlation_id=row.case_id)
 
 
 def _extra(s: intake_pb2.Submission) -> dict:
@@ -58,6 +73,9 @@ async def on_received(uow: UnitOfWork, event: Event) -> None:
     s = received.submission
     at = s.received_at.ToDatetime(tzinfo=UTC)
     kind = KINDS.get(s.kind, "complaint")
+    extra = _extra(s)
+    if s.channel == "transfer" and (link := await _arrival(uow, event, s)):
+        extra["transfer_in"] = link
     await uow.conn.execute(cases.insert().values(
         case_id=s.case_id, tenant_id=event.tenant_id, case_number=s.case_number,
         tenant_kind=received.tenant_kind, kind=kind, channel=s.channel,
@@ -68,10 +86,15 @@ async def on_received(uow: UnitOfWork, event: Event) -> None:
         respondent_department=s.respondent.department, respondent_person=s.respondent.person,
         received_at=at, updated_at=datetime.now(UTC), severity="一般", coordinated=False,
         on_duty=False, disposition="", held_from="", round=1, escalated=False,
-        extra=_extra(s)))
+        extra=extra))
     record(uow, event.tenant_id, s.case_id, event.id, Entry.RECEIVED,
            model.received_summary(s.channel, kind, s.case_number), actor=s.received_by, at=at,
            to_status=Status.RECEIVED.value)
+    if link := extra.get("transfer_in"):
+        record(uow, event.tenant_id, s.case_id, event.id, Entry.TRANSFERRED_IN,
+               f"sent by {link['from']} along {link['title']} (their case "
+               f"{link['origin_case_number']}); accept it, decline it (refuse) or return it "
+               "(退回)", at=at)
     if s.possible_duplicates:
         numbers = ", ".join(f"{d.case_number} ({d.score:.2f})" for d in s.possible_duplicates)
         record(uow, event.tenant_id, s.case_id, event.id, "possible_duplicate",
@@ -79,8 +102,27 @@ async def on_received(uow: UnitOfWork, event: Event) -> None:
     uow.emit("case.opened", event.tenant_id, case_pb2.CaseOpened(
         case_id=s.case_id, case_number=s.case_number, tenant_kind=received.tenant_kind,
         kind=kind, received_at=s.received_at, anonymous=s.anonymous,
-        circumstances=s.circumstances, received_by=s.received_by, category=s.category),
+        circumstances=s.circumstances, received_by=s.received_by, category=s.category,
+        inbound_path=(extra.get("transfer_in") or {}).get("path", "")),
         correlation_id=s.case_id, causation_id=event.id)
+
+
+async def _arrival(uow: UnitOfWork, event: Event, s: intake_pb2.Submission) -> dict | None:
+    """A case sent here along a path: its transfer, which now knows the case's number, and
+    the link the case keeps (see queries.transfer_state)."""
+    row = (await uow.conn.execute(sa.select(transfers).where(
+        transfers.c.tenant_id == event.tenant_id, transfers.c.case_id == s.case_id,
+        transfers.c.direction == "in"))).first()
+    if row is None:
+        return None
+    await uow.conn.execute(transfers.update().where(
+        transfers.c.tenant_id == event.tenant_id, transfers.c.transfer_id == row.transfer_id)
+        .values(case_number=s.case_number))
+    path = paths.paths_of(row.path_kind).get(row.path)
+    return {"transfer_id": row.transfer_id, "path": row.path, "from": row.peer,
+            "origin_case_number": row.peer_case_number,
+            "title": path.title if path else row.path,
+            "on_accept": path.on_accept if path else "wait", "outcome": ""}
 
 
 async def _locked(uow: UnitOfWork, tenant_id: str, case_id: str) -> sa.Row:

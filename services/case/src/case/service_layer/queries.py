@@ -24,6 +24,7 @@ from casebridge_platform.sealing import Sealer
 
 from case.adapters.tables import cases, items, timeline
 from case.domain import model
+from case.service_layer import transfers
 
 MAX_PAGE = 200
 DUE_SOON = timedelta(hours=24)
@@ -59,7 +60,15 @@ def state_of(row: sa.Row) -> model.CaseState:
         department=row.department, coordinated=row.coordinated, held_from=row.held_from,
         round=row.round, last_follow_up_satisfied=extra.get("last_follow_up_satisfied"),
         anonymous=row.anonymous, first_contact_owner=row.first_contact_owner,
-        sealed=bool(extra.get("sealed_identity")))
+        sealed=bool(extra.get("sealed_identity")), **transfer_state(extra))
+
+
+def transfer_state(extra: dict) -> dict[str, bool]:
+    """What the case's transfers mean for the lifecycle (see model._fits_transfer)."""
+    inbound = extra.get("transfer_in") or {}
+    return {"inbound": bool(inbound),
+            "owes_outcome": inbound.get("on_accept") == "wait" and not inbound.get("outcome"),
+            "external": bool((extra.get("transfer_out") or {}).get("external"))}
 
 
 def actor_of(principal: Principal) -> model.Actor:
@@ -160,6 +169,8 @@ async def _complete(uow: UnitOfWork, row: sa.Row, case: case_pb2.Case,
         .order_by(items.c.seq))).all()
     for item in work:
         _add_item(case, item, public_only=public_only)
+    if not public_only:
+        case.transfers.extend(await transfers.of_case(uow, row.tenant_id, row.case_id))
     return case
 
 

@@ -64,6 +64,7 @@ def warning_at(started_at: datetime, policy: Policy, *, calendar: WorkCalendar |
 
 ENDS = frozenset({"closed", "refused", "referred", "archived"})
 DECIDED = frozenset({"accepted", "assigned", "refused", "referred"})
+WAITING = frozenset({"on_hold", "transferred"})
 
 
 @dataclass(frozen=True)
@@ -97,17 +98,23 @@ class Fact:
 
     @property
     def holds(self) -> bool:
-        return (self.type == "transitioned" and self.data.get("to") == "on_hold"
-                and self.data.get("from") != "on_hold")
+        """The case waits: on hold, or sent to another institution (kind "transfer")."""
+        return (self.type == "transitioned" and self.data.get("to") in WAITING
+                and self.data.get("from") not in WAITING)
 
     @property
     def resumes(self) -> bool:
-        return (self.type == "transitioned" and self.data.get("from") == "on_hold"
-                and self.data.get("to") != "on_hold")
+        return (self.type == "transitioned" and self.data.get("from") in WAITING
+                and self.data.get("to") not in WAITING)
+
+    @property
+    def hold_kind(self) -> str:
+        return "transfer" if self.data.get("to") == "transferred" else self.data.get(
+            "hold_kind", "")
 
 
 CASE_KEYS = ("kind", "anonymous", "circumstances", "received_at", "first_contact", "category",
-             "severity", "coordinated", "department", "handler")
+             "severity", "coordinated", "department", "handler", "transfer", "path")
 
 
 @dataclass
@@ -142,12 +149,17 @@ def replay(pack: Pack, facts: Sequence[Fact], *, calendar: WorkCalendar,
     case: dict[str, Any] = {}
     clocks: dict[str, ClockState] = {}
     seen: set[str] = set()   # every trigger so far: a step already taken is not timed again
+    since_transfer: set[str] = set()   # for a transfer's clocks: each transfer is a new step
     for fact in sorted(facts, key=lambda f: (f.at, f.seq)):
         case.update({k: v for k, v in fact.data.items() if k in CASE_KEYS and v not in ("", None)})
+        if "action:transfer" in fact.triggers():
+            since_transfer = set()
         for rule in pack.clocks:
             if rule.enabled:
-                _step(rule, clocks, fact, case, seen)
+                _step(rule, clocks, fact, case,
+                      since_transfer if "transfer" in rule.when else seen)
         seen |= fact.triggers()
+        since_transfer |= fact.triggers()
     for c in clocks.values():
         policy = c.policy(office_hours)
         c.due_at = due_at(c.started_at, policy, calendar=calendar, pauses=c.pauses)
@@ -166,10 +178,11 @@ def _step(rule: ClockRule, clocks: dict[str, ClockState], fact: Fact,
         if clock.state == "paused":
             clock.pauses.append((clock.paused_at, fact.at))
         clock.state, clock.paused_at, clock.stopped_at = "stopped", None, fact.at
-    elif clock is not None and triggers & set(rule.restarts_on) and not ends:
+    elif (clock is not None and triggers & set(rule.restarts_on) and not ends
+          and rule.applies(case)):
         clocks[rule.name] = ClockState(rule, fact.at, round=clock.round + 1)
     elif (live and fact.holds and clock.state == "running"
-          and rule.pauses_for(fact.data.get("hold_kind", ""))):
+          and rule.pauses_for(fact.hold_kind)):
         clock.state, clock.paused_at = "paused", fact.at
     elif live and fact.resumes and clock.state == "paused":
         clock.pauses.append((clock.paused_at, max(fact.at, clock.paused_at)))

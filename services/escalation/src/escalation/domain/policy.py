@@ -22,9 +22,11 @@ SEVERITIES = ("一般", "重要", "重大", "危机")
 AUDIENCES = re.compile(r"^(handler|first_contact|department|on_duty|role:[a-z_]+|department:.+)$")
 TRIGGER = re.compile(r"^(opened|routed|decided|accepted|assigned|"
                      r"status:[a-z_]+|action:[a-z_]+|milestone:[a-z_]+)$")
+# `transfer`: the path the case was last sent along (the origin's clocks); `path`: the path it
+# arrived by (the receiver's linked case)
 WHEN_KEYS = {"kind": list, "severity": list, "category": list, "circumstances": list,
-             "coordinated": bool, "anonymous": bool}
-HOLD_KINDS = frozenset({"material", "appraisal", "testing"})
+             "coordinated": bool, "anonymous": bool, "transfer": list, "path": list}
+HOLD_KINDS = frozenset({"material", "appraisal", "testing", "transfer"})
 NAME = re.compile(r"^[a-z0-9_]{1,64}$")
 DEFAULT_WARN = 2 / 3
 

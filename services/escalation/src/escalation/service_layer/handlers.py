@@ -34,7 +34,8 @@ async def on_opened(uow: UnitOfWork, event: Event) -> None:
                           "case_number": o.case_number, "kind": o.kind,
                           "anonymous": o.anonymous, "received_at": received.isoformat(),
                           "circumstances": list(o.circumstances),
-                          "first_contact": o.received_by, "category": o.category})
+                          "first_contact": o.received_by, "category": o.category,
+                          "path": o.inbound_path})
 
 
 async def on_routed(uow: UnitOfWork, event: Event) -> None:
@@ -67,7 +68,8 @@ async def on_transitioned(uow: UnitOfWork, event: Event) -> None:
                           "case_number": m.case_number, "action": m.action,
                           "from": m.from_status, "to": m.to_status, "milestone": m.milestone,
                           "hold_kind": m.hold_kind, "severity": m.severity,
-                          "department": m.department, "handler": m.handler_id})
+                          "department": m.department, "handler": m.handler_id,
+                          "transfer": m.transfer_path})
 
 
 async def get_clocks(uow: UnitOfWork, *, principal: Principal,

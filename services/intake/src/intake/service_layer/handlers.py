@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from casebridge.case.v1 import case_pb2
 from casebridge.intake.v1 import intake_pb2
 from casebridge.routing.v1 import routing_pb2
 from casebridge_platform.auth import Principal
@@ -74,13 +76,14 @@ async def submit(uow: UnitOfWork, *, principal: Principal,
 
 
 async def _store(uow: UnitOfWork, draft: model.Draft, *, tenant: sa.Row, form: forms.Form,
-                 received_by: str, now: datetime, sealer: Sealer | None) -> dict:
+                 received_by: str, now: datetime, sealer: Sealer | None,
+                 case_id: str = "") -> dict:
     """Number the draft, flag its possible duplicates and insert it; the row, with the
     anonymous complainant's access code (shown once, stored only as a hash)."""
     number = model.case_number(tenant.case_number_prefix, now.astimezone(SHANGHAI).year,
                                await _next_sequence(uow, tenant.tenant_id, now))
     access_code = model.new_access_code()   # every complainant may follow the case in the portal
-    row = row_of(draft, case_id=str(uuid.uuid4()), tenant_id=tenant.tenant_id,
+    row = row_of(draft, case_id=case_id or str(uuid.uuid4()), tenant_id=tenant.tenant_id,
                  case_number=number, received_by=received_by,
                  received_at=draft.received_at or now,
                  access_code_hash=model.hash_access_code(number, access_code)
@@ -222,3 +225,49 @@ async def on_categories_changed(uow: UnitOfWork, event: Event) -> None:
         tenants.c.tenant_id == event.tenant_id,
         sa.or_(tenants.c.categories_at.is_(None), tenants.c.categories_at < event.occurred_at),
     ).values(categories=list(changed.categories), categories_at=event.occurred_at))
+
+
+async def on_transfer_offered(uow: UnitOfWork, event: Event, *, sealer: Sealer) -> None:
+    """transfer.offered → the case another institution sent here is registered (登记), under
+    the id the case service gave it, as received along the path; its acceptance is the
+    receiving staff's decision. The sender's package is not a form: nothing is required of it
+    but a summary, and what the sender withheld (a contact, a reporter) stays out."""
+    offered = event.payload(case_pb2.TransferOffered)
+    known = (await uow.conn.execute(sa.select(submissions.c.case_id).where(
+        submissions.c.tenant_id == event.tenant_id,
+        submissions.c.case_id == offered.case_id))).first()
+    if known is not None:
+        return
+    tenant = await _tenant(uow, event.tenant_id)
+    draft = model.accepted(draft_of_package(json.loads(offered.package_json or "{}"), offered))
+    row = await _store(uow, draft, tenant=tenant, form=form_of(tenant),
+                       received_by=f"transfer:{offered.from_agency}",
+                       now=offered.received_at.ToDatetime(tzinfo=UTC), sealer=sealer,
+                       case_id=offered.case_id)
+    row.pop("access_code")
+    uow.emit("intake.received", tenant.tenant_id,
+             intake_pb2.ComplaintReceived(submission=to_proto(row), tenant_kind=tenant.kind),
+             correlation_id=row["case_id"], causation_id=event.id)
+
+
+def draft_of_package(package: dict, offered: case_pb2.TransferOffered) -> model.Draft:
+    """A transfer's package as a submission received by referral from the sender."""
+    parties = package.get("parties") or {}
+    person, about = parties.get("complainant") or {}, parties.get("respondent") or {}
+    claimed = package.get("claimed_amount_fen")
+    return model.Draft(
+        kind=package.get("kind") if package.get("kind") in ("complaint", "report")
+        else "complaint", channel="transfer",
+        content=str(package.get("summary") or offered.path_title)[:model.MAX_CONTENT],
+        anonymous=bool(parties.get("anonymous")) or not person,
+        complainant=model.Contact(**{f: str(person.get(f, "")) for f in model.COMPLAINANT}),
+        respondent=model.Respondent(department=str(about.get("department", "")),
+                                    person=str(about.get("person", "")),
+                                    unit=str(about.get("unit", ""))),
+        demands=str(package.get("demands", "")), facts=str(package.get("facts", "")),
+        incident_time=str(package.get("incident_time", "")),
+        incident_place=str(package.get("incident_place", "")),
+        claimed_amount=model.Money(int(claimed), "CNY") if claimed else None,
+        circumstances=tuple(package.get("circumstances") or ()),
+        referred_by=f"{offered.from_agency} {offered.origin_case_number}".strip(),
+        received_at=offered.received_at.ToDatetime(tzinfo=UTC))

@@ -121,7 +121,7 @@ class Material(_message.Message):
     def __init__(self, description: _Optional[str] = ..., added_by: _Optional[str] = ..., added_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Case(_message.Message):
-    __slots__ = ("case_id", "case_number", "tenant_id", "kind", "channel", "status", "category", "department", "handler_id", "due_at", "first_contact_owner", "content", "complainant", "anonymous", "respondent", "received_at", "updated_at", "timeline", "deadline_rule", "acknowledged", "demands", "tenant_kind", "severity", "severity_reasons", "category_source", "matched_keywords", "coordinated", "departments_involved", "on_duty", "facts", "incident_time", "incident_place", "claimed_amount", "details", "circumstances", "referred_by", "disposition", "held_from", "hold_reason", "round", "refusal_reason", "competent_body", "referral_mode", "co_complainants", "records", "proposals", "answers", "follow_ups", "links", "materials", "possible_duplicates", "allowed_actions", "escalated", "identity_withheld")
+    __slots__ = ("case_id", "case_number", "tenant_id", "kind", "channel", "status", "category", "department", "handler_id", "due_at", "first_contact_owner", "content", "complainant", "anonymous", "respondent", "received_at", "updated_at", "timeline", "deadline_rule", "acknowledged", "demands", "tenant_kind", "severity", "severity_reasons", "category_source", "matched_keywords", "coordinated", "departments_involved", "on_duty", "facts", "incident_time", "incident_place", "claimed_amount", "details", "circumstances", "referred_by", "disposition", "held_from", "hold_reason", "round", "refusal_reason", "competent_body", "referral_mode", "co_complainants", "records", "proposals", "answers", "follow_ups", "links", "materials", "possible_duplicates", "allowed_actions", "escalated", "identity_withheld", "transfers")
     class DetailsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -183,6 +183,7 @@ class Case(_message.Message):
     ALLOWED_ACTIONS_FIELD_NUMBER: _ClassVar[int]
     ESCALATED_FIELD_NUMBER: _ClassVar[int]
     IDENTITY_WITHHELD_FIELD_NUMBER: _ClassVar[int]
+    TRANSFERS_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     case_number: str
     tenant_id: str
@@ -237,7 +238,8 @@ class Case(_message.Message):
     allowed_actions: _containers.RepeatedScalarFieldContainer[str]
     escalated: bool
     identity_withheld: bool
-    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., tenant_id: _Optional[str] = ..., kind: _Optional[str] = ..., channel: _Optional[str] = ..., status: _Optional[str] = ..., category: _Optional[str] = ..., department: _Optional[str] = ..., handler_id: _Optional[str] = ..., due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., first_contact_owner: _Optional[str] = ..., content: _Optional[str] = ..., complainant: _Optional[_Union[_common_pb2.Party, _Mapping]] = ..., anonymous: _Optional[bool] = ..., respondent: _Optional[_Union[_common_pb2.Respondent, _Mapping]] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., timeline: _Optional[_Iterable[_Union[TimelineEntry, _Mapping]]] = ..., deadline_rule: _Optional[str] = ..., acknowledged: _Optional[bool] = ..., demands: _Optional[str] = ..., tenant_kind: _Optional[str] = ..., severity: _Optional[str] = ..., severity_reasons: _Optional[_Iterable[str]] = ..., category_source: _Optional[str] = ..., matched_keywords: _Optional[_Iterable[str]] = ..., coordinated: _Optional[bool] = ..., departments_involved: _Optional[_Iterable[str]] = ..., on_duty: _Optional[bool] = ..., facts: _Optional[str] = ..., incident_time: _Optional[str] = ..., incident_place: _Optional[str] = ..., claimed_amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., details: _Optional[_Mapping[str, str]] = ..., circumstances: _Optional[_Iterable[str]] = ..., referred_by: _Optional[str] = ..., disposition: _Optional[str] = ..., held_from: _Optional[str] = ..., hold_reason: _Optional[str] = ..., round: _Optional[int] = ..., refusal_reason: _Optional[str] = ..., competent_body: _Optional[str] = ..., referral_mode: _Optional[str] = ..., co_complainants: _Optional[_Iterable[_Union[_common_pb2.Party, _Mapping]]] = ..., records: _Optional[_Iterable[_Union[InvestigationRecord, _Mapping]]] = ..., proposals: _Optional[_Iterable[_Union[Proposal, _Mapping]]] = ..., answers: _Optional[_Iterable[_Union[Answer, _Mapping]]] = ..., follow_ups: _Optional[_Iterable[_Union[FollowUp, _Mapping]]] = ..., links: _Optional[_Iterable[_Union[CaseLink, _Mapping]]] = ..., materials: _Optional[_Iterable[_Union[Material, _Mapping]]] = ..., possible_duplicates: _Optional[_Iterable[_Union[PossibleDuplicate, _Mapping]]] = ..., allowed_actions: _Optional[_Iterable[str]] = ..., escalated: _Optional[bool] = ..., identity_withheld: _Optional[bool] = ...) -> None: ...
+    transfers: _containers.RepeatedCompositeFieldContainer[TransferRecord]
+    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., tenant_id: _Optional[str] = ..., kind: _Optional[str] = ..., channel: _Optional[str] = ..., status: _Optional[str] = ..., category: _Optional[str] = ..., department: _Optional[str] = ..., handler_id: _Optional[str] = ..., due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., first_contact_owner: _Optional[str] = ..., content: _Optional[str] = ..., complainant: _Optional[_Union[_common_pb2.Party, _Mapping]] = ..., anonymous: _Optional[bool] = ..., respondent: _Optional[_Union[_common_pb2.Respondent, _Mapping]] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., timeline: _Optional[_Iterable[_Union[TimelineEntry, _Mapping]]] = ..., deadline_rule: _Optional[str] = ..., acknowledged: _Optional[bool] = ..., demands: _Optional[str] = ..., tenant_kind: _Optional[str] = ..., severity: _Optional[str] = ..., severity_reasons: _Optional[_Iterable[str]] = ..., category_source: _Optional[str] = ..., matched_keywords: _Optional[_Iterable[str]] = ..., coordinated: _Optional[bool] = ..., departments_involved: _Optional[_Iterable[str]] = ..., on_duty: _Optional[bool] = ..., facts: _Optional[str] = ..., incident_time: _Optional[str] = ..., incident_place: _Optional[str] = ..., claimed_amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., details: _Optional[_Mapping[str, str]] = ..., circumstances: _Optional[_Iterable[str]] = ..., referred_by: _Optional[str] = ..., disposition: _Optional[str] = ..., held_from: _Optional[str] = ..., hold_reason: _Optional[str] = ..., round: _Optional[int] = ..., refusal_reason: _Optional[str] = ..., competent_body: _Optional[str] = ..., referral_mode: _Optional[str] = ..., co_complainants: _Optional[_Iterable[_Union[_common_pb2.Party, _Mapping]]] = ..., records: _Optional[_Iterable[_Union[InvestigationRecord, _Mapping]]] = ..., proposals: _Optional[_Iterable[_Union[Proposal, _Mapping]]] = ..., answers: _Optional[_Iterable[_Union[Answer, _Mapping]]] = ..., follow_ups: _Optional[_Iterable[_Union[FollowUp, _Mapping]]] = ..., links: _Optional[_Iterable[_Union[CaseLink, _Mapping]]] = ..., materials: _Optional[_Iterable[_Union[Material, _Mapping]]] = ..., possible_duplicates: _Optional[_Iterable[_Union[PossibleDuplicate, _Mapping]]] = ..., allowed_actions: _Optional[_Iterable[str]] = ..., escalated: _Optional[bool] = ..., identity_withheld: _Optional[bool] = ..., transfers: _Optional[_Iterable[_Union[TransferRecord, _Mapping]]] = ...) -> None: ...
 
 class PossibleDuplicate(_message.Message):
     __slots__ = ("case_id", "case_number", "score", "reasons")
@@ -302,7 +304,7 @@ class ListCasesResponse(_message.Message):
     def __init__(self, cases: _Optional[_Iterable[_Union[Case, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class ActRequest(_message.Message):
-    __slots__ = ("case_id", "idempotency_key", "reason", "accept", "refuse", "refer", "assign", "start_investigation", "record_investigation", "propose", "approve_proposal", "reject_proposal", "answer", "follow_up", "close", "reopen", "hold", "resume", "withdraw", "archive", "reclassify", "designate_lead", "declare_conflict", "link", "merge", "add_note", "add_material", "reveal_identity", "record_milestone")
+    __slots__ = ("case_id", "idempotency_key", "reason", "accept", "refuse", "refer", "assign", "start_investigation", "record_investigation", "propose", "approve_proposal", "reject_proposal", "answer", "follow_up", "close", "reopen", "hold", "resume", "withdraw", "archive", "reclassify", "designate_lead", "declare_conflict", "link", "merge", "add_note", "add_material", "reveal_identity", "record_milestone", "transfer", "return_transfer", "report_outcome")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
@@ -332,6 +334,9 @@ class ActRequest(_message.Message):
     ADD_MATERIAL_FIELD_NUMBER: _ClassVar[int]
     REVEAL_IDENTITY_FIELD_NUMBER: _ClassVar[int]
     RECORD_MILESTONE_FIELD_NUMBER: _ClassVar[int]
+    TRANSFER_FIELD_NUMBER: _ClassVar[int]
+    RETURN_TRANSFER_FIELD_NUMBER: _ClassVar[int]
+    REPORT_OUTCOME_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     idempotency_key: str
     reason: str
@@ -361,7 +366,10 @@ class ActRequest(_message.Message):
     add_material: AddMaterial
     reveal_identity: RevealIdentity
     record_milestone: RecordMilestone
-    def __init__(self, case_id: _Optional[str] = ..., idempotency_key: _Optional[str] = ..., reason: _Optional[str] = ..., accept: _Optional[_Union[Accept, _Mapping]] = ..., refuse: _Optional[_Union[Refuse, _Mapping]] = ..., refer: _Optional[_Union[Refer, _Mapping]] = ..., assign: _Optional[_Union[Assign, _Mapping]] = ..., start_investigation: _Optional[_Union[StartInvestigation, _Mapping]] = ..., record_investigation: _Optional[_Union[RecordInvestigation, _Mapping]] = ..., propose: _Optional[_Union[Propose, _Mapping]] = ..., approve_proposal: _Optional[_Union[ApproveProposal, _Mapping]] = ..., reject_proposal: _Optional[_Union[RejectProposal, _Mapping]] = ..., answer: _Optional[_Union[RecordAnswer, _Mapping]] = ..., follow_up: _Optional[_Union[RecordFollowUp, _Mapping]] = ..., close: _Optional[_Union[Close, _Mapping]] = ..., reopen: _Optional[_Union[Reopen, _Mapping]] = ..., hold: _Optional[_Union[Hold, _Mapping]] = ..., resume: _Optional[_Union[Resume, _Mapping]] = ..., withdraw: _Optional[_Union[Withdraw, _Mapping]] = ..., archive: _Optional[_Union[Archive, _Mapping]] = ..., reclassify: _Optional[_Union[Reclassify, _Mapping]] = ..., designate_lead: _Optional[_Union[DesignateLead, _Mapping]] = ..., declare_conflict: _Optional[_Union[DeclareConflict, _Mapping]] = ..., link: _Optional[_Union[Link, _Mapping]] = ..., merge: _Optional[_Union[Merge, _Mapping]] = ..., add_note: _Optional[_Union[AddNote, _Mapping]] = ..., add_material: _Optional[_Union[AddMaterial, _Mapping]] = ..., reveal_identity: _Optional[_Union[RevealIdentity, _Mapping]] = ..., record_milestone: _Optional[_Union[RecordMilestone, _Mapping]] = ...) -> None: ...
+    transfer: Transfer
+    return_transfer: ReturnTransfer
+    report_outcome: ReportOutcome
+    def __init__(self, case_id: _Optional[str] = ..., idempotency_key: _Optional[str] = ..., reason: _Optional[str] = ..., accept: _Optional[_Union[Accept, _Mapping]] = ..., refuse: _Optional[_Union[Refuse, _Mapping]] = ..., refer: _Optional[_Union[Refer, _Mapping]] = ..., assign: _Optional[_Union[Assign, _Mapping]] = ..., start_investigation: _Optional[_Union[StartInvestigation, _Mapping]] = ..., record_investigation: _Optional[_Union[RecordInvestigation, _Mapping]] = ..., propose: _Optional[_Union[Propose, _Mapping]] = ..., approve_proposal: _Optional[_Union[ApproveProposal, _Mapping]] = ..., reject_proposal: _Optional[_Union[RejectProposal, _Mapping]] = ..., answer: _Optional[_Union[RecordAnswer, _Mapping]] = ..., follow_up: _Optional[_Union[RecordFollowUp, _Mapping]] = ..., close: _Optional[_Union[Close, _Mapping]] = ..., reopen: _Optional[_Union[Reopen, _Mapping]] = ..., hold: _Optional[_Union[Hold, _Mapping]] = ..., resume: _Optional[_Union[Resume, _Mapping]] = ..., withdraw: _Optional[_Union[Withdraw, _Mapping]] = ..., archive: _Optional[_Union[Archive, _Mapping]] = ..., reclassify: _Optional[_Union[Reclassify, _Mapping]] = ..., designate_lead: _Optional[_Union[DesignateLead, _Mapping]] = ..., declare_conflict: _Optional[_Union[DeclareConflict, _Mapping]] = ..., link: _Optional[_Union[Link, _Mapping]] = ..., merge: _Optional[_Union[Merge, _Mapping]] = ..., add_note: _Optional[_Union[AddNote, _Mapping]] = ..., add_material: _Optional[_Union[AddMaterial, _Mapping]] = ..., reveal_identity: _Optional[_Union[RevealIdentity, _Mapping]] = ..., record_milestone: _Optional[_Union[RecordMilestone, _Mapping]] = ..., transfer: _Optional[_Union[Transfer, _Mapping]] = ..., return_transfer: _Optional[_Union[ReturnTransfer, _Mapping]] = ..., report_outcome: _Optional[_Union[ReportOutcome, _Mapping]] = ...) -> None: ...
 
 class Accept(_message.Message):
     __slots__ = ()
@@ -519,6 +527,178 @@ class RecordMilestone(_message.Message):
     note: str
     def __init__(self, milestone: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
 
+class Transfer(_message.Message):
+    __slots__ = ("path", "to_agency", "reason_code", "consent", "reporter_consent", "note")
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    TO_AGENCY_FIELD_NUMBER: _ClassVar[int]
+    REASON_CODE_FIELD_NUMBER: _ClassVar[int]
+    CONSENT_FIELD_NUMBER: _ClassVar[int]
+    REPORTER_CONSENT_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    path: str
+    to_agency: str
+    reason_code: str
+    consent: bool
+    reporter_consent: bool
+    note: str
+    def __init__(self, path: _Optional[str] = ..., to_agency: _Optional[str] = ..., reason_code: _Optional[str] = ..., consent: _Optional[bool] = ..., reporter_consent: _Optional[bool] = ..., note: _Optional[str] = ...) -> None: ...
+
+class ReturnTransfer(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ReportOutcome(_message.Message):
+    __slots__ = ("outcome", "text", "amount")
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    outcome: str
+    text: str
+    amount: _common_pb2.Money
+    def __init__(self, outcome: _Optional[str] = ..., text: _Optional[str] = ..., amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ...) -> None: ...
+
+class TransferRecord(_message.Message):
+    __slots__ = ("transfer_id", "direction", "path", "path_title", "peer", "status", "case_id", "case_number", "peer_case_number", "reason_code", "outcome", "outcome_text", "offered_at", "updated_at", "package_json", "remote", "delivery", "answer_reason")
+    TRANSFER_ID_FIELD_NUMBER: _ClassVar[int]
+    DIRECTION_FIELD_NUMBER: _ClassVar[int]
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    PATH_TITLE_FIELD_NUMBER: _ClassVar[int]
+    PEER_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    PEER_CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    REASON_CODE_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_TEXT_FIELD_NUMBER: _ClassVar[int]
+    OFFERED_AT_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    PACKAGE_JSON_FIELD_NUMBER: _ClassVar[int]
+    REMOTE_FIELD_NUMBER: _ClassVar[int]
+    DELIVERY_FIELD_NUMBER: _ClassVar[int]
+    ANSWER_REASON_FIELD_NUMBER: _ClassVar[int]
+    transfer_id: str
+    direction: str
+    path: str
+    path_title: str
+    peer: str
+    status: str
+    case_id: str
+    case_number: str
+    peer_case_number: str
+    reason_code: str
+    outcome: str
+    outcome_text: str
+    offered_at: _timestamp_pb2.Timestamp
+    updated_at: _timestamp_pb2.Timestamp
+    package_json: str
+    remote: bool
+    delivery: str
+    answer_reason: str
+    def __init__(self, transfer_id: _Optional[str] = ..., direction: _Optional[str] = ..., path: _Optional[str] = ..., path_title: _Optional[str] = ..., peer: _Optional[str] = ..., status: _Optional[str] = ..., case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., peer_case_number: _Optional[str] = ..., reason_code: _Optional[str] = ..., outcome: _Optional[str] = ..., outcome_text: _Optional[str] = ..., offered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., package_json: _Optional[str] = ..., remote: _Optional[bool] = ..., delivery: _Optional[str] = ..., answer_reason: _Optional[str] = ...) -> None: ...
+
+class ListPathsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class TransferPath(_message.Message):
+    __slots__ = ("id", "title", "to_kinds", "external", "reasons", "consent_required", "outcomes", "cite", "agencies")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    TO_KINDS_FIELD_NUMBER: _ClassVar[int]
+    EXTERNAL_FIELD_NUMBER: _ClassVar[int]
+    REASONS_FIELD_NUMBER: _ClassVar[int]
+    CONSENT_REQUIRED_FIELD_NUMBER: _ClassVar[int]
+    OUTCOMES_FIELD_NUMBER: _ClassVar[int]
+    CITE_FIELD_NUMBER: _ClassVar[int]
+    AGENCIES_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    title: str
+    to_kinds: _containers.RepeatedScalarFieldContainer[str]
+    external: bool
+    reasons: _containers.RepeatedScalarFieldContainer[str]
+    consent_required: bool
+    outcomes: _containers.RepeatedScalarFieldContainer[str]
+    cite: str
+    agencies: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, id: _Optional[str] = ..., title: _Optional[str] = ..., to_kinds: _Optional[_Iterable[str]] = ..., external: _Optional[bool] = ..., reasons: _Optional[_Iterable[str]] = ..., consent_required: _Optional[bool] = ..., outcomes: _Optional[_Iterable[str]] = ..., cite: _Optional[str] = ..., agencies: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ListPathsResponse(_message.Message):
+    __slots__ = ("paths",)
+    PATHS_FIELD_NUMBER: _ClassVar[int]
+    paths: _containers.RepeatedCompositeFieldContainer[TransferPath]
+    def __init__(self, paths: _Optional[_Iterable[_Union[TransferPath, _Mapping]]] = ...) -> None: ...
+
+class ListTransfersRequest(_message.Message):
+    __slots__ = ("direction", "status")
+    DIRECTION_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    direction: str
+    status: str
+    def __init__(self, direction: _Optional[str] = ..., status: _Optional[str] = ...) -> None: ...
+
+class ListTransfersResponse(_message.Message):
+    __slots__ = ("transfers",)
+    TRANSFERS_FIELD_NUMBER: _ClassVar[int]
+    transfers: _containers.RepeatedCompositeFieldContainer[TransferRecord]
+    def __init__(self, transfers: _Optional[_Iterable[_Union[TransferRecord, _Mapping]]] = ...) -> None: ...
+
+class ReceiveTransferRequest(_message.Message):
+    __slots__ = ("jws",)
+    JWS_FIELD_NUMBER: _ClassVar[int]
+    jws: str
+    def __init__(self, jws: _Optional[str] = ...) -> None: ...
+
+class ReceiveTransferResponse(_message.Message):
+    __slots__ = ("message_id", "transfer_id", "duplicate")
+    MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    TRANSFER_ID_FIELD_NUMBER: _ClassVar[int]
+    DUPLICATE_FIELD_NUMBER: _ClassVar[int]
+    message_id: str
+    transfer_id: str
+    duplicate: bool
+    def __init__(self, message_id: _Optional[str] = ..., transfer_id: _Optional[str] = ..., duplicate: _Optional[bool] = ...) -> None: ...
+
+class TransferMessage(_message.Message):
+    __slots__ = ("message_id", "transfer_id", "type", "from_agency", "to_agency", "path", "body_json", "sent_at")
+    MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    TRANSFER_ID_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    FROM_AGENCY_FIELD_NUMBER: _ClassVar[int]
+    TO_AGENCY_FIELD_NUMBER: _ClassVar[int]
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    BODY_JSON_FIELD_NUMBER: _ClassVar[int]
+    SENT_AT_FIELD_NUMBER: _ClassVar[int]
+    message_id: str
+    transfer_id: str
+    type: str
+    from_agency: str
+    to_agency: str
+    path: str
+    body_json: str
+    sent_at: _timestamp_pb2.Timestamp
+    def __init__(self, message_id: _Optional[str] = ..., transfer_id: _Optional[str] = ..., type: _Optional[str] = ..., from_agency: _Optional[str] = ..., to_agency: _Optional[str] = ..., path: _Optional[str] = ..., body_json: _Optional[str] = ..., sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class TransferOffered(_message.Message):
+    __slots__ = ("transfer_id", "case_id", "from_agency", "path", "path_title", "origin_case_number", "package_json", "received_at")
+    TRANSFER_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    FROM_AGENCY_FIELD_NUMBER: _ClassVar[int]
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    PATH_TITLE_FIELD_NUMBER: _ClassVar[int]
+    ORIGIN_CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    PACKAGE_JSON_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
+    transfer_id: str
+    case_id: str
+    from_agency: str
+    path: str
+    path_title: str
+    origin_case_number: str
+    package_json: str
+    received_at: _timestamp_pb2.Timestamp
+    def __init__(self, transfer_id: _Optional[str] = ..., case_id: _Optional[str] = ..., from_agency: _Optional[str] = ..., path: _Optional[str] = ..., path_title: _Optional[str] = ..., origin_case_number: _Optional[str] = ..., package_json: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
 class PortalViewRequest(_message.Message):
     __slots__ = ("case_id",)
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -526,7 +706,7 @@ class PortalViewRequest(_message.Message):
     def __init__(self, case_id: _Optional[str] = ...) -> None: ...
 
 class CaseOpened(_message.Message):
-    __slots__ = ("case_id", "case_number", "tenant_kind", "kind", "received_at", "anonymous", "circumstances", "received_by", "category")
+    __slots__ = ("case_id", "case_number", "tenant_kind", "kind", "received_at", "anonymous", "circumstances", "received_by", "category", "inbound_path")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     TENANT_KIND_FIELD_NUMBER: _ClassVar[int]
@@ -536,6 +716,7 @@ class CaseOpened(_message.Message):
     CIRCUMSTANCES_FIELD_NUMBER: _ClassVar[int]
     RECEIVED_BY_FIELD_NUMBER: _ClassVar[int]
     CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    INBOUND_PATH_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     case_number: str
     tenant_kind: str
@@ -545,7 +726,8 @@ class CaseOpened(_message.Message):
     circumstances: _containers.RepeatedScalarFieldContainer[str]
     received_by: str
     category: str
-    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., tenant_kind: _Optional[str] = ..., kind: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., anonymous: _Optional[bool] = ..., circumstances: _Optional[_Iterable[str]] = ..., received_by: _Optional[str] = ..., category: _Optional[str] = ...) -> None: ...
+    inbound_path: str
+    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., tenant_kind: _Optional[str] = ..., kind: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., anonymous: _Optional[bool] = ..., circumstances: _Optional[_Iterable[str]] = ..., received_by: _Optional[str] = ..., category: _Optional[str] = ..., inbound_path: _Optional[str] = ...) -> None: ...
 
 class CaseAssigned(_message.Message):
     __slots__ = ("case_id", "case_number", "tenant_kind", "kind", "category", "department", "handler_id", "received_at", "anonymous", "severity")
@@ -572,7 +754,7 @@ class CaseAssigned(_message.Message):
     def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., tenant_kind: _Optional[str] = ..., kind: _Optional[str] = ..., category: _Optional[str] = ..., department: _Optional[str] = ..., handler_id: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., anonymous: _Optional[bool] = ..., severity: _Optional[str] = ...) -> None: ...
 
 class CaseTransitioned(_message.Message):
-    __slots__ = ("case_id", "case_number", "tenant_kind", "kind", "action", "from_status", "to_status", "actor", "reason", "disposition", "department", "handler_id", "at", "anonymous", "severity", "hold_kind", "notice", "milestone")
+    __slots__ = ("case_id", "case_number", "tenant_kind", "kind", "action", "from_status", "to_status", "actor", "reason", "disposition", "department", "handler_id", "at", "anonymous", "severity", "hold_kind", "notice", "milestone", "transfer_path", "outcome")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     TENANT_KIND_FIELD_NUMBER: _ClassVar[int]
@@ -591,6 +773,8 @@ class CaseTransitioned(_message.Message):
     HOLD_KIND_FIELD_NUMBER: _ClassVar[int]
     NOTICE_FIELD_NUMBER: _ClassVar[int]
     MILESTONE_FIELD_NUMBER: _ClassVar[int]
+    TRANSFER_PATH_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     case_number: str
     tenant_kind: str
@@ -609,7 +793,9 @@ class CaseTransitioned(_message.Message):
     hold_kind: str
     notice: str
     milestone: str
-    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., tenant_kind: _Optional[str] = ..., kind: _Optional[str] = ..., action: _Optional[str] = ..., from_status: _Optional[str] = ..., to_status: _Optional[str] = ..., actor: _Optional[str] = ..., reason: _Optional[str] = ..., disposition: _Optional[str] = ..., department: _Optional[str] = ..., handler_id: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., anonymous: _Optional[bool] = ..., severity: _Optional[str] = ..., hold_kind: _Optional[str] = ..., notice: _Optional[str] = ..., milestone: _Optional[str] = ...) -> None: ...
+    transfer_path: str
+    outcome: str
+    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., tenant_kind: _Optional[str] = ..., kind: _Optional[str] = ..., action: _Optional[str] = ..., from_status: _Optional[str] = ..., to_status: _Optional[str] = ..., actor: _Optional[str] = ..., reason: _Optional[str] = ..., disposition: _Optional[str] = ..., department: _Optional[str] = ..., handler_id: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., anonymous: _Optional[bool] = ..., severity: _Optional[str] = ..., hold_kind: _Optional[str] = ..., notice: _Optional[str] = ..., milestone: _Optional[str] = ..., transfer_path: _Optional[str] = ..., outcome: _Optional[str] = ...) -> None: ...
 
 class RerouteRequested(_message.Message):
     __slots__ = ("case_id", "trigger", "category", "content", "respondent_department", "respondent_person", "respondent_unit", "complainant_name", "department", "severity", "exclude_handler_id", "previous_handler_id", "reason")

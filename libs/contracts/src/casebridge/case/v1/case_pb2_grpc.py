@@ -60,6 +60,21 @@ class CaseServiceStub:
                 request_serializer=casebridge_dot_case_dot_v1_dot_case__pb2.OverseeRequest.SerializeToString,
                 response_deserializer=casebridge_dot_case_dot_v1_dot_case__pb2.OverseeResponse.FromString,
                 _registered_method=True)
+        self.ListPaths = channel.unary_unary(
+                '/casebridge.case.v1.CaseService/ListPaths',
+                request_serializer=casebridge_dot_case_dot_v1_dot_case__pb2.ListPathsRequest.SerializeToString,
+                response_deserializer=casebridge_dot_case_dot_v1_dot_case__pb2.ListPathsResponse.FromString,
+                _registered_method=True)
+        self.ListTransfers = channel.unary_unary(
+                '/casebridge.case.v1.CaseService/ListTransfers',
+                request_serializer=casebridge_dot_case_dot_v1_dot_case__pb2.ListTransfersRequest.SerializeToString,
+                response_deserializer=casebridge_dot_case_dot_v1_dot_case__pb2.ListTransfersResponse.FromString,
+                _registered_method=True)
+        self.ReceiveTransfer = channel.unary_unary(
+                '/casebridge.case.v1.CaseService/ReceiveTransfer',
+                request_serializer=casebridge_dot_case_dot_v1_dot_case__pb2.ReceiveTransferRequest.SerializeToString,
+                response_deserializer=casebridge_dot_case_dot_v1_dot_case__pb2.ReceiveTransferResponse.FromString,
+                _registered_method=True)
 
 
 class CaseServiceServicer:
@@ -99,6 +114,26 @@ class CaseServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListPaths(self, request, context):
+        """Transfers between institutions along the legal paths of the tenant's kind.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListTransfers(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReceiveTransfer(self, request, context):
+        """A signed transfer message from an agency of another deployment (federation).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CaseServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -126,6 +161,21 @@ def add_CaseServiceServicer_to_server(servicer, server):
                     servicer.Oversee,
                     request_deserializer=casebridge_dot_case_dot_v1_dot_case__pb2.OverseeRequest.FromString,
                     response_serializer=casebridge_dot_case_dot_v1_dot_case__pb2.OverseeResponse.SerializeToString,
+            ),
+            'ListPaths': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPaths,
+                    request_deserializer=casebridge_dot_case_dot_v1_dot_case__pb2.ListPathsRequest.FromString,
+                    response_serializer=casebridge_dot_case_dot_v1_dot_case__pb2.ListPathsResponse.SerializeToString,
+            ),
+            'ListTransfers': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTransfers,
+                    request_deserializer=casebridge_dot_case_dot_v1_dot_case__pb2.ListTransfersRequest.FromString,
+                    response_serializer=casebridge_dot_case_dot_v1_dot_case__pb2.ListTransfersResponse.SerializeToString,
+            ),
+            'ReceiveTransfer': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReceiveTransfer,
+                    request_deserializer=casebridge_dot_case_dot_v1_dot_case__pb2.ReceiveTransferRequest.FromString,
+                    response_serializer=casebridge_dot_case_dot_v1_dot_case__pb2.ReceiveTransferResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -264,6 +314,87 @@ class CaseService:
             '/casebridge.case.v1.CaseService/Oversee',
             casebridge_dot_case_dot_v1_dot_case__pb2.OverseeRequest.SerializeToString,
             casebridge_dot_case_dot_v1_dot_case__pb2.OverseeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListPaths(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.case.v1.CaseService/ListPaths',
+            casebridge_dot_case_dot_v1_dot_case__pb2.ListPathsRequest.SerializeToString,
+            casebridge_dot_case_dot_v1_dot_case__pb2.ListPathsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTransfers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.case.v1.CaseService/ListTransfers',
+            casebridge_dot_case_dot_v1_dot_case__pb2.ListTransfersRequest.SerializeToString,
+            casebridge_dot_case_dot_v1_dot_case__pb2.ListTransfersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReceiveTransfer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.case.v1.CaseService/ReceiveTransfer',
+            casebridge_dot_case_dot_v1_dot_case__pb2.ReceiveTransferRequest.SerializeToString,
+            casebridge_dot_case_dot_v1_dot_case__pb2.ReceiveTransferResponse.FromString,
             options,
             channel_credentials,
             insecure,
