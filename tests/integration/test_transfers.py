@@ -86,6 +86,8 @@ async def test_a_medical_dispute_takes_the_legal_paths_to_court(platform: Platfo
                             to_agency="demo-mediation", reason_code="large_claim", consent=True,
                             note="患方索赔5万元，双方同意人民调解")
     assert sent["status"] == "transferred" and sent["transfers"][0]["status"] == "offered"
+    await office.case(case_id, lambda c: any(  # the complainant is told where it went
+        "transfer_notice delivered" in e["summary"] for e in c["timeline"]))
     await clock(office, case_id, "answer_dispute", "paused")   # its own clock waits
     committee = Desk(platform, "demo-mediation", "supervisor", "med-supervisor")
     linked = await arrived(committee, sent["transfers"][0]["transfer_id"])
@@ -218,3 +220,39 @@ async def test_the_same_offer_delivered_twice_makes_one_transfer(platform: Platf
     offers = [o for o in await committee.get("/v1/transfers", direction="in")
               if o["transfer_id"] == row.transfer_id]
     assert len(offers) == 1
+
+
+async def test_a_declined_and_a_returned_transfer_give_the_case_back(platform: Platform) -> None:
+    office = Desk(platform, "demo-hospital", "supervisor", "hosp-supervisor")
+    case = await office.case((await office.submit(DISPUTE))["case_id"])
+    case_id = case["case_id"]
+    await office.act(case_id, "accept")
+    sent = await office.act(case_id, "transfer", path="administrative_mediation",
+                            to_agency="demo-health-bureau", reason_code="joint_application",
+                            consent=True)
+    bureau = Desk(platform, "demo-health-bureau", "supervisor", "hb-supervisor")
+    offered = await arrived(bureau, sent["transfers"][0]["transfer_id"])
+    await clock(bureau, offered["case_id"], "mediation_acceptance", "running")
+    await clock(office, case_id, "admin_mediation_acceptance_wait", "running")
+    await bureau.act(offered["case_id"], "refuse", reason="已向人民法院提起诉讼",
+                     notice="已向人民法院提起诉讼的，卫生主管部门不予受理行政调解申请。")
+    back = await office.case(case_id, entry("transfer_declined"))
+    assert back["status"] == "assigned" and back["transfers"][0]["status"] == "declined"
+    assert back["transfers"][0]["answer_reason"] == "已向人民法院提起诉讼"
+    await clock(office, case_id, "admin_mediation_acceptance_wait", "stopped")
+
+    again = await office.act(case_id, "transfer", path="people_mediation",
+                             to_agency="demo-mediation", reason_code="negotiation_failed",
+                             consent=True)
+    committee = Desk(platform, "demo-mediation", "supervisor", "med-supervisor")
+    linked = await arrived(committee, again["transfers"][-1]["transfer_id"])
+    await committee.act(linked["case_id"], "accept")
+    await office.case(case_id, entry("transfer_accepted"))
+    await committee.act(linked["case_id"], "return_transfer", expect=422)   # needs a reason
+    returned = await committee.act(linked["case_id"], "return_transfer",
+                                   reason="纠纷发生地不在本调委会辖区")
+    assert returned["status"] == "referred"
+    back = await office.case(case_id, entry("transfer_returned"))
+    assert back["status"] == "assigned"
+    assert [t["status"] for t in back["transfers"]] == ["declined", "returned"]
+    assert "transfer" in back["allowed_actions"]

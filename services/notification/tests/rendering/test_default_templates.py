@@ -13,7 +13,7 @@ CASES = [(name, locale) for name in SAMPLES for locale in rendering.LOCALES]
 PHONE = re.compile(r"1[3-9]\d{9}")
 # Keys whose values must never reach an SMS: the person, and free text about the case.
 PRIVATE = ("complainant_name", "contact_phone", "reason", "answer_summary", "reasons",
-           "survey_url", "objection", "competent_body", "notice")
+           "survey_url", "objection", "competent_body", "notice", "receiver")
 # What each notice must say, by locale.
 WORDING = {
     "acknowledgement": (["受理回执", "已受理", "查询码", "https://cb.example.cn/portal"],
@@ -23,6 +23,8 @@ WORDING = {
                        ["not been accepted", "投诉事项已由人民法院受理", "县人民法院"]),
     "referral_notice": (["不属于本机构管辖", "已将案件移交 县卫生健康局"],
                         ["outside our remit", "transferred it to 县卫生健康局"]),
+    "transfer_notice": (["移送告知", "已依法移送 示范县医疗纠纷人民调解委员会（人民调解）"],
+                        ["sent to 示范县医疗纠纷人民调解委员会（人民调解）", "follow its outcome"]),
     "result_notice": (["处理结果告知", "经调解", "30,000.00 元", "申请复核"],
                       ["Outcome", "经调解", "30,000.00 元", "If you disagree"]),
     "follow_up_survey": (["回访", "1–5 分", "是否已经解决", "https://cb.example.cn/s/7f3a9c"],

@@ -89,6 +89,7 @@ tenants = sa.Table(
     sa.Column("coordinating_department", sa.String(100), nullable=False),
     sa.Column("rules", sa.JSON, nullable=False),
     sa.Column("division", sa.String(64), nullable=False, default=""),  # 370000-371300-371321
+    sa.Column("name", sa.String(200), nullable=False, default=""),     # what people call it
 )
 
 # Idempotency-Key of actions: a retry is answered with the case, not applied twice.

@@ -552,7 +552,8 @@ async def seed(uow: UnitOfWork, data: dict) -> None:
     """Each tenant's case rules from the seed file (updated on every start)."""
     for t in data["tenants"]:
         values = {"kind": t["kind"], "coordinating_department": t["coordinating_department"],
-                  "rules": t.get("case_rules", {}), "division": t.get("division", "")}
+                  "rules": t.get("case_rules", {}), "division": t.get("division", ""),
+                  "name": t.get("name", t["id"])}
         await uow.conn.execute(insert_ignore(tenants, uow.dialect).values(
             tenant_id=t["id"], **values))
         await uow.conn.execute(tenants.update().where(tenants.c.tenant_id == t["id"])

@@ -175,7 +175,8 @@ async def _complete(uow: UnitOfWork, row: sa.Row, case: case_pb2.Case,
 
 
 PUBLIC_ENTRIES = frozenset({"received", "accept", "refuse", "refer", "answer", "close",
-                            "reopen", "hold", "resume", "withdraw", "add_material"})
+                            "reopen", "hold", "resume", "withdraw", "add_material",
+                            "transfer", "transfer_outcome", "report_outcome"})
 
 
 def _add_item(case: case_pb2.Case, item: sa.Row, *, public_only: bool) -> None:

@@ -57,6 +57,11 @@ class Agency:
     kind: str
     division: str
     remote: bool = False
+    name: str = ""
+
+    @property
+    def called(self) -> str:
+        return self.name or self.id
 
 
 # --- the directory of agencies ------------------------------------------------------------
@@ -65,16 +70,16 @@ async def local_agencies(uow: UnitOfWork, me: str) -> dict[str, Agency]:
     """The tenants of this deployment (configuration, read across tenants)."""
     await uow.all_tenants()
     rows = (await uow.conn.execute(sa.select(tenants.c.tenant_id, tenants.c.kind,
-                                             tenants.c.division))).all()
+                                             tenants.c.division, tenants.c.name))).all()
     await uow.set_tenant(me)
-    return {r.tenant_id: Agency(r.tenant_id, r.kind, r.division) for r in rows}
+    return {r.tenant_id: Agency(r.tenant_id, r.kind, r.division, name=r.name) for r in rows}
 
 
 def remote_agencies(registry: Any) -> dict[str, Agency]:
     """The trusted agencies of other deployments (the federation registry)."""
     if registry is None:
         return {}
-    return {a.agency_id: Agency(a.agency_id, a.kind, a.division, remote=True)
+    return {a.agency_id: Agency(a.agency_id, a.kind, a.division, remote=True, name=a.name)
             for a in registry.agencies.values()}
 
 
@@ -141,6 +146,7 @@ async def transfer(ctx: Act, registry: Any) -> None:
     if path.external:
         ctx.summary = f"{path.title}: filed with {to.id} ({path.reasons[p.reason_code]})"
         return
+    ctx.notice = f"{to.called}（{path.title}）"   # the complainant is told where it went
     await send(ctx.uow, to, message(transfer_id, "offer", ctx.row.tenant_id, to.id, path.id, {
         "reason_code": p.reason_code, "consent": p.consent, "note": note,
         "case_number": ctx.row.case_number, "path_kind": me.kind, "package": package}))
@@ -299,13 +305,16 @@ async def report_outcome(ctx: Act) -> None:
     p: case_pb2.ReportOutcome = ctx.params  # type: ignore[assignment]
     text = ctx.require(p.text, "report_outcome.text", "what was decided or agreed")
     fen = int(p.amount.amount_fen) if p.amount.ByteSize() else None
+    if fen is not None and (fen < 0 or p.amount.currency not in ("", "CNY")):
+        raise InvalidArgument("the amount must be a non-negative CNY amount",
+                              {"report_outcome.amount": "CNY, not negative"})
     if ctx.row.status == Status.TRANSFERRED:        # external: a court
         out = ctx.extra["transfer_out"]
         row = await _transfer_row(ctx.uow, ctx.row.tenant_id, out["transfer_id"])
         path = _path(row.path_kind, row.path, "report_outcome")
         outcome = _outcome_of(path, p)
         await _conclude(ctx.uow, row, outcome.code, text, ctx.now)
-        _apply_outcome(ctx, path, outcome, text)
+        _apply_outcome(ctx, path, outcome, text + _amount(fen))
         return
     row = await _inbound(ctx)
     path = _path(row.path_kind, row.path, "report_outcome")
@@ -315,11 +324,15 @@ async def report_outcome(ctx: Act) -> None:
     ctx.to = Status.CLOSED
     ctx.changes["disposition"] = outcome.disposition or "concluded"
     ctx.transfer_path, ctx.outcome = path.id, outcome.code
-    ctx.summary = f"outcome reported to {row.peer}: {outcome.title} — {text}"
+    ctx.summary = f"outcome reported to {row.peer}: {outcome.title} — {text}{_amount(fen)}"
     await send(ctx.uow, _peer(row), message(
         row.transfer_id, "outcome", row.tenant_id, row.peer, row.path,
         {"outcome": outcome.code, "text": text, "amount_fen": fen,
          "case_number": ctx.row.case_number}))
+
+
+def _amount(fen: int | None) -> str:
+    return f" ({fen / 100:,.2f} 元)" if fen is not None else ""
 
 
 def _apply_outcome(ctx: Act, path: paths.Path, outcome: paths.Outcome, text: str) -> None:
@@ -458,10 +471,10 @@ async def _on_outcome(uow: UnitOfWork, msg: dict[str, Any], sender: Agency) -> N
         changes.update(disposition=outcome.disposition, closed_at=now)
     else:
         to = Status(case.held_from or Status.ASSIGNED)
-    if body.get("amount_fen") is not None:
-        extra["transfer_amount_fen"] = int(body["amount_fen"])
+    fen = body.get("amount_fen")
     await move(uow, case, "transfer_outcome", to,
-               f"{path.title}: {outcome.title} ({row.peer}) — {text}", actor=row.peer,
+               f"{path.title}: {outcome.title} ({row.peer}) — {text}"
+               f"{_amount(int(fen)) if isinstance(fen, int) else ''}", actor=row.peer,
                at=now, reason="", extra=extra, path=path.id, outcome=outcome.code, **changes)
 
 

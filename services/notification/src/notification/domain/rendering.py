@@ -55,6 +55,9 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "referral_notice": {
         "case_number": "CC-2026-000003", "complainant_name": "张三",
         "competent_body": "县卫生健康局", "transferred": True},
+    "transfer_notice": {
+        "case_number": "HOSP-2026-000011", "complainant_name": "张三",
+        "receiver": "示范县医疗纠纷人民调解委员会（人民调解）"},
     "result_notice": {
         "case_number": "CC-2026-000004", "complainant_name": "张三",
         "answer_summary": "经调解，商家同意退还货款并赔偿损失。", "amount_fen": 3_000_000,

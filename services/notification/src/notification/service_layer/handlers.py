@@ -136,7 +136,8 @@ async def on_received(uow: UnitOfWork, event: Event, *, out: Outbound) -> None:
 def _complainant_notices(moved: case_pb2.CaseTransitioned, tenant_id: str, portal_url: str
                          ) -> list[tuple[str, dict]]:
     """The complainant's notices for this step, with the context each template needs:
-    受理回执, 不予受理告知书, who is competent, the result (处理结果告知) and the survey (回访)."""
+    受理回执, 不予受理告知书, who is competent, where it was sent (移送告知), the result
+    (处理结果告知) and the survey (回访)."""
     base = {"case_number": moved.case_number, "complainant_name": ""}
     case_url = f"{portal_url}/{tenant_id}/cases/{moved.case_number}"
     if moved.action == "accept":
@@ -148,6 +149,8 @@ def _complainant_notices(moved: case_pb2.CaseTransitioned, tenant_id: str, porta
     if moved.action == "refer":
         return [("referral_notice", {**base, "competent_body": moved.notice,
                                      "transferred": moved.disposition == "transferred"})]
+    if moved.action == "transfer" and moved.notice:   # not a court filing: no receiver
+        return [("transfer_notice", {**base, "receiver": moved.notice})]
     if moved.action == "answer":
         return [("result_notice", {**base, "answer_summary": moved.notice, "amount_fen": None,
                                    "objection": "", "portal_url": portal_url}),

@@ -1,5 +1,5 @@
 """Transfers between institutions: each side's transfer rows, the messages applied, and for
-federation the nonces seen and the messages owed to other deployments.
+federation the nonces seen and the messages owed to other deployments; tenants' names.
 
 Revision ID: 0005
 """
@@ -18,6 +18,8 @@ def _at(name: str, nullable: bool = False) -> sa.Column:
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("tenants") as batch:
+        batch.add_column(sa.Column("name", sa.String(200), nullable=False, server_default=""))
     op.create_table(
         "transfers",
         sa.Column("tenant_id", sa.String(64), primary_key=True),
@@ -74,3 +76,5 @@ def downgrade() -> None:
     share_tenants(op, ISOLATED)
     for table in ("federation_outbox", "federation_nonces", "transfer_messages", "transfers"):
         op.drop_table(table)
+    with op.batch_alter_table("tenants") as batch:
+        batch.drop_column("name")
