@@ -100,7 +100,7 @@ async def test_a_medical_dispute_takes_the_legal_paths_to_court(platform: Platfo
     await clock(office, case_id, "people_mediation_wait", "running")
     await clock(committee, linked["case_id"], "mediation", "running")
     # 404 for what belongs to another institution: reading, acting, listing
-    await _invisible(platform, committee, case_id)
+    await _invisible(platform, committee, case_id, office)
     await committee.act(linked["case_id"], "close", expect=409, disposition="mediated")
     failed = await committee.act(linked["case_id"], "report_outcome", outcome="mediation_failed",
                                  text="双方对赔偿数额分歧较大，调解终止")
@@ -153,13 +153,20 @@ async def test_a_medical_dispute_takes_the_legal_paths_to_court(platform: Platfo
                      "transfer_accepted", "transfer_outcome", "transfer", "report_outcome"]
 
 
-async def _invisible(platform: Platform, other: Desk, case_id: str) -> None:
+async def _invisible(platform: Platform, other: Desk, case_id: str, owner: Desk) -> None:
+    """Another institution's case by its id: not read, not acted on, not listed; the attempts
+    leave nothing on it."""
+    before = await owner.case(case_id)
     answer = await platform.http.get(f"/v1/cases/{case_id}", headers=other.headers)
     assert answer.status_code == 404
     await other.act(case_id, "add_note", expect=404, text="看看")
+    await other.act(case_id, "report_outcome", expect=404, outcome="mediation_agreement",
+                    text="伪造的结果")
     listed = await other.get("/v1/cases", page_size=200)
     assert case_id not in {c["case_id"] for c in listed["items"]}
     assert all(t["direction"] == "in" for t in await other.get("/v1/transfers"))
+    after = await owner.case(case_id)
+    assert (after["status"], after["timeline"]) == (before["status"], before["timeline"])
 
 
 async def test_12315_sends_a_complaint_to_the_company_and_settles_it_the_second_time(
@@ -198,9 +205,14 @@ async def test_the_same_offer_delivered_twice_makes_one_transfer(platform: Platf
     office = Desk(platform, "demo-hospital", "supervisor", "hosp-supervisor")
     case = await office.case((await office.submit(DISPUTE))["case_id"])
     await office.act(case["case_id"], "accept")
-    sent = await office.act(case["case_id"], "transfer", path="people_mediation",
-                            to_agency="demo-mediation", reason_code="joint_application",
-                            consent=True)
+    request = {"action": "transfer", "path": "people_mediation", "to_agency": "demo-mediation",
+               "reason_code": "joint_application", "consent": True}
+    headers = {**office.headers, "Idempotency-Key": "transfer-1"}
+    answers = [await platform.http.post(f"/v1/cases/{case['case_id']}/actions", json=request,
+                                        headers=headers) for _ in range(2)]
+    assert [a.status_code for a in answers] == [200, 200]
+    sent = answers[1].json()
+    assert len(sent["transfers"]) == 1, "the request retried with its key is applied once"
     committee = Desk(platform, "demo-mediation", "supervisor", "med-supervisor")
     await arrived(committee, sent["transfers"][0]["transfer_id"])
     runtime = platform.runtimes["case"]
@@ -256,3 +268,21 @@ async def test_a_declined_and_a_returned_transfer_give_the_case_back(platform: P
     assert back["status"] == "assigned"
     assert [t["status"] for t in back["transfers"]] == ["declined", "returned"]
     assert "transfer" in back["allowed_actions"]
+
+
+async def test_a_complainant_who_withdraws_ends_the_offer_at_the_receiver(
+        platform: Platform) -> None:
+    office = Desk(platform, "demo-hospital", "supervisor", "hosp-supervisor")
+    case = await office.case((await office.submit(DISPUTE))["case_id"])
+    await office.act(case["case_id"], "accept")
+    sent = await office.act(case["case_id"], "transfer", path="people_mediation",
+                            to_agency="demo-mediation", reason_code="negotiation_failed",
+                            consent=True)
+    committee = Desk(platform, "demo-mediation", "supervisor", "med-supervisor")
+    linked = await arrived(committee, sent["transfers"][0]["transfer_id"])
+    withdrawn = await office.act(case["case_id"], "withdraw", reason="患方决定直接起诉")
+    assert (withdrawn["status"], withdrawn["transfers"][0]["status"]) == ("closed", "withdrawn")
+    ended = await committee.case(linked["case_id"], entry("transfer_withdrawn"))
+    assert (ended["status"], ended["disposition"]) == ("closed", "withdrawn")
+    assert ended["transfers"][0]["status"] == "withdrawn"
+    assert ended["transfers"][0]["answer_reason"] == "患方决定直接起诉"

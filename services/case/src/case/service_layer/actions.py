@@ -402,6 +402,7 @@ async def _resume(ctx: Act) -> None:
 async def _withdraw(ctx: Act) -> None:
     ctx.changes["disposition"] = "withdrawn"
     ctx.summary = "withdrawn by the complainant (撤回)"
+    await transfers.withdraw(ctx)
 
 
 async def _archive(ctx: Act) -> None:

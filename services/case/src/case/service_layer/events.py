@@ -94,7 +94,8 @@ async def on_received(uow: UnitOfWork, event: Event) -> None:
         record(uow, event.tenant_id, s.case_id, event.id, Entry.TRANSFERRED_IN,
                f"sent by {link['from']} along {link['title']} (their case "
                f"{link['origin_case_number']}); accept it, decline it (refuse) or return it "
-               "(退回)", at=at)
+               "(退回)" + ("; the complainant has since withdrawn it there"
+                         if link["outcome"] == "withdrawn" else ""), at=at)
     if s.possible_duplicates:
         numbers = ", ".join(f"{d.case_number} ({d.score:.2f})" for d in s.possible_duplicates)
         record(uow, event.tenant_id, s.case_id, event.id, "possible_duplicate",
@@ -122,7 +123,8 @@ async def _arrival(uow: UnitOfWork, event: Event, s: intake_pb2.Submission) -> d
     return {"transfer_id": row.transfer_id, "path": row.path, "from": row.peer,
             "origin_case_number": row.peer_case_number,
             "title": path.title if path else row.path,
-            "on_accept": path.on_accept if path else "wait", "outcome": ""}
+            "on_accept": path.on_accept if path else "wait",
+            "outcome": "withdrawn" if row.status == "withdrawn" else ""}
 
 
 async def _locked(uow: UnitOfWork, tenant_id: str, case_id: str) -> sa.Row:
@@ -256,7 +258,9 @@ async def on_clock_armed(uow: UnitOfWork, event: Event) -> None:
         "state": clock.state or "running"}}
     await _save(uow, row, extra={**(row.extra or {}), "clocks": clocks}, **_nearest(clocks))
     due = clock.due_at.ToDatetime(tzinfo=UTC)
-    summary = (f"{clock.name} paused while the case is on hold" if clock.state == "paused"
+    waiting = ("is with another institution" if row.status == Status.TRANSFERRED
+               else "is on hold")
+    summary = (f"{clock.name} paused while the case {waiting}" if clock.state == "paused"
                else f"{clock.name} {clock.state or 'running'}, due {due.isoformat()} "
                     f"({clock.rule})")
     record(uow, event.tenant_id, clock.case_id, event.id, Entry.DEADLINE_SET, summary,

@@ -287,6 +287,23 @@ async def answer(ctx: Act, decision: str) -> None:
         {"decision": decision, "reason": reason, "case_number": ctx.row.case_number}))
 
 
+async def withdraw(ctx: Act) -> None:
+    """The complainant withdrew a case that is with another institution: it is told."""
+    out = ctx.extra.get("transfer_out")
+    if ctx.row.status != Status.TRANSFERRED or not out or out.get("external"):
+        return
+    row = await _transfer_row(ctx.uow, ctx.row.tenant_id, out["transfer_id"])
+    await ctx.uow.conn.execute(transfers.update().where(
+        transfers.c.tenant_id == row.tenant_id, transfers.c.transfer_id == row.transfer_id)
+        .values(status="withdrawn", answer_reason=ctx.request.reason.strip(),
+                updated_at=ctx.now))
+    ctx.extra.pop("transfer_out", None)
+    ctx.summary += f"; {row.peer} is told"
+    await send(ctx.uow, _peer(row), message(
+        row.transfer_id, "withdrawal", row.tenant_id, row.peer, row.path,
+        {"reason": ctx.request.reason.strip(), "case_number": ctx.row.case_number}))
+
+
 def _peer(row: sa.Row) -> Agency:
     return Agency(row.peer, "", "", remote=row.remote)
 
@@ -370,10 +387,11 @@ async def receive(uow: UnitOfWork, msg: dict[str, Any], *, sender: Agency) -> bo
         type=msg["type"], received_at=datetime.now(UTC)))
     if fresh.rowcount == 0:
         return False
-    handler = {"offer": _on_offer, "answer": _on_answer, "outcome": _on_outcome}.get(
-        msg["type"])
+    handler = {"offer": _on_offer, "answer": _on_answer, "outcome": _on_outcome,
+               "withdrawal": _on_withdrawal}.get(msg["type"])
     if handler is None:
-        raise InvalidArgument("unknown message type", {"type": "offer, answer or outcome"})
+        raise InvalidArgument("unknown message type",
+                              {"type": "offer, answer, outcome or withdrawal"})
     await handler(uow, msg, sender)
     return True
 
@@ -476,6 +494,42 @@ async def _on_outcome(uow: UnitOfWork, msg: dict[str, Any], sender: Agency) -> N
                f"{path.title}: {outcome.title} ({row.peer}) — {text}"
                f"{_amount(int(fen)) if isinstance(fen, int) else ''}", actor=row.peer,
                at=now, reason="", extra=extra, path=path.id, outcome=outcome.code, **changes)
+
+
+async def _on_withdrawal(uow: UnitOfWork, msg: dict[str, Any], sender: Agency) -> None:
+    """The complainant withdrew at the sender: a case not yet accepted here ends; one being
+    handled gets the news on its timeline, and the receiver decides (e.g. a mediation both
+    parties still want goes on)."""
+    row = (await uow.conn.execute(sa.select(transfers).where(
+        transfers.c.tenant_id == msg["to_agency"],
+        transfers.c.transfer_id == msg["transfer_id"], transfers.c.direction == "in",
+        transfers.c.peer == msg["from_agency"]))).first()
+    if row is None:
+        raise FailedPrecondition(f"no transfer {msg['transfer_id']} came from "
+                                 f"{msg['from_agency']}")
+    now, reason = datetime.now(UTC), str(msg["body"].get("reason", ""))[:MAX_NOTE]
+    await uow.conn.execute(transfers.update().where(
+        transfers.c.tenant_id == row.tenant_id, transfers.c.transfer_id == row.transfer_id)
+        .values(status="withdrawn", answer_reason=reason, updated_at=now))
+    query = sa.select(cases).where(cases.c.tenant_id == row.tenant_id,
+                                   cases.c.case_id == row.case_id)
+    case = (await uow.conn.execute(query)).first()
+    if case is None:
+        return        # not registered yet: intake's case will show the transfer withdrawn
+    summary = f"the complainant withdrew the case at {row.peer} (撤回) — {reason}"
+    extra = {**(case.extra or {}), "transfer_in": {   # the sender waits for nothing now
+        **(case.extra or {}).get("transfer_in", {}), "outcome": "withdrawn"}}
+    if case.status == Status.RECEIVED:
+        await move(uow, case, "transfer_withdrawn", Status.CLOSED, summary, actor=row.peer,
+                   at=now, reason=reason, extra=extra, path=row.path,
+                   disposition="withdrawn", closed_at=now)
+        return
+    await uow.conn.execute(cases.update().where(
+        cases.c.tenant_id == case.tenant_id, cases.c.case_id == case.case_id)
+        .values(extra=extra, updated_at=now))
+    events.record(uow, case.tenant_id, case.case_id, "", "transfer_withdrawn",
+                  summary + "; whether to go on is this institution's decision",
+                  actor=row.peer, at=now, reason=reason)
 
 
 async def move(uow: UnitOfWork, case: sa.Row, action: str, to: Status, summary: str, *,
