@@ -149,7 +149,7 @@ async def transfer(ctx: Act, registry: Any) -> None:
     ctx.notice = f"{to.called}（{path.title}）"   # the complainant is told where it went
     await send(ctx.uow, to, message(transfer_id, "offer", ctx.row.tenant_id, to.id, path.id, {
         "reason_code": p.reason_code, "consent": p.consent, "note": note,
-        "case_number": ctx.row.case_number, "path_kind": me.kind, "package": package}))
+        "case_number": ctx.row.case_number, "package": package}))
 
 
 def _check_reporter(ctx: Act, path: paths.Path, consent: bool) -> None:
@@ -278,9 +278,7 @@ async def answer(ctx: Act, decision: str) -> None:
     if row is None or row.status not in ANSWERABLE[decision]:
         return
     reason = ctx.request.reason.strip()
-    await ctx.uow.conn.execute(transfers.update().where(
-        transfers.c.tenant_id == row.tenant_id, transfers.c.transfer_id == row.transfer_id)
-        .values(status=decision, answer_reason=reason, updated_at=ctx.now))
+    await _update(ctx.uow, row, status=decision, answer_reason=reason, updated_at=ctx.now)
     ctx.summary += f"; {row.peer} is told ({decision})"
     await send(ctx.uow, _peer(row), message(
         row.transfer_id, "answer", row.tenant_id, row.peer, row.path,
@@ -293,10 +291,8 @@ async def withdraw(ctx: Act) -> None:
     if ctx.row.status != Status.TRANSFERRED or not out or out.get("external"):
         return
     row = await _transfer_row(ctx.uow, ctx.row.tenant_id, out["transfer_id"])
-    await ctx.uow.conn.execute(transfers.update().where(
-        transfers.c.tenant_id == row.tenant_id, transfers.c.transfer_id == row.transfer_id)
-        .values(status="withdrawn", answer_reason=ctx.request.reason.strip(),
-                updated_at=ctx.now))
+    await _update(ctx.uow, row, status="withdrawn", answer_reason=ctx.request.reason.strip(),
+                  updated_at=ctx.now)
     ctx.extra.pop("transfer_out", None)
     ctx.summary += f"; {row.peer} is told"
     await send(ctx.uow, _peer(row), message(
@@ -364,6 +360,12 @@ def _apply_outcome(ctx: Act, path: paths.Path, outcome: paths.Outcome, text: str
     ctx.summary = f"{path.title}: {outcome.title} — {text}"
 
 
+async def _update(uow: UnitOfWork, row: sa.Row, **values: object) -> None:
+    await uow.conn.execute(transfers.update().where(
+        transfers.c.tenant_id == row.tenant_id, transfers.c.transfer_id == row.transfer_id)
+        .values(**values))
+
+
 async def _transfer_row(uow: UnitOfWork, tenant_id: str, transfer_id: str) -> sa.Row:
     return (await uow.conn.execute(sa.select(transfers).where(
         transfers.c.tenant_id == tenant_id, transfers.c.transfer_id == transfer_id))).one()
@@ -371,9 +373,8 @@ async def _transfer_row(uow: UnitOfWork, tenant_id: str, transfer_id: str) -> sa
 
 async def _conclude(uow: UnitOfWork, row: sa.Row, outcome: str, text: str,
                     now: datetime) -> None:
-    await uow.conn.execute(transfers.update().where(
-        transfers.c.tenant_id == row.tenant_id, transfers.c.transfer_id == row.transfer_id)
-        .values(status="concluded", outcome=outcome, outcome_text=text, updated_at=now))
+    await _update(uow, row, status="concluded", outcome=outcome, outcome_text=text,
+                  updated_at=now)
 
 
 # --- receiving ----------------------------------------------------------------------------
@@ -420,22 +421,30 @@ async def _on_offer(uow: UnitOfWork, msg: dict[str, Any], sender: Agency) -> Non
         correlation_id=msg["transfer_id"])
 
 
-async def _origin(uow: UnitOfWork, msg: dict[str, Any]) -> tuple[sa.Row, sa.Row] | None:
-    """The origin's transfer row and case, locked; None when the message no longer applies
-    (answered already, or the case moved on)."""
+async def _mine(uow: UnitOfWork, msg: dict[str, Any], direction: str) -> sa.Row:
+    """This side's row of the transfer a message is about, exchanged with its sender."""
     row = (await uow.conn.execute(sa.select(transfers).where(
         transfers.c.tenant_id == msg["to_agency"],
-        transfers.c.transfer_id == msg["transfer_id"], transfers.c.direction == "out",
+        transfers.c.transfer_id == msg["transfer_id"], transfers.c.direction == direction,
         transfers.c.peer == msg["from_agency"]))).first()
     if row is None:
-        raise FailedPrecondition(f"no transfer {msg['transfer_id']} was sent to "
-                                 f"{msg['from_agency']}")
+        raise FailedPrecondition(f"no transfer {msg['transfer_id']} between "
+                                 f"{msg['from_agency']} and {msg['to_agency']}")
+    return row
+
+
+async def _case_of(uow: UnitOfWork, row: sa.Row) -> sa.Row | None:
+    """This side's case of the transfer, locked for the change the message makes."""
     query = sa.select(cases).where(cases.c.tenant_id == row.tenant_id,
                                    cases.c.case_id == row.case_id)
     if uow.dialect == "postgresql":
         query = query.with_for_update()
-    case = (await uow.conn.execute(query)).one()
-    return row, case
+    return (await uow.conn.execute(query)).first()
+
+
+async def _origin(uow: UnitOfWork, msg: dict[str, Any]) -> tuple[sa.Row, sa.Row]:
+    row = await _mine(uow, msg, "out")
+    return row, await _case_of(uow, row)
 
 
 async def _on_answer(uow: UnitOfWork, msg: dict[str, Any], sender: Agency) -> None:
@@ -446,10 +455,8 @@ async def _on_answer(uow: UnitOfWork, msg: dict[str, Any], sender: Agency) -> No
     decision = body.get("decision")
     if decision not in ANSWERABLE or row.status not in ANSWERABLE[decision]:
         return
-    await uow.conn.execute(transfers.update().where(
-        transfers.c.tenant_id == row.tenant_id, transfers.c.transfer_id == row.transfer_id)
-        .values(status=decision, peer_case_number=str(body.get("case_number", "")),
-                answer_reason=str(body.get("reason", "")), updated_at=now))
+    await _update(uow, row, status=decision, peer_case_number=str(body.get("case_number", "")),
+                  answer_reason=str(body.get("reason", "")), updated_at=now)
     path = _path(row.path_kind, row.path, "path")
     extra, changes = dict(case.extra or {}), {}
     their = f"{row.peer} (their case {body.get('case_number', '')})"
@@ -500,20 +507,10 @@ async def _on_withdrawal(uow: UnitOfWork, msg: dict[str, Any], sender: Agency) -
     """The complainant withdrew at the sender: a case not yet accepted here ends; one being
     handled gets the news on its timeline, and the receiver decides (e.g. a mediation both
     parties still want goes on)."""
-    row = (await uow.conn.execute(sa.select(transfers).where(
-        transfers.c.tenant_id == msg["to_agency"],
-        transfers.c.transfer_id == msg["transfer_id"], transfers.c.direction == "in",
-        transfers.c.peer == msg["from_agency"]))).first()
-    if row is None:
-        raise FailedPrecondition(f"no transfer {msg['transfer_id']} came from "
-                                 f"{msg['from_agency']}")
+    row = await _mine(uow, msg, "in")
     now, reason = datetime.now(UTC), str(msg["body"].get("reason", ""))[:MAX_NOTE]
-    await uow.conn.execute(transfers.update().where(
-        transfers.c.tenant_id == row.tenant_id, transfers.c.transfer_id == row.transfer_id)
-        .values(status="withdrawn", answer_reason=reason, updated_at=now))
-    query = sa.select(cases).where(cases.c.tenant_id == row.tenant_id,
-                                   cases.c.case_id == row.case_id)
-    case = (await uow.conn.execute(query)).first()
+    await _update(uow, row, status="withdrawn", answer_reason=reason, updated_at=now)
+    case = await _case_of(uow, row)
     if case is None:
         return        # not registered yet: intake's case will show the transfer withdrawn
     summary = f"the complainant withdrew the case at {row.peer} (撤回) — {reason}"
