@@ -171,4 +171,3 @@ def test_a_hospital_reports_to_the_nearest_health_authority_over_it() -> None:
     assert model.health_authority(hospital, bureaus).tenant_id == "county"
     assert model.health_authority(hospital, bureaus[:1]).tenant_id == "province"
     assert model.health_authority(hospital, bureaus[2:]) is None
-    assert not model.within("370000-3713001", "370000-371300")

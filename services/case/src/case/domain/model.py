@@ -14,6 +14,8 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from casebridge_platform.jurisdiction import regulator_of
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -342,22 +344,6 @@ def routed_summary(category: str, department: str, handler_id: str, reason: str)
     return f"routed to {department}{who} (category {category or 'unclassified'}; {reason})"
 
 
-# Who oversees whom (regulator kind → institution kinds), within the regulator's division:
-# a county health bureau the hospitals of its county (the health authority's duty for its
-# area under 《医疗纠纷预防和处理条例》; article not checked), a market regulator the 12315
-# centres and companies of its area, a 12315 centre the companies' complaint handling.
-OVERSEES: dict[str, frozenset[str]] = {
-    "health_bureau": frozenset({"hospital"}),
-    "market_regulator": frozenset({"consumer_center", "company"}),
-    "consumer_center": frozenset({"company"}),
-}
-
-
-def within(division: str, jurisdiction: str) -> bool:
-    """Whether an institution's division lies in a regulator's: the same path or below it
-    (370000-371300-371321 is within 370000-371300)."""
-    return bool(jurisdiction) and (division == jurisdiction
-                                   or division.startswith(jurisdiction + "-"))
 
 
 def local_deadline(moment: datetime) -> str:
@@ -375,6 +361,4 @@ REPORTED_SEVERITIES = frozenset({"重大", "危机"})
 def health_authority(hospital: Any, tenants: Iterable[Any]) -> Any | None:
     """The health bureau a hospital reports to: the nearest one (the longest division path)
     whose jurisdiction holds the hospital's division."""
-    over = [t for t in tenants if t.kind == "health_bureau"
-            and within(hospital.division, t.division)]
-    return max(over, key=lambda t: len(t.division), default=None)
+    return regulator_of("hospital", hospital.division, tenants, kinds=("health_bureau",))

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from casebridge.case.v1 import case_pb2
 from casebridge_platform.auth import Principal
 from casebridge_platform.errors import InvalidArgument, PermissionDenied
+from casebridge_platform.jurisdiction import OVERSEES, within
 from casebridge_platform.messaging.envelope import timestamp
 from casebridge_platform.messaging.outbox import UnitOfWork
 
@@ -37,11 +38,11 @@ async def _jurisdiction(uow: UnitOfWork, principal: Principal) -> tuple[sa.Row, 
     await uow.all_tenants()
     everyone = (await uow.conn.execute(sa.select(tenants))).all()
     me = next((t for t in everyone if t.tenant_id == principal.tenant_id), None)
-    overseen = model.OVERSEES.get(me.kind, frozenset()) if me else frozenset()
+    overseen = OVERSEES.get(me.kind, frozenset()) if me else frozenset()
     if me is None or not overseen:
         raise PermissionDenied("this institution oversees no others")
     return me, [t for t in everyone if t.kind in overseen and t.tenant_id != me.tenant_id
-                and model.within(t.division, me.division)]
+                and within(t.division, me.division)]
 
 
 def _seen(row: sa.Row) -> case_pb2.OverseenCase:

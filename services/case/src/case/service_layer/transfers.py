@@ -22,6 +22,7 @@ from casebridge.case.v1 import case_pb2
 from casebridge_platform.auth import Principal
 from casebridge_platform.db import insert_ignore
 from casebridge_platform.errors import FailedPrecondition, InvalidArgument
+from casebridge_platform.jurisdiction import within
 from casebridge_platform.messaging.envelope import Event, timestamp
 from casebridge_platform.messaging.outbox import UnitOfWork
 
@@ -91,7 +92,7 @@ def receivers(path: paths.Path, me: Agency, agencies: dict[str, Agency]) -> list
     """Who this tenant may send a case to along the path: the kinds it leads to, and for a
     path to the authority of the place (发生地) only those whose area holds the sender's."""
     return sorted((a for a in agencies.values() if a.kind in path.to_kinds and a.id != me.id
-                   and (not path.local or model.within(me.division, a.division))),
+                   and (not path.local or within(me.division, a.division))),
                   key=lambda a: a.id)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from casebridge.case.v1 import case_pb2
@@ -10,6 +11,7 @@ from casebridge.escalation.v1 import escalation_pb2
 from casebridge.routing.v1 import routing_pb2
 from casebridge_platform.auth import Principal
 from casebridge_platform.db import insert_ignore
+from casebridge_platform.jurisdiction import regulator_of
 from casebridge_platform.messaging.envelope import Event, timestamp
 from casebridge_platform.messaging.outbox import UnitOfWork
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -122,6 +124,17 @@ def _explanation_proto(row: sa.Row, why: Explanation) -> escalation_pb2.ClockExp
         warnings=list(why.warnings))
 
 
+def _regulator(tenant: dict, tenants: list[dict]) -> str:
+    """Who is told of an institution's repeated missed deadlines: its `overseen_by` in the
+    seed, else the nearest regulator over its kind whose area holds its division."""
+    if tenant.get("overseen_by"):
+        return str(tenant["overseen_by"])
+    found = regulator_of(tenant["kind"], tenant.get("division", ""), [
+        SimpleNamespace(id=t["id"], kind=t["kind"], division=t.get("division", ""))
+        for t in tenants])
+    return found.id if found else ""
+
+
 async def seed(uow: UnitOfWork, data: dict) -> None:
     """Each tenant's kind (its policy pack), tightenings, office hours and regulator from a seed
     file; a tenant already configured is kept as it is."""
@@ -131,6 +144,6 @@ async def seed(uow: UnitOfWork, data: dict) -> None:
         policy.tenant_policy(policy.pack(t["kind"]), overrides)  # a bad seed fails loudly
         await uow.conn.execute(insert_ignore(tenant_settings, uow.dialect).values(
             tenant_id=t["id"], kind=t["kind"], overrides=overrides,
-            office_hours=t.get("office_hours"), regulator=t.get("overseen_by", ""),
+            office_hours=t.get("office_hours"), regulator=_regulator(t, data["tenants"]),
             on_duty=t.get("on_duty_department", ""),
             updated_at=now))
