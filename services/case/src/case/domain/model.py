@@ -344,8 +344,6 @@ def routed_summary(category: str, department: str, handler_id: str, reason: str)
     return f"routed to {department}{who} (category {category or 'unclassified'}; {reason})"
 
 
-
-
 def local_deadline(moment: datetime) -> str:
     """A due moment as people say it in Shanghai: a deadline at midnight is the previous
     day's 24:00 (the period ends at 24:00 of its last day)."""

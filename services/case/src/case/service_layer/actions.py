@@ -335,7 +335,7 @@ async def _follow_up(ctx: Act) -> None:
 
 async def _close(ctx: Act) -> None:
     disposition = ctx.params.disposition  # type: ignore[attr-defined]
-    if disposition not in model.DISPOSITIONS - {"withdrawn", "merged"}:
+    if disposition not in model.DISPOSITIONS - {"withdrawn", "merged", "concluded"}:
         raise InvalidArgument("unknown disposition", {"close.disposition": "must be one of "
                               "resolved, unfounded, mediated, transferred, judged"})
     if disposition not in model.LEGAL_PATH:

@@ -267,9 +267,7 @@ async def _inbound(ctx: Act) -> sa.Row | None:
     link = ctx.extra.get("transfer_in")
     if not link:
         return None
-    return (await ctx.uow.conn.execute(sa.select(transfers).where(
-        transfers.c.tenant_id == ctx.row.tenant_id,
-        transfers.c.transfer_id == link["transfer_id"]))).first()
+    return await _transfer_row(ctx.uow, ctx.row.tenant_id, link["transfer_id"])
 
 
 async def answer(ctx: Act, decision: str) -> None:
