@@ -40,6 +40,16 @@ async def clock(desk: Desk, case_id: str, name: str, state: str) -> dict:
     raise AssertionError(f"{name} never {state}: {found}")
 
 
+async def inbox(desk: Desk) -> list[dict]:
+    """The desk's in-app notices, once there are any."""
+    for _ in range(200):
+        found = await desk.get("/v1/notifications")
+        if found:
+            return found
+        await asyncio.sleep(0.05)
+    return []
+
+
 async def arrived(desk: Desk, transfer_id: str) -> dict:
     """The linked case intake registered for an offer, once routed."""
     for _ in range(400):
@@ -94,6 +104,9 @@ async def test_a_medical_dispute_takes_the_legal_paths_to_court(platform: Platfo
     assert linked["status"] == "received" and linked["channel"] == "transfer"
     assert "demo-hospital" in linked["referred_by"] and linked["complainant"]["name"] == "蒋十三"
     assert any(e["type"] == "transferred_in" for e in linked["timeline"])
+    [told] = [n for n in await inbox(committee) if n["template"] == "transfer_offered"]
+    assert "demo-hospital" in told["body"] and case["case_number"] in told["body"]
+    assert "蒋十三" not in told["body"] and "13800000013" not in told["body"]
     await committee.act(linked["case_id"], "accept")
     waiting = await office.case(case_id, entry("transfer_accepted"))
     assert waiting["status"] == "transferred"

@@ -23,7 +23,8 @@ def subscriptions(out: handlers.Outbound) -> dict[str, Handler]:
           "case.transitioned": handlers.on_transitioned, "case.alert": handlers.on_alert,
           **{event_type: handlers.on_timer for event_type in handlers.TIMER_NOTICES},
           "escalation.regulator_report": handlers.on_regulator_report,
-          "case.reported": handlers.on_reported}
+          "case.reported": handlers.on_reported,
+          "transfer.offered": handlers.on_transfer_offered}
     return {event_type: partial(fn, out=out) for event_type, fn in on.items()}
 
 

@@ -55,6 +55,9 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "referral_notice": {
         "case_number": "CC-2026-000003", "complainant_name": "张三",
         "competent_body": "县卫生健康局", "transferred": True},
+    "transfer_offered": {
+        "institution": "demo-hospital", "case_number": "HOSP-2026-000012",
+        "path_title": "人民调解（医疗纠纷人民调解委员会）"},
     "transfer_notice": {
         "case_number": "HOSP-2026-000011", "complainant_name": "张三",
         "receiver": "示范县医疗纠纷人民调解委员会（人民调解）"},

@@ -269,6 +269,22 @@ async def on_reported(uow: UnitOfWork, event: Event, *, out: Outbound) -> None:
                        channel="in_app", text=text)
 
 
+OFFICE_AUDIENCES = ("role:intake_clerk", "role:supervisor")
+
+
+async def on_transfer_offered(uow: UnitOfWork, event: Event, *, out: Outbound) -> None:
+    """transfer.offered → the receiving institution's complaint office told that a case came
+    along a path and waits for its decision: the sender and its case number, nothing
+    personal."""
+    offered = event.payload(case_pb2.TransferOffered)
+    text = await _render(uow, event, "transfer_offered", {
+        "institution": offered.from_agency, "case_number": offered.origin_case_number,
+        "path_title": offered.path_title})
+    for recipient in OFFICE_AUDIENCES:
+        await _deliver(uow, event, case_id="", template="transfer_offered",
+                       recipient=recipient, channel="in_app", text=text)
+
+
 async def on_assigned(uow: UnitOfWork, event: Event, *, out: Outbound) -> None:
     """case.assigned → the handler told in-app that the case is theirs now."""
     a = event.payload(case_pb2.CaseAssigned)
