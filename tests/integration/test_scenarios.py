@@ -37,6 +37,7 @@ class Desk:
     def __init__(self, platform: Platform, tenant: str, role: str, user: str,
                  department: str | None = None) -> None:
         self.platform = platform
+        self.user = user
         self.headers = platform.auth(tenant, role, user, department)
 
     async def submit(self, body: dict, expect: int = 201) -> dict:

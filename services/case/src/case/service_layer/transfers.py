@@ -273,8 +273,14 @@ async def _inbound(ctx: Act) -> sa.Row | None:
 async def answer(ctx: Act, decision: str) -> None:
     """The receiver accepted, declined or returned a case sent to it: the sender is told."""
     row = await _inbound(ctx)
+    if row is None:
+        return
+    if decision == "returned" and row.status == "accepted" and ctx.extra.get(
+            "transfer_in", {}).get("on_accept") == "close":
+        raise FailedPrecondition("this case was taken over when it was accepted here: it "
+                                 "cannot be returned; send it on along a path instead")
     # 退回 may follow acceptance, within the objection window the receiver's clock keeps
-    if row is None or row.status not in ANSWERABLE[decision]:
+    if row.status not in ANSWERABLE[decision]:
         return
     reason = ctx.request.reason.strip()
     await _update(ctx.uow, row, status=decision, answer_reason=reason, updated_at=ctx.now)
