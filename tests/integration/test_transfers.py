@@ -40,10 +40,10 @@ async def clock(desk: Desk, case_id: str, name: str, state: str) -> dict:
     raise AssertionError(f"{name} never {state}: {found}")
 
 
-async def inbox(desk: Desk) -> list[dict]:
-    """The desk's in-app notices, once there are any."""
+async def notices(desk: Desk, template: str) -> list[dict]:
+    """The desk's in-app notices of a template, once there are any."""
     for _ in range(200):
-        found = await desk.get("/v1/notifications")
+        found = [n for n in await desk.get("/v1/notifications") if n["template"] == template]
         if found:
             return found
         await asyncio.sleep(0.05)
@@ -104,7 +104,7 @@ async def test_a_medical_dispute_takes_the_legal_paths_to_court(platform: Platfo
     assert linked["status"] == "received" and linked["channel"] == "transfer"
     assert "demo-hospital" in linked["referred_by"] and linked["complainant"]["name"] == "蒋十三"
     assert any(e["type"] == "transferred_in" for e in linked["timeline"])
-    [told] = [n for n in await inbox(committee) if n["template"] == "transfer_offered"]
+    [told] = await notices(committee, "transfer_offered")
     assert "demo-hospital" in told["body"] and case["case_number"] in told["body"]
     assert "蒋十三" not in told["body"] and "13800000013" not in told["body"]
     await committee.act(linked["case_id"], "accept")
