@@ -209,6 +209,9 @@ def test_the_registry_loads_from_a_file_or_is_empty(tmp_path: Path, city_a) -> N
     ({"public_key": 32, "url": "http://b:1", "name": "乙"}, "public_key"),
     ({"public_key": b64(bytes(32)), "name": "乙"}, "url"),
     ({"public_key": b64(bytes(32)), "url": "b:1", "name": "乙"}, "url"),
+    ({"public_key": b64(bytes(32)), "url": "http://b:1", "name": "乙"}, "kind"),
+    ({"public_key": b64(bytes(32)), "url": "http://b:1", "kind": "hospital", "division": 3},
+     "division"),
 ])
 def test_a_bad_registry_entry_stops_the_load(tmp_path: Path, city_a, entry, field) -> None:
     good = {"public_key": public_key_b64(city_a), "url": "http://a:1", "name": "甲",
