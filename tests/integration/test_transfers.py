@@ -105,7 +105,7 @@ async def test_a_medical_dispute_takes_the_legal_paths_to_court(platform: Platfo
     assert "demo-hospital" in linked["referred_by"] and linked["complainant"]["name"] == "蒋十三"
     assert any(e["type"] == "transferred_in" for e in linked["timeline"])
     [told] = await notices(committee, "transfer_offered")
-    assert "demo-hospital" in told["body"] and case["case_number"] in told["body"]
+    assert "示范县人民医院" in told["body"] and case["case_number"] in told["body"]
     assert "蒋十三" not in told["body"] and "13800000013" not in told["body"]
     await committee.act(linked["case_id"], "accept")
     waiting = await office.case(case_id, entry("transfer_accepted"))

@@ -70,7 +70,8 @@ async def receive_signed(uow: UnitOfWork, *, token: str, audience: str,
     if seen.rowcount == 0:
         raise Conflict("this signed package was presented before: a replay is refused")
     agency = registry.get(verified.issuer)
-    sender = transfer_service.Agency(agency.agency_id, agency.kind, agency.division, True)
+    sender = transfer_service.Agency(agency.agency_id, agency.kind, agency.division, True,
+                                     agency.name)
     try:
         applied = await transfer_service.receive(uow, _checked(msg), sender=sender)
     except (KeyError, TypeError, ValueError) as error:

@@ -420,7 +420,7 @@ async def _on_offer(uow: UnitOfWork, msg: dict[str, Any], sender: Agency) -> Non
         updated_at=now))
     uow.emit("transfer.offered", to, case_pb2.TransferOffered(
         transfer_id=msg["transfer_id"], case_id=case_id, from_agency=msg["from_agency"],
-        path=path.id, path_title=path.title,
+        from_name=sender.called, path=path.id, path_title=path.title,
         origin_case_number=str(body.get("case_number", "")),
         package_json=json.dumps(package, ensure_ascii=False), received_at=timestamp(now)),
         correlation_id=msg["transfer_id"])

@@ -278,7 +278,8 @@ async def on_transfer_offered(uow: UnitOfWork, event: Event, *, out: Outbound) -
     personal."""
     offered = event.payload(case_pb2.TransferOffered)
     text = await _render(uow, event, "transfer_offered", {
-        "institution": offered.from_agency, "case_number": offered.origin_case_number,
+        "institution": offered.from_name or offered.from_agency,
+        "case_number": offered.origin_case_number,
         "path_title": offered.path_title})
     for recipient in OFFICE_AUDIENCES:
         await _deliver(uow, event, case_id="", template="transfer_offered",

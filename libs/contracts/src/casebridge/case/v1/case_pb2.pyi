@@ -680,7 +680,7 @@ class TransferMessage(_message.Message):
     def __init__(self, message_id: _Optional[str] = ..., transfer_id: _Optional[str] = ..., type: _Optional[str] = ..., from_agency: _Optional[str] = ..., to_agency: _Optional[str] = ..., path: _Optional[str] = ..., body_json: _Optional[str] = ..., sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class TransferOffered(_message.Message):
-    __slots__ = ("transfer_id", "case_id", "from_agency", "path", "path_title", "origin_case_number", "package_json", "received_at")
+    __slots__ = ("transfer_id", "case_id", "from_agency", "path", "path_title", "origin_case_number", "package_json", "received_at", "from_name")
     TRANSFER_ID_FIELD_NUMBER: _ClassVar[int]
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     FROM_AGENCY_FIELD_NUMBER: _ClassVar[int]
@@ -689,6 +689,7 @@ class TransferOffered(_message.Message):
     ORIGIN_CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     PACKAGE_JSON_FIELD_NUMBER: _ClassVar[int]
     RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
+    FROM_NAME_FIELD_NUMBER: _ClassVar[int]
     transfer_id: str
     case_id: str
     from_agency: str
@@ -697,7 +698,8 @@ class TransferOffered(_message.Message):
     origin_case_number: str
     package_json: str
     received_at: _timestamp_pb2.Timestamp
-    def __init__(self, transfer_id: _Optional[str] = ..., case_id: _Optional[str] = ..., from_agency: _Optional[str] = ..., path: _Optional[str] = ..., path_title: _Optional[str] = ..., origin_case_number: _Optional[str] = ..., package_json: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    from_name: str
+    def __init__(self, transfer_id: _Optional[str] = ..., case_id: _Optional[str] = ..., from_agency: _Optional[str] = ..., path: _Optional[str] = ..., path_title: _Optional[str] = ..., origin_case_number: _Optional[str] = ..., package_json: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., from_name: _Optional[str] = ...) -> None: ...
 
 class PortalViewRequest(_message.Message):
     __slots__ = ("case_id",)
