@@ -27,6 +27,7 @@ from case.adapters.tables import action_keys, cases, items, tenants
 from case.domain import model
 from case.domain.model import Status
 from case.service_layer import events, queries, transfers
+from case.service_layer.amounts import fen_of
 
 MAX_TEXT = 20_000
 MAX_NOTE = 2_000
@@ -250,19 +251,10 @@ async def _record_investigation(ctx: Act) -> None:
     ctx.summary = f"{r.type.replace('_', ' ')}: {subject}"
 
 
-def _fen(money: object, name: str) -> int | None:
-    if not money.ByteSize():  # type: ignore[attr-defined]
-        return None
-    if money.currency not in ("", "CNY") or money.amount_fen < 0:  # type: ignore[attr-defined]
-        raise InvalidArgument("compensation must be a non-negative CNY amount",
-                              {name: "must be CNY and not negative"})
-    return int(money.amount_fen)  # type: ignore[attr-defined]
-
-
 async def _propose(ctx: Act) -> None:
     p: case_pb2.Propose = ctx.params  # type: ignore[assignment]
     text = ctx.require(p.text, "propose.text", "the proposal")
-    fen = _fen(p.compensation, "propose.compensation")
+    fen = fen_of(p.compensation, "propose.compensation")
     if fen:
         _may_negotiate(ctx, fen)
     role = model.approver_role(fen or 0, ctx.rules["approval"])

@@ -38,6 +38,7 @@ from case.adapters.tables import (
 from case.domain import model, paths
 from case.domain.model import Status
 from case.service_layer import events
+from case.service_layer.amounts import fen_of
 
 if TYPE_CHECKING:
     from case.service_layer.actions import Act
@@ -322,10 +323,7 @@ async def report_outcome(ctx: Act) -> None:
     case; on a case waiting on a court, the origin records the judgement itself."""
     p: case_pb2.ReportOutcome = ctx.params  # type: ignore[assignment]
     text = ctx.require(p.text, "report_outcome.text", "what was decided or agreed")
-    fen = int(p.amount.amount_fen) if p.amount.ByteSize() else None
-    if fen is not None and (fen < 0 or p.amount.currency not in ("", "CNY")):
-        raise InvalidArgument("the amount must be a non-negative CNY amount",
-                              {"report_outcome.amount": "CNY, not negative"})
+    fen = fen_of(p.amount, "report_outcome.amount")
     if ctx.row.status == Status.TRANSFERRED:        # external: a court
         out = ctx.extra["transfer_out"]
         row = await _transfer_row(ctx.uow, ctx.row.tenant_id, out["transfer_id"])
