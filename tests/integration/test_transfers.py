@@ -27,7 +27,12 @@ DISPUTE = {"kind": "complaint", "channel": "visit",
 
 
 def entry(kind: str) -> Callable[[dict], bool]:
-    return lambda case: any(e["type"] == kind for e in case["timeline"])
+    """The case has the entry and is in the status it led to. (On PostgreSQL a case read
+    between two statements may show the new timeline with the old row: READ COMMITTED.)"""
+    def done(case: dict) -> bool:
+        found = [e for e in case["timeline"] if e["type"] == kind]
+        return bool(found) and found[-1]["to_status"] in (None, case["status"])
+    return done
 
 
 async def clock(desk: Desk, case_id: str, name: str, state: str) -> dict:
