@@ -12,7 +12,8 @@ from collections.abc import Callable
 import pytest
 import sqlalchemy as sa
 from case.adapters.tables import transfer_messages
-from case.service_layer import transfers
+from case.domain.transfer import Agency
+from case.service_layer import inbound
 
 from tests.integration.conftest import Platform
 from tests.integration.test_scenarios import Desk
@@ -244,7 +245,7 @@ async def test_the_same_offer_delivered_twice_makes_one_transfer(platform: Platf
            "from_agency": "demo-hospital", "to_agency": "demo-mediation",
            "path": "people_mediation", "body": {"package": {}}, "sent_at": "2026-11-22T00:00Z"}
     async with runtime.uow() as uow:
-        applied = await transfers.receive(uow, msg, sender=transfers.Agency(
+        applied = await inbound.receive(uow, msg, sender=Agency(
             "demo-hospital", "hospital", ""))
         await uow.commit()
     assert applied is False

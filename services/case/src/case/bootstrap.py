@@ -11,22 +11,22 @@ from casebridge_platform.messaging.consumer import ConsumerSpec, dispatcher
 from casebridge_platform.runtime import Periodic, Runtime, ServiceParts
 
 from case.entrypoints.grpc_api import CaseServicer
-from case.service_layer import actions, events, federation, transfers
+from case.service_layer import federation, handlers, inbound, seeding
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 ON = {
-    "intake.received": events.on_received,
-    "routing.decided": events.on_routed,
-    "escalation.clock_armed": events.on_clock_armed,
-    "escalation.clock_stopped": events.on_clock_armed,
-    "escalation.clock_paused": events.on_clock_armed,
-    "escalation.warning": events.on_timer,
-    "escalation.breached": events.on_timer,
-    "escalation.escalated": events.on_timer,
-    "notification.delivered": events.on_delivered,
-    "case.alert": events.on_alert,
-    "transfer.message": transfers.on_message,
+    "intake.received": handlers.on_received,
+    "routing.decided": handlers.on_routed,
+    "escalation.clock_armed": handlers.on_clock_armed,
+    "escalation.clock_stopped": handlers.on_clock_armed,
+    "escalation.clock_paused": handlers.on_clock_armed,
+    "escalation.warning": handlers.on_timer,
+    "escalation.breached": handlers.on_timer,
+    "escalation.escalated": handlers.on_timer,
+    "notification.delivered": handlers.on_delivered,
+    "case.alert": handlers.on_alert,
+    "transfer.message": inbound.on_message,
 }
 
 
@@ -49,9 +49,9 @@ def configure(runtime: Runtime) -> ServiceParts:
         grpc=[(case_pb2_grpc.add_CaseServiceServicer_to_server, servicer,
                case_pb2.DESCRIPTOR.services_by_name["CaseService"].full_name)],
         consumers=[ConsumerSpec("case", tuple(ON), dispatcher(ON))],
-        seed=actions.seed,
+        seed=seeding.seed,
         periodic=[Periodic("month-old complaints become 重大",
-                           runtime.settings.housekeeping_interval_s, events.raise_month_old),
+                           runtime.settings.housekeeping_interval_s, handlers.raise_month_old),
                   Periodic("forget federation nonces past the replay window",
                            runtime.settings.housekeeping_interval_s, federation.forget_nonces)],
         workers=workers,

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 from case.adapters.tables import federation_outbox, transfer_messages
-from case.service_layer import actions, federation
+from case.service_layer import federation, seeding
 from casebridge_platform import federation as fed
 from casebridge_platform.errors import (
     Conflict,
@@ -29,7 +29,7 @@ HERE, THERE = "hospital-a", "county-mediation"
 
 async def seeded(runtime: Runtime) -> None:
     async with runtime.uow() as uow:
-        await actions.seed(await uow.all_tenants(), {"tenants": [
+        await seeding.seed(await uow.all_tenants(), {"tenants": [
             {"id": HERE, "kind": "hospital", "division": "370000-371300-371321",
              "coordinating_department": "医务处"}]})
         await uow.commit()

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 from case.adapters.tables import cases, transfers
-from case.service_layer import actions, events
+from case.service_layer import actions, handlers, seeding
 from casebridge.case.v1 import case_pb2
 from casebridge.intake.v1 import intake_pb2
 from casebridge_platform.auth import Principal
@@ -30,7 +30,7 @@ REPORTER = {"name": "举报人乙", "phone": "13300000009", "unit": "", "relatio
 
 async def seeded(runtime: Runtime) -> None:
     async with runtime.uow() as uow:
-        await actions.seed(await uow.all_tenants(), {"tenants": [
+        await seeding.seed(await uow.all_tenants(), {"tenants": [
             {"id": i, "kind": k, "division": DIVISION, "coordinating_department": "办公室"}
             for i, k in ((CENTER, "consumer_center"), (OTHER, "consumer_center"),
                          (COMPANY, "company"))]})
@@ -48,7 +48,7 @@ async def report(runtime: Runtime) -> str:
         received_at=timestamp(datetime.now(UTC)))
     async with runtime.uow() as uow:
         await uow.set_tenant(CENTER)
-        await events.on_received(uow, Event(make("intake.received", CENTER,
+        await handlers.on_received(uow, Event(make("intake.received", CENTER,
                                                  intake_pb2.ComplaintReceived(
                                                      tenant_kind="consumer_center",
                                                      submission=submission))))

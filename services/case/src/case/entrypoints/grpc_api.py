@@ -11,7 +11,7 @@ from casebridge_platform.federation import Registry
 from casebridge_platform.messaging.outbox import UnitOfWork
 from casebridge_platform.sealing import Sealer
 
-from case.service_layer import actions, federation, oversight, queries, transfers
+from case.service_layer import actions, federation, oversight, queries, transfer_queries
 
 
 class CaseServicer(case_pb2_grpc.CaseServiceServicer):
@@ -59,14 +59,15 @@ class CaseServicer(case_pb2_grpc.CaseServiceServicer):
     async def ListPaths(self, request: case_pb2.ListPathsRequest,
                         context: grpc.aio.ServicerContext) -> case_pb2.ListPathsResponse:
         async with self._uow() as uow:
-            return await transfers.list_paths(uow, principal=principal(),
+            return await transfer_queries.list_paths(uow, principal=principal(),
                                               registry=self._registry)
 
     async def ListTransfers(self, request: case_pb2.ListTransfersRequest,
                             context: grpc.aio.ServicerContext
                             ) -> case_pb2.ListTransfersResponse:
         async with self._uow() as uow:
-            return await transfers.list_transfers(uow, principal=principal(), request=request)
+            return await transfer_queries.list_transfers(uow, principal=principal(),
+                                                         request=request)
 
     async def ReceiveTransfer(self, request: case_pb2.ReceiveTransferRequest,
                               context: grpc.aio.ServicerContext

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
 
 import sqlalchemy as sa
 from casebridge.case.v1 import case_pb2
 from casebridge_platform.auth import Principal
-from casebridge_platform.db import insert_ignore
 from casebridge_platform.errors import (
     Conflict,
     FailedPrecondition,
@@ -21,59 +19,20 @@ from casebridge_platform.errors import (
     NotFound,
     PermissionDenied,
 )
+from casebridge_platform.federation import Registry
 from casebridge_platform.messaging.outbox import UnitOfWork
+from casebridge_platform.sealing import Sealer
 
-from case.adapters.tables import action_keys, cases, items, tenants
-from case.domain import model
+from case.adapters import records
+from case.adapters.tables import action_keys, items, tenants
+from case.domain import model, settlement
+from case.domain.case import Case
 from case.domain.model import Status
-from case.service_layer import events, queries, transfers
+from case.service_layer import outbound
 from case.service_layer.amounts import fen_of
-
-MAX_TEXT = 20_000
-MAX_NOTE = 2_000
-
-
-@dataclass
-class Act:
-    """One action being applied: the case as read, and what the action changes."""
-
-    uow: UnitOfWork
-    principal: Principal
-    row: sa.Row
-    request: case_pb2.ActRequest
-    action: str
-    params: object
-    to: Status
-    now: datetime
-    rules: dict
-    summary: str = ""
-    changes: dict[str, object] = field(default_factory=dict)
-    extra: dict[str, object] = field(default_factory=dict)
-    notice: str = ""
-    milestone: str = ""
-    transfer_path: str = ""
-    outcome: str = ""
-    registry: Any = None                 # the federation's trusted agencies, if any
-    sealer: Any = None                   # opens a reporter's identity sent with consent
-    after: list[Callable[[], None]] = field(default_factory=list)
-
-    def require(self, value: str, name: str, what: str, limit: int = MAX_TEXT) -> str:
-        value = value.strip()
-        if not value:
-            raise InvalidArgument(f"{what} is required", {name: "must not be empty"})
-        if len(value) > limit:
-            raise InvalidArgument(f"{what} is too long", {name: f"at most {limit} characters"})
-        return value
-
-    def item(self, kind: str, data: dict, case_id: str | None = None) -> None:
-        self.uow.insert_later(items, {
-            "tenant_id": self.row.tenant_id, "case_id": case_id or self.row.case_id,
-            "kind": kind, "data": data, "at": self.now, "actor": self.actor})
-
-    @property
-    def actor(self) -> str:
-        """Who acted, as the record shows it: staff by id, the complainant as such."""
-        return "complainant" if "complainant" in self.principal.roles else self.principal.user_id
+from case.service_layer.context import MAX_NOTE, Act, TenantRules, actor_of
+from case.service_layer.entries import alert, assigned, record, save, transitioned
+from case.service_layer.queries import visible_to
 
 
 def request_hash(request: case_pb2.ActRequest) -> str:
@@ -84,27 +43,27 @@ def request_hash(request: case_pb2.ActRequest) -> str:
 
 
 async def act(uow: UnitOfWork, *, principal: Principal, request: case_pb2.ActRequest,
-              registry: Any = None, sealer: Any = None) -> bool:
+              registry: Registry | None = None, sealer: Sealer | None = None) -> bool:
     """Apply one action; False when the Idempotency-Key shows it was applied before."""
     action = request.WhichOneof("action")
     if action is None:
         raise InvalidArgument("no action given", {"action": "name exactly one action"})
-    row = await _locked(uow, principal, request.case_id)
+    case = await _locked(uow, principal, request.case_id)
     # after the lock: a concurrent retry under the same key waits, then sees the first
     if request.idempotency_key and await _seen(uow, principal, request):
         return False
-    state, actor = queries.state_of(row), queries.actor_of(principal)
     try:
-        outcome = model.plan(action, state, actor, reason=request.reason)
+        planned = model.plan(action, case.lifecycle(), actor_of(principal),
+                             reason=request.reason)
     except model.Refusal as refusal:
         raise IllegalTransition(refusal.message, refusal.status, refusal.allowed) from None
     except PermissionError as denied:
         raise PermissionDenied(str(denied)) from None
     except ValueError:
         raise InvalidArgument(f"{action} needs a reason", {"reason": "must say why"}) from None
-    ctx = Act(uow, principal, row, request, action, getattr(request, action), outcome.to,
-              datetime.now(UTC), await _rules(uow, row.tenant_id),
-              extra=dict(row.extra or {}), registry=registry, sealer=sealer)
+    ctx = Act(uow, principal, case, request, action, datetime.now(UTC),
+              await _rules(uow, case.tenant_id), replace(case, status=planned.to),
+              registry=registry, sealer=sealer)
     await APPLY[action](ctx)
     await _write(ctx)
     if request.idempotency_key:
@@ -125,7 +84,7 @@ async def _seen(uow: UnitOfWork, principal: Principal, request: case_pb2.ActRequ
     return True
 
 
-async def _locked(uow: UnitOfWork, principal: Principal, case_id: str) -> sa.Row:
+async def _locked(uow: UnitOfWork, principal: Principal, case_id: str) -> Case:
     """The case, locked against concurrent actions; the complainant only their own."""
     if "complainant" in principal.roles:
         if principal.user_id != f"access:{case_id}":
@@ -133,93 +92,77 @@ async def _locked(uow: UnitOfWork, principal: Principal, case_id: str) -> sa.Row
         visible: sa.ColumnElement[bool] = sa.true()
     else:
         principal.require(*model.STAFF)
-        visible = queries.visible_to(principal)
-    query = sa.select(cases).where(cases.c.tenant_id == principal.tenant_id,
-                                   cases.c.case_id == case_id, visible)
-    if uow.dialect == "postgresql":
-        query = query.with_for_update()
-    row = (await uow.conn.execute(query)).first()
-    if row is None:
+        visible = visible_to(principal)
+    case = await records.read(uow, principal.tenant_id, case_id, where=visible, lock=True)
+    if case is None:
         raise NotFound("no such case, or not one you may see")
-    return row
+    return case
 
 
-async def _rules(uow: UnitOfWork, tenant_id: str) -> dict:
-    row = (await uow.conn.execute(sa.select(tenants.c.rules, tenants.c.coordinating_department)
-                                  .where(tenants.c.tenant_id == tenant_id))).first()
-    rules = dict(row.rules) if row else {}
-    rules.setdefault("max_reopen_rounds", 2)
-    rules.setdefault("approval", {"role": "supervisor"})
-    return rules
+async def _rules(uow: UnitOfWork, tenant_id: str) -> TenantRules:
+    rules = (await uow.conn.execute(sa.select(tenants.c.rules)
+                                    .where(tenants.c.tenant_id == tenant_id))).scalar()
+    return TenantRules.of(rules)
 
 
 async def _write(ctx: Act) -> None:
     """The case row, its timeline entry and the event, all in the caller's transaction."""
-    row, status = ctx.row, model.Status(ctx.row.status)
-    if ctx.to in model.DONE and status not in model.DONE:
-        ctx.changes.setdefault("closed_at", ctx.now)
-    result = await ctx.uow.conn.execute(cases.update().where(
-        cases.c.tenant_id == row.tenant_id, cases.c.case_id == row.case_id,
-        cases.c.status == row.status).values(
-        status=ctx.to.value, extra=ctx.extra, updated_at=ctx.now, **ctx.changes))
-    if result.rowcount != 1:
+    old, new = ctx.case, replace(ctx.new, updated_at=ctx.now)
+    if new.status in model.DONE and old.status not in model.DONE:
+        new = replace(new, closed_at=ctx.now)
+    if not await save(ctx.uow, old, new, guard=True):
         raise Conflict("the case changed while you acted; reload it and try again")
-    actor = ctx.actor
-    events.record(ctx.uow, row.tenant_id, row.case_id, "", ctx.action,
-                  ctx.summary or ctx.action.replace("_", " "), actor=actor, at=ctx.now,
-                  from_status=status.value, to_status=ctx.to.value,
-                  reason=ctx.request.reason.strip())
-    events.transitioned(
-        ctx.uow, row, action=ctx.action, from_status=status.value, to=ctx.to.value,
-        actor=actor, reason=ctx.request.reason.strip(), at=ctx.now,
-        disposition=str(ctx.changes.get("disposition", row.disposition)),
-        department=str(ctx.changes.get("department", row.department)),
-        hold_kind=str(ctx.extra.get("hold_reason", "")), notice=ctx.notice,
-        milestone=ctx.milestone, transfer_path=ctx.transfer_path, outcome=ctx.outcome)
+    record(ctx.uow, old.tenant_id, old.case_id, "", ctx.action,
+           ctx.summary or ctx.action.replace("_", " "), actor=ctx.actor, at=ctx.now,
+           from_status=old.status.value, to_status=new.status.value, reason=ctx.reason)
+    transitioned(ctx.uow, old, action=ctx.action, to=new, actor=ctx.actor, reason=ctx.reason,
+                 at=ctx.now, hold_kind=new.hold_reason, notice=ctx.notice,
+                 milestone=ctx.milestone, transfer_path=ctx.transfer_path,
+                 outcome=ctx.outcome)
     for then in ctx.after:
         then()
 
 
 def _reroute(ctx: Act, trigger: str, *, category: str = "", department: str = "",
              exclude: str = "") -> None:
-    row = ctx.row
-    ctx.uow.emit("case.reroute_requested", row.tenant_id, case_pb2.RerouteRequested(
-        case_id=row.case_id, trigger=trigger, category=category or row.category,
-        content=row.content, respondent_department=row.respondent_department,
-        respondent_person=row.respondent_person,
-        respondent_unit=(row.extra or {}).get("respondent_unit", ""),
-        complainant_name=row.complainant_name, department=department,
-        severity=row.severity, exclude_handler_id=exclude, previous_handler_id=row.handler_id,
-        reason=ctx.request.reason.strip()), correlation_id=row.case_id)
+    case = ctx.case
+    ctx.uow.emit("case.reroute_requested", case.tenant_id, case_pb2.RerouteRequested(
+        case_id=case.case_id, trigger=trigger, category=category or case.category,
+        content=case.content, respondent_department=case.respondent_department,
+        respondent_person=case.respondent_person, respondent_unit=case.respondent_unit,
+        complainant_name=case.complainant_name, department=department,
+        severity=case.severity, exclude_handler_id=exclude,
+        previous_handler_id=case.handler_id, reason=ctx.reason), correlation_id=case.case_id)
 
 
 # --- one function per action -------------------------------------------------------------
 
 async def _accept(ctx: Act) -> None:
-    ctx.summary = "accepted (受理)" + (f", handler {ctx.row.handler_id}"
-                                      if ctx.row.handler_id else ", awaiting a handler")
-    if ctx.to == Status.ASSIGNED:
-        ctx.after.append(lambda: events.emit_assigned(
-            ctx.uow, "", ctx.row, ctx.row.department, ctx.row.handler_id, ctx.row.severity))
-    await transfers.answer(ctx, "accepted")
+    case = ctx.case
+    ctx.summary = "accepted (受理)" + (f", handler {case.handler_id}"
+                                      if case.handler_id else ", awaiting a handler")
+    if ctx.new.status == Status.ASSIGNED:
+        ctx.after.append(lambda: assigned(ctx.uow, "", case, case.department, case.handler_id,
+                                          case.severity))
+    await outbound.answer(ctx, "accepted")
 
 
 async def _refuse(ctx: Act) -> None:
-    p: case_pb2.Refuse = ctx.params  # type: ignore[assignment]
+    p: case_pb2.Refuse = ctx.params
     ctx.notice = ctx.require(p.notice, "refuse.notice", "the written notice (不予受理告知书)")
-    ctx.extra.update(refusal_reason=ctx.request.reason.strip(), refusal_notice=ctx.notice)
+    ctx.change(refusal_reason=ctx.reason, refusal_notice=ctx.notice)
     ctx.summary = "refused (不予受理); written notice issued"
-    await transfers.answer(ctx, "declined")
+    await outbound.answer(ctx, "declined")
 
 
 async def _refer(ctx: Act) -> None:
-    p: case_pb2.Refer = ctx.params  # type: ignore[assignment]
+    p: case_pb2.Refer = ctx.params
     body = ctx.require(p.competent_body, "refer.competent_body", "the competent body", 200)
     if p.mode not in model.REFERRAL_MODES:
         raise InvalidArgument("unknown referral mode", {"refer.mode": "must be tell (tell the "
                               "complainant who is competent) or transfer"})
-    ctx.extra.update(competent_body=body, referral_mode=p.mode)
-    ctx.changes["disposition"] = "transferred" if p.mode == "transfer" else ""
+    ctx.change(competent_body=body, referral_mode=p.mode,
+               disposition="transferred" if p.mode == "transfer" else "")
     ctx.notice = body
     ctx.summary = (f"not ours: {body} is competent; "
                    + ("the case is to be transferred" if p.mode == "transfer"
@@ -228,7 +171,7 @@ async def _refer(ctx: Act) -> None:
 
 async def _assign(ctx: Act) -> None:
     _reroute(ctx, "reassign")
-    ctx.summary = f"reassignment requested within {ctx.row.department or 'the department'}"
+    ctx.summary = f"reassignment requested within {ctx.case.department or 'the department'}"
 
 
 async def _start_investigation(ctx: Act) -> None:
@@ -236,7 +179,7 @@ async def _start_investigation(ctx: Act) -> None:
 
 
 async def _record_investigation(ctx: Act) -> None:
-    r = ctx.params.record  # type: ignore[attr-defined]
+    r = ctx.params.record
     if r.type not in model.RECORD_TYPES:
         raise InvalidArgument("unknown record type", {"record_investigation.record.type":
                               f"must be one of {', '.join(sorted(model.RECORD_TYPES))}"})
@@ -252,34 +195,30 @@ async def _record_investigation(ctx: Act) -> None:
 
 
 async def _propose(ctx: Act) -> None:
-    p: case_pb2.Propose = ctx.params  # type: ignore[assignment]
+    p: case_pb2.Propose = ctx.params
     text = ctx.require(p.text, "propose.text", "the proposal")
     fen = fen_of(p.compensation, "propose.compensation")
-    if fen:
-        _may_negotiate(ctx, fen)
-    role = model.approver_role(fen or 0, ctx.rules["approval"])
-    ctx.item("proposal", {"round": ctx.row.round, "text": text, "compensation_fen": fen,
+    if fen and (why := settlement.negotiation_barred(
+            ctx.case, ctx.rules.self_settlement_limit_fen, fen)):
+        raise FailedPrecondition(why)
+    role = model.approver_role(fen or 0, ctx.rules.approval)
+    ctx.item("proposal", {"round": ctx.case.round, "text": text, "compensation_fen": fen,
                           "status": "pending", "required_role": role})
     money = f", compensation {fen / 100:.2f} 元" if fen else ""
     ctx.summary = f"proposal made (处理意见){money}; needs approval by {role}"
 
 
-async def _pending(ctx: Act) -> sa.Row:
+async def _decide(ctx: Act, status: str, note: str) -> dict[str, object]:
     proposal = (await ctx.uow.conn.execute(sa.select(items).where(
-        items.c.tenant_id == ctx.row.tenant_id, items.c.case_id == ctx.row.case_id,
+        items.c.tenant_id == ctx.case.tenant_id, items.c.case_id == ctx.case.case_id,
         items.c.kind == "proposal").order_by(items.c.seq.desc()).limit(1))).first()
     if proposal is None or proposal.data.get("status") != "pending":
         raise FailedPrecondition("there is no pending proposal")
-    return proposal
-
-
-async def _decide(ctx: Act, status: str, note: str) -> dict:
-    proposal = await _pending(ctx)
     data = dict(proposal.data)
     required = data["required_role"]
     if not model.may_approve(required, frozenset(ctx.principal.roles)):
         raise PermissionDenied(f"this proposal must be decided by a {required} "
-                               f"({ctx.rules['approval'].get('rule', 'the tenant rule')})")
+                               f"({ctx.rules.approval.get('rule', 'the tenant rule')})")
     if proposal.actor == ctx.principal.user_id:
         raise PermissionDenied("whoever made a proposal may not decide on it")
     data.update(status=status, decided_by=ctx.principal.user_id, decision_note=note)
@@ -289,112 +228,81 @@ async def _decide(ctx: Act, status: str, note: str) -> dict:
 
 
 async def _approve_proposal(ctx: Act) -> None:
-    data = await _decide(ctx, "approved", ctx.params.note.strip())  # type: ignore[attr-defined]
+    data = await _decide(ctx, "approved", ctx.params.note.strip())
     ctx.summary = f"proposal approved by {data['required_role']} {ctx.principal.user_id}"
 
 
 async def _reject_proposal(ctx: Act) -> None:
-    await _decide(ctx, "rejected", ctx.params.note.strip()  # type: ignore[attr-defined]
-                  or ctx.request.reason.strip())
+    await _decide(ctx, "rejected", ctx.params.note.strip() or ctx.reason)
     ctx.summary = "proposal sent back for further investigation"
 
 
 async def _answer(ctx: Act) -> None:
-    p: case_pb2.RecordAnswer = ctx.params  # type: ignore[assignment]
+    p: case_pb2.RecordAnswer = ctx.params
     if p.mode not in model.ANSWER_MODES:
         raise InvalidArgument("unknown answer mode", {"answer.mode": "must be written or oral"})
     text = ctx.require(p.text, "answer.text", "what the complainant was told")
-    ctx.item("answer", {"round": ctx.row.round, "mode": p.mode, "text": text})
+    ctx.item("answer", {"round": ctx.case.round, "mode": p.mode, "text": text})
     ctx.summary = f"answered ({'书面' if p.mode == 'written' else '口头'})"
     ctx.notice = text   # the result notice (处理结果告知) tells the complainant this
 
 
 async def _follow_up(ctx: Act) -> None:
-    p: case_pb2.RecordFollowUp = ctx.params  # type: ignore[assignment]
+    p: case_pb2.RecordFollowUp = ctx.params
     if not 0 <= p.rating <= 5:
         raise InvalidArgument("rating out of range", {"follow_up.rating": "1 to 5, or none"})
-    ctx.item("follow_up", {"round": ctx.row.round, "satisfied": p.satisfied,
+    case = ctx.case
+    ctx.item("follow_up", {"round": case.round, "satisfied": p.satisfied,
                            "note": p.note.strip(), "rating": p.rating, "solved": p.solved})
-    ctx.extra["last_follow_up_satisfied"] = p.satisfied
+    ctx.change(last_follow_up_satisfied=p.satisfied)
     ctx.summary = f"follow-up (回访): {'satisfied' if p.satisfied else 'not satisfied'}"
-    rounds = int(ctx.rules["max_reopen_rounds"])
-    if not p.satisfied and ctx.row.round >= rounds:
-        ctx.changes["escalated"] = True
-        ctx.summary += f" after {ctx.row.round} rounds — escalated to leadership"
-        reasons = [f"complainant not satisfied after {ctx.row.round} rounds"]
-        ctx.after.append(lambda: events.alert(ctx.uow, "", ctx.row, ctx.row.severity, reasons))
+    if settlement.escalates(case, p.satisfied, ctx.rules.max_reopen_rounds):
+        ctx.change(escalated=True)
+        ctx.summary += f" after {case.round} rounds — escalated to leadership"
+        reasons = [f"complainant not satisfied after {case.round} rounds"]
+        ctx.after.append(lambda: alert(ctx.uow, "", case, case.severity, reasons))
 
 
 async def _close(ctx: Act) -> None:
-    disposition = ctx.params.disposition  # type: ignore[attr-defined]
-    if disposition not in model.DISPOSITIONS - {"withdrawn", "merged", "concluded"}:
+    disposition = ctx.params.disposition
+    if disposition not in settlement.CLOSING:
         raise InvalidArgument("unknown disposition", {"close.disposition": "must be one of "
                               "resolved, unfounded, mediated, transferred, judged"})
-    if disposition not in model.LEGAL_PATH:
-        _may_negotiate(ctx, 0)
-    if disposition not in model.LEGAL_PATH and not _may_settle(ctx):
-        raise FailedPrecondition(
-            f"a case is closed as {disposition} only after an answer and a satisfied "
-            "follow-up (or an answer, for an anonymous complainant or a report); otherwise "
-            "close it as mediated, transferred or judged")
-    ctx.changes["disposition"] = disposition
+    if why := settlement.closing_barred(ctx.case, disposition,
+                                        ctx.rules.self_settlement_limit_fen):
+        raise FailedPrecondition(why)
+    ctx.change(disposition=disposition)
     ctx.summary = f"closed (办结): {disposition}"
 
 
-def _may_negotiate(ctx: Act, fen: int) -> None:
-    """A public hospital may not settle by itself a claim of 30,000 元 or more (seed 000
-    医疗纠纷处理流程图: "对患方索赔三万元以上的医疗纠纷，公立医疗机构不得自行与患方协商
-    解决"; 以上 includes the amount, 《民法典》第一千二百五十九条): it must take a legal path."""
-    limit = int(ctx.rules.get("self_settlement_limit_fen") or 0)
-    claim = max(int(ctx.extra.get("claimed_amount_fen") or 0), fen)
-    if limit and claim >= limit:
-        raise FailedPrecondition(
-            f"a claim of {claim / 100:,.2f} 元 is {limit / 100:,.0f} 元 or more: this "
-            "institution may not settle it by negotiation; transfer it along a legal path "
-            "(people's or administrative mediation, or court) and close it on the outcome")
-
-
-def _may_settle(ctx: Act) -> bool:
-    status = model.Status(ctx.row.status)
-    if status == Status.FOLLOW_UP:
-        return ctx.extra.get("last_follow_up_satisfied") is True
-    return status == Status.ANSWERED and (ctx.row.anonymous or ctx.row.kind == "report")
-
-
 async def _reopen(ctx: Act) -> None:
-    if ctx.row.disposition in ("merged", "withdrawn", "transferred", "judged"):
-        raise FailedPrecondition(f"a case closed as {ctx.row.disposition} is not reopened; "
-                                 "register the complaint anew")
-    rounds = int(ctx.rules["max_reopen_rounds"])
-    if not model.reopen_allowed(queries.state_of(ctx.row), queries.actor_of(ctx.principal),
-                                rounds):
-        raise FailedPrecondition(f"this tenant allows {rounds} rounds of handling; the case "
-                                 "was escalated to leadership, and only a leader may reopen it")
-    ctx.changes.update(round=ctx.row.round + 1, disposition="", closed_at=None)
-    ctx.extra.pop("last_follow_up_satisfied", None)
-    ctx.summary = f"reopened for round {ctx.row.round + 1}"
+    case = ctx.case
+    if why := settlement.reopening_barred(case, actor_of(ctx.principal),
+                                          ctx.rules.max_reopen_rounds):
+        raise FailedPrecondition(why)
+    ctx.change(round=case.round + 1, disposition="", closed_at=None,
+               last_follow_up_satisfied=None)
+    ctx.summary = f"reopened for round {case.round + 1}"
 
 
 async def _hold(ctx: Act) -> None:
-    kind = ctx.params.kind  # type: ignore[attr-defined]
+    kind = ctx.params.kind
     if kind not in model.HOLD_KINDS:
         raise InvalidArgument("unknown hold", {"hold.kind": "must be material (the "
                               "complainant's), appraisal or testing"})
-    ctx.changes["held_from"] = ctx.row.status
-    ctx.extra["hold_reason"] = kind
+    ctx.change(held_from=ctx.case.status.value, hold_reason=kind)
     ctx.summary = f"on hold: waiting for {kind}"
 
 
 async def _resume(ctx: Act) -> None:
-    ctx.changes["held_from"] = ""
-    ctx.extra.pop("hold_reason", None)
+    ctx.change(held_from="", hold_reason="")
     ctx.summary = "resumed"
 
 
 async def _withdraw(ctx: Act) -> None:
-    ctx.changes["disposition"] = "withdrawn"
+    ctx.change(disposition="withdrawn")
     ctx.summary = "withdrawn by the complainant (撤回)"
-    await transfers.withdraw(ctx)
+    await outbound.withdraw(ctx)
 
 
 async def _archive(ctx: Act) -> None:
@@ -402,96 +310,89 @@ async def _archive(ctx: Act) -> None:
 
 
 async def _reclassify(ctx: Act) -> None:
-    category = ctx.require(ctx.params.category, "reclassify.category",  # type: ignore[attr-defined]
-                           "the new category", 64)
-    ctx.changes["category"] = category
-    ctx.extra.update(category_source="staff", matched_keywords=[])
+    category = ctx.require(ctx.params.category, "reclassify.category", "the new category", 64)
+    ctx.change(category=category, category_source="staff", matched_keywords=())
     _reroute(ctx, "reclassified", category=category)
-    ctx.summary = f"reclassified from {ctx.row.category or 'unclassified'} to {category}; " \
-                  "routing again"
+    ctx.summary = (f"reclassified from {ctx.case.category or 'unclassified'} to {category}; "
+                   "routing again")
 
 
 async def _designate_lead(ctx: Act) -> None:
-    p: case_pb2.DesignateLead = ctx.params  # type: ignore[assignment]
+    p: case_pb2.DesignateLead = ctx.params
     lead = ctx.require(p.department, "designate_lead.department", "the lead department", 100)
-    involved = ctx.extra.get("departments_involved") or []
+    involved = ctx.case.departments_involved
     if involved and lead not in involved:
         raise InvalidArgument("the lead must be one of the departments involved",
                               {"designate_lead.department": f"one of {', '.join(involved)}"})
-    ctx.extra["cooperating"] = [d for d in p.cooperating or involved if d != lead]
-    ctx.changes["coordinated"] = False
+    ctx.change(cooperating=tuple(d for d in p.cooperating or involved if d != lead),
+               coordinated=False)
     _reroute(ctx, "lead", department=lead)
     ctx.summary = f"lead department {lead} named by the coordinating office"
 
 
 async def _declare_conflict(ctx: Act) -> None:
-    _reroute(ctx, "conflict", department=ctx.row.department, exclude=ctx.principal.user_id)
-    ctx.summary = f"handler {ctx.principal.user_id} declared a conflict of interest (回避); " \
-                  "the case moves to another handler"
+    _reroute(ctx, "conflict", department=ctx.case.department, exclude=ctx.principal.user_id)
+    ctx.summary = (f"handler {ctx.principal.user_id} declared a conflict of interest (回避); "
+                   "the case moves to another handler")
 
 
-async def _other(ctx: Act, case_id: str, name: str) -> sa.Row:
-    if case_id == ctx.row.case_id:
+async def _other(ctx: Act, case_id: str, name: str) -> Case:
+    if case_id == ctx.case.case_id:
         raise InvalidArgument("a case cannot be linked to itself", {name: "another case"})
-    other = (await ctx.uow.conn.execute(sa.select(cases).where(
-        cases.c.tenant_id == ctx.row.tenant_id, cases.c.case_id == case_id))).first()
+    other = await records.read(ctx.uow, ctx.case.tenant_id, case_id)
     if other is None:
         raise InvalidArgument("no such case", {name: "not a case of this institution"})
     return other
 
 
 async def _link(ctx: Act) -> None:
-    other = await _other(ctx, ctx.params.case_id, "link.case_id")  # type: ignore[attr-defined]
+    other = await _other(ctx, ctx.params.case_id, "link.case_id")
     ctx.item("link", {"case_id": other.case_id, "case_number": other.case_number,
                       "relation": "related"})
-    ctx.item("link", {"case_id": ctx.row.case_id, "case_number": ctx.row.case_number,
+    ctx.item("link", {"case_id": ctx.case.case_id, "case_number": ctx.case.case_number,
                       "relation": "related"}, case_id=other.case_id)
     ctx.summary = f"linked with {other.case_number}"
 
 
 async def _merge(ctx: Act) -> None:
     """This complaint joins another: its complainant becomes a co-complainant there."""
-    target = await _other(ctx, ctx.params.into_case_id,  # type: ignore[attr-defined]
-                          "merge.into_case_id")
-    if model.Status(target.status) not in model.OPEN:
-        raise FailedPrecondition(f"{target.case_number} is {target.status}; merge into an "
-                                 "open case")
-    row = ctx.row
-    if not row.anonymous and not (row.extra or {}).get("sealed_identity"):
-        c = (row.extra or {}).get("complainant", {})
-        ctx.item("party", {"name": row.complainant_name, "phone": row.complainant_phone,
-                           "unit": c.get("unit", ""), "relation": c.get("relation", "")},
+    target = await _other(ctx, ctx.params.into_case_id, "merge.into_case_id")
+    if target.status not in model.OPEN:
+        raise FailedPrecondition(f"{target.case_number} is {target.status.value}; merge into "
+                                 "an open case")
+    case = ctx.case
+    if not case.anonymous and not case.sealed:
+        ctx.item("party", {"name": case.complainant_name, "phone": case.complainant_phone,
+                           "unit": case.contact.unit, "relation": case.contact.relation},
                  case_id=target.case_id)
     ctx.item("link", {"case_id": target.case_id, "case_number": target.case_number,
                       "relation": "merged_into"})
-    ctx.item("link", {"case_id": row.case_id, "case_number": row.case_number,
+    ctx.item("link", {"case_id": case.case_id, "case_number": case.case_number,
                       "relation": "merged_from"}, case_id=target.case_id)
-    events.record(ctx.uow, row.tenant_id, target.case_id, "", "merge",
-                  f"{row.case_number} merged in; its complainant joins this case",
-                  actor=ctx.principal.user_id, at=ctx.now, reason=ctx.request.reason.strip())
-    ctx.changes["disposition"] = "merged"
+    record(ctx.uow, case.tenant_id, target.case_id, "", "merge",
+           f"{case.case_number} merged in; its complainant joins this case",
+           actor=ctx.principal.user_id, at=ctx.now, reason=ctx.reason)
+    ctx.change(disposition="merged")
     ctx.summary = f"merged into {target.case_number}"
 
 
 async def _add_note(ctx: Act) -> None:
-    ctx.summary = ctx.require(ctx.params.text, "add_note.text", "the note")  # type: ignore[attr-defined]
+    ctx.summary = ctx.require(ctx.params.text, "add_note.text", "the note")
 
 
 async def _add_material(ctx: Act) -> None:
-    description = ctx.require(ctx.params.description,  # type: ignore[attr-defined]
-                              "add_material.description", "a description of the material")
-    by = "complainant" if "complainant" in ctx.principal.roles else ctx.principal.user_id
-    ctx.item("material", {"description": description, "added_by": by})
-    ctx.summary = f"material added by {by}"
-    if ctx.row.status == Status.ON_HOLD and ctx.extra.get("hold_reason") == "material":
-        ctx.to = Status(ctx.row.held_from or Status.ASSIGNED)
-        ctx.changes["held_from"] = ""
-        ctx.extra.pop("hold_reason", None)
+    description = ctx.require(ctx.params.description, "add_material.description",
+                              "a description of the material")
+    ctx.item("material", {"description": description, "added_by": ctx.actor})
+    ctx.summary = f"material added by {ctx.actor}"
+    case = ctx.case
+    if case.status == Status.ON_HOLD and case.hold_reason == "material":
+        ctx.change(status=case.resumed_status(), held_from="", hold_reason="")
         ctx.summary += "; the awaited material arrived, handling resumes"
 
 
 async def _record_milestone(ctx: Act) -> None:
-    p: case_pb2.RecordMilestone = ctx.params  # type: ignore[assignment]
+    p: case_pb2.RecordMilestone = ctx.params
     milestone = p.milestone.strip()
     if milestone not in model.MILESTONES:
         raise InvalidArgument("unknown milestone" if milestone else "the milestone is required",
@@ -511,17 +412,9 @@ async def _reveal_identity(ctx: Act) -> None:
     ctx.summary = f"reporter's identity revealed to {ctx.principal.user_id} (举报人身份查看)"
 
 
-async def _transfer(ctx: Act) -> None:
-    await transfers.transfer(ctx, ctx.registry)
-
-
 async def _return_transfer(ctx: Act) -> None:
     ctx.summary = "returned (退回): not competent for it"
-    await transfers.answer(ctx, "returned")
-
-
-async def _report_outcome(ctx: Act) -> None:
-    await transfers.report_outcome(ctx)
+    await outbound.answer(ctx, "returned")
 
 
 APPLY: dict[str, Callable[[Act], Awaitable[None]]] = {
@@ -535,19 +428,7 @@ APPLY: dict[str, Callable[[Act], Awaitable[None]]] = {
     "declare_conflict": _declare_conflict, "link": _link, "merge": _merge,
     "add_note": _add_note, "add_material": _add_material,
     "record_milestone": _record_milestone, "reveal_identity": _reveal_identity,
-    "transfer": _transfer, "return_transfer": _return_transfer,
-    "report_outcome": _report_outcome,
+    "transfer": outbound.offer, "return_transfer": _return_transfer,
+    "report_outcome": outbound.report_outcome,
 }
 assert set(APPLY) == set(model.RULES), "every action of the lifecycle has its effect"
-
-
-async def seed(uow: UnitOfWork, data: dict) -> None:
-    """Each tenant's case rules from the seed file (updated on every start)."""
-    for t in data["tenants"]:
-        values = {"kind": t["kind"], "coordinating_department": t["coordinating_department"],
-                  "rules": t.get("case_rules", {}), "division": t.get("division", ""),
-                  "name": t.get("name", t["id"])}
-        await uow.conn.execute(insert_ignore(tenants, uow.dialect).values(
-            tenant_id=t["id"], **values))
-        await uow.conn.execute(tenants.update().where(tenants.c.tenant_id == t["id"])
-                               .values(**values))

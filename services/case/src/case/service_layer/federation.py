@@ -31,7 +31,9 @@ from casebridge_platform.errors import (
 from casebridge_platform.messaging.outbox import UnitOfWork
 
 from case.adapters.tables import federation_nonces, federation_outbox, transfers
-from case.service_layer import transfers as transfer_service
+from case.domain.transfer import Agency
+from case.service_layer import inbound
+from case.service_layer.directory import local_agencies
 
 log = logging.getLogger(__name__)
 SKEW = timedelta(minutes=5)
@@ -60,7 +62,7 @@ async def receive_signed(uow: UnitOfWork, *, token: str, audience: str,
     msg = verified.message
     if msg.get("from_agency") != verified.issuer or msg.get("to_agency") != audience:
         raise PermissionDenied("the message's agencies are not the signer and the audience")
-    agencies = await transfer_service.local_agencies(uow, audience)
+    agencies = await local_agencies(uow, audience)
     if audience not in agencies:
         raise NotFound(f"no agency {audience} here")
     await uow.all_tenants()
@@ -70,10 +72,10 @@ async def receive_signed(uow: UnitOfWork, *, token: str, audience: str,
     if seen.rowcount == 0:
         raise Conflict("this signed package was presented before: a replay is refused")
     agency = registry.get(verified.issuer)
-    sender = transfer_service.Agency(agency.agency_id, agency.kind, agency.division, True,
+    sender = Agency(agency.agency_id, agency.kind, agency.division, True,
                                      agency.name)
     try:
-        applied = await transfer_service.receive(uow, _checked(msg), sender=sender)
+        applied = await inbound.receive(uow, _checked(msg), sender=sender)
     except (KeyError, TypeError, ValueError) as error:
         raise InvalidArgument(f"the message is not a transfer message: {error}") from None
     return case_pb2.ReceiveTransferResponse(message_id=msg["message_id"],

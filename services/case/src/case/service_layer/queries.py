@@ -22,9 +22,12 @@ from casebridge_platform.messaging.envelope import timestamp
 from casebridge_platform.messaging.outbox import UnitOfWork
 from casebridge_platform.sealing import Sealer
 
+from case.adapters import protos, records
 from case.adapters.tables import cases, items, timeline
 from case.domain import model
-from case.service_layer import transfers
+from case.domain.case import Case
+from case.service_layer import transfer_queries
+from case.service_layer.context import actor_of
 
 MAX_PAGE = 200
 DUE_SOON = timedelta(hours=24)
@@ -46,102 +49,40 @@ def visible_to(principal: Principal) -> sa.ColumnElement[bool]:
     return sa.or_(*mine)
 
 
-def shows_identity(row: sa.Row, principal: Principal) -> bool:
-    if row.kind != "report":
+def shows_identity(case: Case, principal: Principal) -> bool:
+    if case.kind != "report":
         return True
-    return bool(SEES_REPORTERS & set(principal.roles)) or row.first_contact_owner == \
+    return bool(SEES_REPORTERS & set(principal.roles)) or case.first_contact_owner == \
         principal.user_id
 
 
-def state_of(row: sa.Row) -> model.CaseState:
-    extra = row.extra or {}
-    return model.CaseState(
-        status=model.Status(row.status), kind=row.kind, handler_id=row.handler_id,
-        department=row.department, coordinated=row.coordinated, held_from=row.held_from,
-        round=row.round, last_follow_up_satisfied=extra.get("last_follow_up_satisfied"),
-        anonymous=row.anonymous, first_contact_owner=row.first_contact_owner,
-        sealed=bool(extra.get("sealed_identity")), **transfer_state(extra))
-
-
-def transfer_state(extra: dict) -> dict[str, bool]:
-    """What the case's transfers mean for the lifecycle (see model._fits_transfer)."""
-    inbound = extra.get("transfer_in") or {}
-    return {"inbound": bool(inbound),
-            "owes_outcome": inbound.get("on_accept") == "wait" and not inbound.get("outcome"),
-            "external": bool((extra.get("transfer_out") or {}).get("external"))}
-
-
-def actor_of(principal: Principal) -> model.Actor:
-    return model.Actor(principal.user_id, frozenset(principal.roles), principal.department)
-
-
-def _money(fen: int | None) -> common_pb2.Money | None:
-    return None if fen is None else common_pb2.Money(amount_fen=fen, currency="CNY")
-
-
-def to_proto(row: sa.Row, principal: Principal | None = None,
+def to_proto(case: Case, principal: Principal | None = None,
              sealer: Sealer | None = None) -> case_pb2.Case:
-    """The case row as the contract has it; the reporter hidden where the caller may not see,
+    """The case as the contract has it; the reporter hidden where the caller may not see,
     a sealed identity opened only when `sealer` is given (an audited reveal)."""
-    extra = row.extra or {}
-    case = case_pb2.Case(
-        case_id=row.case_id, case_number=row.case_number, tenant_id=row.tenant_id,
-        kind=row.kind, channel=row.channel, status=row.status, category=row.category,
-        department=row.department, handler_id=row.handler_id,
-        first_contact_owner=row.first_contact_owner, content=row.content, demands=row.demands,
-        anonymous=row.anonymous, deadline_rule=row.deadline_rule, acknowledged=row.acknowledged,
-        tenant_kind=row.tenant_kind, severity=row.severity, coordinated=row.coordinated,
-        on_duty=row.on_duty, disposition=row.disposition, held_from=row.held_from,
-        round=row.round, escalated=row.escalated,
-        respondent=common_pb2.Respondent(
-            department=row.respondent_department, person=row.respondent_person,
-            unit=extra.get("respondent_unit", ""),
-            other_departments=extra.get("other_departments", [])),
-        received_at=timestamp(row.received_at), updated_at=timestamp(row.updated_at),
-        severity_reasons=extra.get("severity_reasons", []),
-        category_source=extra.get("category_source", ""),
-        matched_keywords=extra.get("matched_keywords", []),
-        departments_involved=extra.get("departments_involved", []),
-        facts=extra.get("facts", ""), incident_time=extra.get("incident_time", ""),
-        incident_place=extra.get("incident_place", ""), details=extra.get("details", {}),
-        circumstances=extra.get("circumstances", []), referred_by=extra.get("referred_by", ""),
-        hold_reason=extra.get("hold_reason", ""), refusal_reason=extra.get("refusal_reason", ""),
-        competent_body=extra.get("competent_body", ""),
-        referral_mode=extra.get("referral_mode", ""),
-        possible_duplicates=[case_pb2.PossibleDuplicate(**d)
-                             for d in extra.get("possible_duplicates", [])])
-    claimed = _money(extra.get("claimed_amount_fen"))
-    if claimed is not None:
-        case.claimed_amount.CopyFrom(claimed)
-    if row.due_at is not None:
-        case.due_at.CopyFrom(timestamp(row.due_at))
-    if extra.get("sealed_identity"):
+    message = protos.case_message(case)
+    if case.sealed:
         if sealer is None:
-            case.identity_withheld = True
+            message.identity_withheld = True
         else:
-            case.complainant.CopyFrom(common_pb2.Party(**sealer.open(
-                extra["sealed_identity"], bound_to=row.case_id)))
-    elif not row.anonymous:
-        if principal is None or shows_identity(row, principal):
-            c = extra.get("complainant", {})
-            case.complainant.CopyFrom(common_pb2.Party(
-                name=row.complainant_name, phone=row.complainant_phone, unit=c.get("unit", ""),
-                relation=c.get("relation", ""), address=c.get("address", ""),
-                email=c.get("email", "")))
+            message.complainant.CopyFrom(common_pb2.Party(**sealer.open(
+                case.sealed_identity, bound_to=case.case_id)))
+    elif not case.anonymous:
+        if principal is None or shows_identity(case, principal):
+            message.complainant.CopyFrom(protos.complainant(case))
         else:
-            case.identity_withheld = True
+            message.identity_withheld = True
     if principal is not None:
-        case.allowed_actions.extend(model.allowed_actions(state_of(row), actor_of(principal)))
-    return case
+        message.allowed_actions.extend(model.allowed_actions(case.lifecycle(),
+                                                             actor_of(principal)))
+    return message
 
 
-async def case_row(uow: UnitOfWork, principal: Principal, case_id: str) -> sa.Row:
-    row = (await uow.conn.execute(sa.select(cases).where(
-        cases.c.tenant_id == principal.tenant_id, cases.c.case_id == case_id,
-        visible_to(principal)))).first()
-    if row is None:
+async def case_row(uow: UnitOfWork, principal: Principal, case_id: str) -> Case:
+    case = await records.read(uow, principal.tenant_id, case_id, where=visible_to(principal))
+    if case is None:
         raise NotFound("no such case, or not one you may see")
-    return row
+    return case
 
 
 async def get(uow: UnitOfWork, *, principal: Principal, case_id: str,
@@ -149,11 +90,11 @@ async def get(uow: UnitOfWork, *, principal: Principal, case_id: str,
     """One case; `reveal` opens a sealed reporter identity (only after a reveal_identity
     action, which put who and why on the timeline)."""
     principal.require(*model.STAFF)
-    row = await case_row(uow, principal, case_id)
-    return await _complete(uow, row, to_proto(row, principal, reveal))
+    case = await case_row(uow, principal, case_id)
+    return await _complete(uow, case, to_proto(case, principal, reveal))
 
 
-async def _complete(uow: UnitOfWork, row: sa.Row, case: case_pb2.Case,
+async def _complete(uow: UnitOfWork, row: Case, case: case_pb2.Case,
                     *, public_only: bool = False) -> case_pb2.Case:
     """The timeline and the work records of the case."""
     entries = (await uow.conn.execute(sa.select(timeline).where(
@@ -170,7 +111,7 @@ async def _complete(uow: UnitOfWork, row: sa.Row, case: case_pb2.Case,
     for item in work:
         _add_item(case, item, public_only=public_only)
     if not public_only:
-        case.transfers.extend(await transfers.of_case(uow, row.tenant_id, row.case_id))
+        case.transfers.extend(await transfer_queries.of_case(uow, row.tenant_id, row.case_id))
     return case
 
 
@@ -202,7 +143,7 @@ def _add_item(case: case_pb2.Case, item: sa.Row, *, public_only: bool) -> None:
             status=data["status"], decided_by=data.get("decided_by", ""),
             decision_note=data.get("decision_note", ""), required_role=data["required_role"])
         if data.get("compensation_fen") is not None:
-            proposal.compensation.CopyFrom(_money(data["compensation_fen"]))
+            proposal.compensation.CopyFrom(protos.money(data["compensation_fen"]))
         case.proposals.append(proposal)
     elif item.kind == "follow_up":
         case.follow_ups.append(case_pb2.FollowUp(
@@ -222,21 +163,20 @@ async def portal_view(uow: UnitOfWork, *, principal: Principal,
     principal.require("complainant")
     if principal.user_id != f"access:{case_id}":
         raise PermissionDenied("the access code is for another case")
-    row = (await uow.conn.execute(sa.select(cases).where(
-        cases.c.tenant_id == principal.tenant_id, cases.c.case_id == case_id))).first()
+    row = await records.read(uow, principal.tenant_id, case_id)
     if row is None:
         raise NotFound("no such case")
     case = case_pb2.Case(
-        case_id=row.case_id, case_number=row.case_number, kind=row.kind, status=row.status,
-        channel=row.channel, content=row.content, demands=row.demands, anonymous=row.anonymous,
-        received_at=timestamp(row.received_at), updated_at=timestamp(row.updated_at),
-        disposition=row.disposition, acknowledged=row.acknowledged,
-        refusal_reason=(row.extra or {}).get("refusal_reason", ""),
-        competent_body=(row.extra or {}).get("competent_body", ""))
+        case_id=row.case_id, case_number=row.case_number, kind=row.kind,
+        status=row.status.value, channel=row.channel, content=row.content,
+        demands=row.demands, anonymous=row.anonymous, received_at=timestamp(row.received_at),
+        updated_at=timestamp(row.updated_at), disposition=row.disposition,
+        acknowledged=row.acknowledged, refusal_reason=row.refusal_reason,
+        competent_body=row.competent_body)
     if row.due_at is not None:
         case.due_at.CopyFrom(timestamp(row.due_at))
     case.allowed_actions.extend(a for a in ("add_material", "withdraw")
-                                if model.Status(row.status) in model.OPEN)
+                                if row.status in model.OPEN)
     return await _complete(uow, row, case, public_only=True)
 
 
@@ -324,7 +264,8 @@ async def list_cases(uow: UnitOfWork, *, principal: Principal,
         [key.asc(), cases.c.case_id.asc()]
     rows = (await uow.conn.execute(
         sa.select(cases).where(*where).order_by(*order).limit(size + 1))).all()
-    response = case_pb2.ListCasesResponse(cases=[to_proto(r, principal) for r in rows[:size]])
+    response = case_pb2.ListCasesResponse(
+        cases=[to_proto(records.case_of(r), principal) for r in rows[:size]])
     if len(rows) > size:
         last = rows[size - 1]
         value = getattr(last, column.name) or FAR_FUTURE

@@ -1,0 +1,91 @@
+"""Writing a case's history: timeline entries, the saved case, and the events that announce a
+change (case.transitioned, case.assigned, case.alert) — in the caller's transaction."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from casebridge.case.v1 import case_pb2
+from casebridge_platform.messaging.envelope import timestamp
+from casebridge_platform.messaging.outbox import UnitOfWork
+
+from case.adapters import records
+from case.adapters.tables import cases, timeline
+from case.domain.case import Case
+from case.domain.model import Entry
+
+
+def record(uow: UnitOfWork, tenant_id: str, case_id: str, event_id: str, entry: str,
+           summary: str, *, actor: str = "system", at: datetime | None = None,
+           from_status: str = "", to_status: str = "", reason: str = "") -> None:
+    """Append to the case's timeline (append-only: the database refuses edits)."""
+    uow.insert_later(timeline, {
+        "tenant_id": tenant_id, "case_id": case_id, "at": at or datetime.now(UTC),
+        "type": entry, "summary": summary, "actor": actor, "event_id": event_id,
+        "from_status": from_status, "to_status": to_status, "reason": reason})
+
+
+async def save(uow: UnitOfWork, old: Case, new: Case, *, guard: bool = False) -> bool:
+    """Write what changed from `old` to `new` (nothing when nothing did). With `guard`, only
+    if the case is still in `old`'s status; False when it was not."""
+    values = records.changes(old, new)
+    if not values:
+        return True
+    query = cases.update().where(cases.c.tenant_id == old.tenant_id,
+                                 cases.c.case_id == old.case_id)
+    if guard:
+        query = query.where(cases.c.status == old.status.value)
+    result = await uow.conn.execute(query.values(**values))
+    return result.rowcount == 1
+
+
+def transitioned(uow: UnitOfWork, case: Case, *, action: str, to: Case, actor: str,
+                 reason: str, at: datetime, hold_kind: str = "", notice: str = "",
+                 milestone: str = "", transfer_path: str = "", outcome: str = "") -> None:
+    """Announce case.transitioned: every change of a case, by a person or a message."""
+    uow.emit("case.transitioned", case.tenant_id, case_pb2.CaseTransitioned(
+        case_id=case.case_id, case_number=case.case_number, tenant_kind=case.tenant_kind,
+        kind=case.kind, action=action, from_status=case.status.value,
+        to_status=to.status.value, actor=actor, reason=reason, disposition=to.disposition,
+        department=to.department, handler_id=case.handler_id, at=timestamp(at),
+        anonymous=case.anonymous, severity=case.severity, hold_kind=hold_kind, notice=notice,
+        milestone=milestone, transfer_path=transfer_path, outcome=outcome),
+        correlation_id=case.case_id)
+
+
+async def move(uow: UnitOfWork, old: Case, new: Case, action: str, summary: str, *,
+               actor: str, at: datetime, reason: str, path: str = "",
+               outcome: str = "") -> None:
+    """A change of the case that another institution's message caused: written, put on the
+    timeline and announced like any action."""
+    new = replace(new, updated_at=at)
+    await save(uow, old, new)
+    record(uow, old.tenant_id, old.case_id, "", action, summary, actor=actor, at=at,
+           from_status=old.status.value, to_status=new.status.value, reason=reason)
+    transitioned(uow, old, action=action, to=new, actor=actor, reason=reason, at=at,
+                 transfer_path=path, outcome=outcome)
+
+
+def assigned(uow: UnitOfWork, cause: str, case: Case, department: str, handler_id: str,
+             severity: str) -> None:
+    uow.emit("case.assigned", case.tenant_id, case_pb2.CaseAssigned(
+        case_id=case.case_id, case_number=case.case_number, tenant_kind=case.tenant_kind,
+        kind=case.kind, category=case.category, department=department, handler_id=handler_id,
+        received_at=timestamp(case.received_at), anonymous=case.anonymous, severity=severity),
+        correlation_id=case.case_id, causation_id=cause)
+
+
+def alert(uow: UnitOfWork, cause: str, case: Case, severity: str, reasons: list[str]) -> None:
+    """重大 and 危机 go to the complaint office and leadership at once; disruption at the
+    premises to security as well (seed 000 客户投诉处理流程, 医疗纠纷处理流程图)."""
+    audiences = ["complaint_office", "leadership"]
+    if "disruption" in case.circumstances or any("disruption" in r or "闹" in r
+                                                 for r in reasons):
+        audiences.append("security")
+    record(uow, case.tenant_id, case.case_id, cause, Entry.SEVERITY,
+           f"severity {severity}: {'; '.join(reasons) or 'open for a month'} — alerted "
+           f"{', '.join(audiences)}")
+    uow.emit("case.alert", case.tenant_id, case_pb2.CaseAlert(
+        case_id=case.case_id, case_number=case.case_number, severity=severity, reasons=reasons,
+        audiences=audiences), correlation_id=case.case_id, causation_id=cause)
