@@ -14,12 +14,12 @@ from casebridge.case.v1 import case_pb2
 from casebridge.escalation.v1 import escalation_pb2
 from casebridge.routing.v1 import routing_pb2
 from casebridge_platform.auth import Principal
+from casebridge_platform.calendar import WorkCalendar
 from casebridge_platform.devstack import ROOT
 from casebridge_platform.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from casebridge_platform.messaging.envelope import Event, make, timestamp
 from casebridge_platform.runtime import Runtime
 from escalation.adapters.tables import clocks, ledger, timers
-from escalation.domain.calendar import WorkCalendar
 from escalation.service_layer import admin, handlers
 from escalation.service_layer.timers import fire_due
 

@@ -7,10 +7,10 @@ import json
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
-import chinese_calendar
 import sqlalchemy as sa
 from casebridge.escalation.v1 import escalation_pb2
 from casebridge_platform.auth import Principal
+from casebridge_platform.calendar import TZ, package_years
 from casebridge_platform.errors import FailedPrecondition, InvalidArgument, NotFound
 from casebridge_platform.messaging.envelope import timestamp
 from casebridge_platform.messaging.outbox import UnitOfWork
@@ -25,7 +25,6 @@ from escalation.adapters.tables import (
     tracked,
 )
 from escalation.domain import policy
-from escalation.domain.calendar import TZ, WorkCalendar
 from escalation.service_layer import sync
 
 STAFF = ("handler", "supervisor", "leader", "admin", "intake_clerk")
@@ -152,12 +151,6 @@ async def load_year(uow: UnitOfWork, *, principal: Principal,
     moved = await sync.resync_tenant(uow, principal.tenant_id)
     return escalation_pb2.LoadYearResponse(year=year, holidays=len(holidays),
                                            workdays=len(workdays), clocks_recomputed=moved)
-
-
-def package_years() -> list[int]:
-    """The years the chinese-calendar package has the official schedule of."""
-    years = sorted({d.year for d in chinese_calendar.holidays})
-    return [y for y in years if WorkCalendar().is_official(y)]
 
 
 async def list_years(uow: UnitOfWork, *, principal: Principal) -> escalation_pb2.ListYearsResponse:

@@ -14,6 +14,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from casebridge.escalation.v1 import escalation_pb2
+from casebridge_platform.calendar import (
+    OfficeHours,
+    WorkCalendar,
+    YearSchedule,
+    office_hours_from_json,
+)
 from casebridge_platform.db import insert_ignore
 from casebridge_platform.messaging.consumer import Transient
 from casebridge_platform.messaging.envelope import timestamp
@@ -28,12 +34,6 @@ from escalation.adapters.tables import (
     tracked,
 )
 from escalation.domain import policy
-from escalation.domain.calendar import (
-    OfficeHours,
-    WorkCalendar,
-    YearSchedule,
-    office_hours_from_json,
-)
 from escalation.domain.clocks import ClockState, Fact, replay, timers_of
 
 

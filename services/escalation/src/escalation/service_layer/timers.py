@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from casebridge.escalation.v1 import escalation_pb2
+from casebridge_platform.calendar import TZ
 from casebridge_platform.db import insert_ignore
 from casebridge_platform.messaging.envelope import timestamp
 from casebridge_platform.messaging.outbox import UnitOfWork
 
 from escalation.adapters.tables import clocks, ledger, regulator_reports, timers, tracked
-from escalation.domain.calendar import TZ
 from escalation.service_layer import sync
 
 EVENT = {"breach": "escalation.breached", "warning": "escalation.warning"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from escalation.domain.calendar import TZ, WorkCalendar, YearSchedule, office_hours_from_json
+from casebridge_platform.calendar import TZ, WorkCalendar, YearSchedule, office_hours_from_json
 
 CAL = WorkCalendar()
 

@@ -122,6 +122,12 @@ def _midnight(d: date) -> datetime:
     return datetime.combine(d, time(0), TZ)
 
 
+def package_years() -> list[int]:
+    """The years the chinese-calendar package has the official schedule of."""
+    years = sorted({d.year for d in chinese_calendar.holidays})
+    return [y for y in years if WorkCalendar().is_official(y)]
+
+
 class WorkCalendar:
     """Which days are working days: the package's official data, an admin-loaded year's
     schedule over it, and Mon–Fri marked unofficial for a year nobody has published yet."""
