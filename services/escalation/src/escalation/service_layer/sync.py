@@ -9,7 +9,7 @@ never depends on the order things happened to arrive in.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -50,8 +50,7 @@ class Tenant:
 
 
 def schedule_of(row: sa.Row) -> YearSchedule:
-    return YearSchedule({date.fromisoformat(d): n for d, n in row.holidays.items()},
-                        {date.fromisoformat(d): n for d, n in row.workdays.items()})
+    return YearSchedule.from_json(row.holidays, row.workdays)
 
 
 _TENANTS: dict[str, tuple[datetime, Tenant]] = {}   # per process, keyed by its version

@@ -55,9 +55,7 @@ async def fire_due(uow: UnitOfWork, *, limit: int = 500, now: datetime | None = 
 
 
 def off_hours(t: sync.Tenant, at: datetime) -> bool:
-    local = at.astimezone(TZ)
-    return not (t.calendar.day(local.date()).working
-                and any(a <= local.time() < b for a, b in t.office_hours))
+    return not t.calendar.in_office_hours(at, t.office_hours)
 
 
 def audiences(tell: tuple[str, ...], case: sa.Row | None, on_duty: str = "") -> list[str]:
