@@ -25,7 +25,7 @@ from escalation.adapters.tables import (
     tracked,
 )
 from escalation.domain import policy
-from escalation.service_layer import sync
+from escalation.service_layer import sync, years
 
 STAFF = ("handler", "supervisor", "leader", "admin", "intake_clerk")
 OVERSIGHT = ("supervisor", "leader", "admin")
@@ -126,7 +126,8 @@ def _named(days: list[escalation_pb2.NamedDay], year: int, at: str) -> dict[str,
 async def load_year(uow: UnitOfWork, *, principal: Principal,
                     request: escalation_pb2.LoadYearRequest) -> escalation_pb2.LoadYearResponse:
     """An official year's schedule as published (国务院办公厅 节假日安排); it replaces the
-    package's for that year, and every open case's clocks are replayed over it."""
+    package's for that year, every open case's clocks are replayed over it, and routing is
+    told (escalation.year_loaded) so its office hours follow."""
     principal.require("admin")
     year = request.year
     if not 2000 <= year <= 2100:
@@ -146,6 +147,8 @@ async def load_year(uow: UnitOfWork, *, principal: Principal,
         calendar_years.c.tenant_id == principal.tenant_id, calendar_years.c.year == year))
     await uow.conn.execute(calendar_years.insert().values(
         tenant_id=principal.tenant_id, year=year, **values))
+    years.announce(uow, principal.tenant_id, year=year, holidays=holidays, workdays=workdays,
+                   source=values["source"], loaded_at=values["loaded_at"])
     await uow.conn.execute(tenant_settings.update().where(  # a new version of the tenant
         tenant_settings.c.tenant_id == principal.tenant_id).values(updated_at=values["loaded_at"]))
     moved = await sync.resync_tenant(uow, principal.tenant_id)
