@@ -46,6 +46,9 @@ class ServiceParts:
         default_factory=list)
     consumers: list[ConsumerSpec] = field(default_factory=list)
     seed: Seeder | None = None
+    # chores run once at start, after the seed, each in its own transaction across all tenants
+    # (e.g. announcing again what other services keep a copy of)
+    at_start: list[tuple[str, Chore]] = field(default_factory=list)
     periodic: list[Periodic] = field(default_factory=list)
     # long-running loops that manage their own transactions (e.g. sending deliveries)
     workers: list[tuple[str, Callable[[], Awaitable[None]]]] = field(default_factory=list)
@@ -87,12 +90,16 @@ class Runtime:
         self._spawn(self.relay.run(), "relay")
 
     async def run_parts(self, parts: ServiceParts) -> int:
-        """Seed, then serve gRPC and consume; return the gRPC port."""
+        """Seed, run the start chores, then serve gRPC and consume; return the gRPC port."""
         if parts.seed and self.settings.seed_file:
             text = await asyncio.to_thread(Path(self.settings.seed_file).read_text, "utf-8")
             data = json.loads(text)
             async with self.uow() as uow:
                 await parts.seed(await uow.all_tenants(), data)
+                await uow.commit()
+        for _, chore in parts.at_start:
+            async with self.uow() as uow:
+                await chore(await uow.all_tenants())
                 await uow.commit()
         for spec in parts.consumers:
             consumer = Consumer(

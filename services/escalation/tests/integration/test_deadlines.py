@@ -14,12 +14,13 @@ from casebridge.case.v1 import case_pb2
 from casebridge.escalation.v1 import escalation_pb2
 from casebridge.routing.v1 import routing_pb2
 from casebridge_platform.auth import Principal
+from casebridge_platform.calendar import WorkCalendar
 from casebridge_platform.devstack import ROOT
 from casebridge_platform.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from casebridge_platform.messaging.envelope import Event, make, timestamp
 from casebridge_platform.runtime import Runtime
 from escalation.adapters.tables import clocks, ledger, timers
-from escalation.domain.calendar import WorkCalendar
+from escalation.bootstrap import configure
 from escalation.service_layer import admin, handlers
 from escalation.service_layer.timers import fire_due
 
@@ -200,6 +201,25 @@ async def test_a_loaded_year_replaces_the_guess_and_recomputes_the_clocks_in_it(
         "2027-01-01", "2027-01-04"]
     years = await call(runtime, admin.list_years, CENTRE, "handler")
     assert [y.year for y in years.years] == [2027] and 2026 in years.official
+
+
+async def test_a_loaded_year_is_announced_and_announced_again_at_start(
+        runtime: Runtime, replicas: list[Runtime]) -> None:  # noqa: F811
+    await call(runtime, admin.load_year, CENTRE, "admin",
+               request=escalation_pb2.LoadYearRequest(year=2027, source="国办发明电", holidays=[
+                   escalation_pb2.NamedDay(date="2027-01-04", name="元旦"),
+                   escalation_pb2.NamedDay(date="2027-01-01", name="元旦")], workdays=[
+                   escalation_pb2.NamedDay(date="2027-01-09", name="元旦")]))
+    [told] = [e for e in await announced(runtime) if e.type == "escalation.year_loaded"]
+    year = told.payload(escalation_pb2.YearLoaded)
+    assert told.tenant_id == CENTRE and (year.year, year.source) == (2027, "国办发明电")
+    assert [(d.date, d.name) for d in year.holidays] == [("2027-01-01", "元旦"),
+                                                          ("2027-01-04", "元旦")]
+    assert [d.date for d in year.workdays] == ["2027-01-09"]
+    await replicas[1].run_parts(configure(replicas[1]))  # another replica starts
+    again = [e for e in await announced(runtime) if e.type == "escalation.year_loaded"]
+    assert len(again) == 2 and again[1].tenant_id == CENTRE
+    assert again[1].payload(escalation_pb2.YearLoaded) == year
 
 
 async def test_clocks_rebuilt_from_the_history_equal_the_live_ones(runtime: Runtime) -> None:

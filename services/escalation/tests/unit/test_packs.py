@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from importlib import resources
 
 import pytest
-from escalation.domain.calendar import WorkCalendar
+from casebridge_platform.calendar import WorkCalendar
 from escalation.domain.clocks import Fact, replay
 from escalation.domain.policy import pack
 

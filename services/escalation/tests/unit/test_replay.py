@@ -7,7 +7,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from escalation.domain.calendar import WorkCalendar
+from casebridge_platform.calendar import WorkCalendar
 from escalation.domain.clocks import Fact, replay, timers_of
 from escalation.domain.policy import PolicyError, pack_from, tenant_policy
 

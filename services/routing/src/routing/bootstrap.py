@@ -9,7 +9,7 @@ from casebridge_platform.messaging.consumer import ConsumerSpec, dispatcher
 from casebridge_platform.runtime import Periodic, Runtime, ServiceParts
 
 from routing.entrypoints.grpc_api import RoutingServicer
-from routing.service_layer import handlers, handover, reroute, seeding
+from routing.service_layer import handlers, handover, reroute, seeding, years
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -17,6 +17,7 @@ ON = {
     "intake.received": handlers.on_received,
     "case.reroute_requested": reroute.on_reroute,
     "case.transitioned": handlers.on_transitioned,
+    "escalation.year_loaded": years.on_year_loaded,
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from casebridge_platform.calendar import WorkCalendar, YearSchedule
 from routing.domain import hours
 
 HOSPITAL = hours.office_hours_from_json([["08:00", "12:00"], ["14:00", "18:00"]])
@@ -36,9 +37,17 @@ def test_utc_input_is_read_in_shanghai_time() -> None:
 
 
 def test_years_the_calendar_does_not_know_fall_back_to_monday_to_friday() -> None:
-    assert hours.is_working_day(datetime(2031, 1, 1).date())      # a Wednesday, holiday or not
-    assert not hours.is_working_day(datetime(2031, 1, 4).date())  # a Saturday
+    assert WorkCalendar().is_working_day(datetime(2031, 1, 1).date())  # a Wednesday, holiday or not
+    assert not WorkCalendar().is_working_day(datetime(2031, 1, 4).date())  # a Saturday
     assert hours.handover_at(at("2031-01-03 19:00"), HOSPITAL) == at("2031-01-06 08:00")
+
+
+def test_a_loaded_year_decides_over_the_guess() -> None:
+    loaded = WorkCalendar().with_year(2031, YearSchedule.from_json(
+        {"2031-01-06": "元旦"}, {"2031-01-04": "元旦"}))          # Monday off, Saturday worked
+    assert hours.handover_at(at("2031-01-03 19:00"), HOSPITAL, loaded) == at("2031-01-04 08:00")
+    assert hours.handover_at(at("2031-01-04 09:00"), HOSPITAL, loaded) is None
+    assert hours.handover_at(at("2031-01-04 19:00"), HOSPITAL, loaded) == at("2031-01-07 08:00")
 
 
 def test_bad_office_hours_are_refused() -> None:

@@ -7,13 +7,14 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from escalation.domain.calendar import (
+from casebridge_platform.calendar import (
     DEFAULT_OFFICE_HOURS,
     Explanation,
     Interval,
     OfficeHours,
     WorkCalendar,
 )
+
 from escalation.domain.policy import ClockRule, Pack
 
 

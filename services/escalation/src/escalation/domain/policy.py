@@ -16,7 +16,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from escalation.domain.calendar import UNITS
+from casebridge_platform.calendar import UNITS
 
 SEVERITIES = ("一般", "重要", "重大", "危机")
 AUDIENCES = re.compile(r"^(handler|first_contact|department|on_duty|role:[a-z_]+|department:.+)$")

@@ -7,10 +7,10 @@ import json
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
-import chinese_calendar
 import sqlalchemy as sa
 from casebridge.escalation.v1 import escalation_pb2
 from casebridge_platform.auth import Principal
+from casebridge_platform.calendar import TZ, package_years
 from casebridge_platform.errors import FailedPrecondition, InvalidArgument, NotFound
 from casebridge_platform.messaging.envelope import timestamp
 from casebridge_platform.messaging.outbox import UnitOfWork
@@ -25,8 +25,7 @@ from escalation.adapters.tables import (
     tracked,
 )
 from escalation.domain import policy
-from escalation.domain.calendar import TZ, WorkCalendar
-from escalation.service_layer import sync
+from escalation.service_layer import sync, years
 
 STAFF = ("handler", "supervisor", "leader", "admin", "intake_clerk")
 OVERSIGHT = ("supervisor", "leader", "admin")
@@ -127,7 +126,8 @@ def _named(days: list[escalation_pb2.NamedDay], year: int, at: str) -> dict[str,
 async def load_year(uow: UnitOfWork, *, principal: Principal,
                     request: escalation_pb2.LoadYearRequest) -> escalation_pb2.LoadYearResponse:
     """An official year's schedule as published (国务院办公厅 节假日安排); it replaces the
-    package's for that year, and every open case's clocks are replayed over it."""
+    package's for that year, every open case's clocks are replayed over it, and routing is
+    told (escalation.year_loaded) so its office hours follow."""
     principal.require("admin")
     year = request.year
     if not 2000 <= year <= 2100:
@@ -147,17 +147,13 @@ async def load_year(uow: UnitOfWork, *, principal: Principal,
         calendar_years.c.tenant_id == principal.tenant_id, calendar_years.c.year == year))
     await uow.conn.execute(calendar_years.insert().values(
         tenant_id=principal.tenant_id, year=year, **values))
+    years.announce(uow, principal.tenant_id, year=year, holidays=holidays, workdays=workdays,
+                   source=values["source"], loaded_at=values["loaded_at"])
     await uow.conn.execute(tenant_settings.update().where(  # a new version of the tenant
         tenant_settings.c.tenant_id == principal.tenant_id).values(updated_at=values["loaded_at"]))
     moved = await sync.resync_tenant(uow, principal.tenant_id)
     return escalation_pb2.LoadYearResponse(year=year, holidays=len(holidays),
                                            workdays=len(workdays), clocks_recomputed=moved)
-
-
-def package_years() -> list[int]:
-    """The years the chinese-calendar package has the official schedule of."""
-    years = sorted({d.year for d in chinese_calendar.holidays})
-    return [y for y in years if WorkCalendar().is_official(y)]
 
 
 async def list_years(uow: UnitOfWork, *, principal: Principal) -> escalation_pb2.ListYearsResponse:

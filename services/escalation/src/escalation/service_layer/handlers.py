@@ -10,6 +10,7 @@ from casebridge.case.v1 import case_pb2
 from casebridge.escalation.v1 import escalation_pb2
 from casebridge.routing.v1 import routing_pb2
 from casebridge_platform.auth import Principal
+from casebridge_platform.calendar import Explanation
 from casebridge_platform.db import insert_ignore
 from casebridge_platform.jurisdiction import regulator_of
 from casebridge_platform.messaging.envelope import Event, timestamp
@@ -18,7 +19,6 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from escalation.adapters.tables import clocks, tenant_settings, tracked
 from escalation.domain import policy
-from escalation.domain.calendar import Explanation
 from escalation.domain.clocks import Policy, explain
 from escalation.service_layer import sync
 

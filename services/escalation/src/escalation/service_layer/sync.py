@@ -9,11 +9,17 @@ never depends on the order things happened to arrive in.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from casebridge.escalation.v1 import escalation_pb2
+from casebridge_platform.calendar import (
+    OfficeHours,
+    WorkCalendar,
+    YearSchedule,
+    office_hours_from_json,
+)
 from casebridge_platform.db import insert_ignore
 from casebridge_platform.messaging.consumer import Transient
 from casebridge_platform.messaging.envelope import timestamp
@@ -28,12 +34,6 @@ from escalation.adapters.tables import (
     tracked,
 )
 from escalation.domain import policy
-from escalation.domain.calendar import (
-    OfficeHours,
-    WorkCalendar,
-    YearSchedule,
-    office_hours_from_json,
-)
 from escalation.domain.clocks import ClockState, Fact, replay, timers_of
 
 
@@ -50,8 +50,7 @@ class Tenant:
 
 
 def schedule_of(row: sa.Row) -> YearSchedule:
-    return YearSchedule({date.fromisoformat(d): n for d, n in row.holidays.items()},
-                        {date.fromisoformat(d): n for d, n in row.workdays.items()})
+    return YearSchedule.from_json(row.holidays, row.workdays)
 
 
 _TENANTS: dict[str, tuple[datetime, Tenant]] = {}   # per process, keyed by its version

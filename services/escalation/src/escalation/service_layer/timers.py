@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from casebridge.escalation.v1 import escalation_pb2
+from casebridge_platform.calendar import TZ
 from casebridge_platform.db import insert_ignore
 from casebridge_platform.messaging.envelope import timestamp
 from casebridge_platform.messaging.outbox import UnitOfWork
 
 from escalation.adapters.tables import clocks, ledger, regulator_reports, timers, tracked
-from escalation.domain.calendar import TZ
 from escalation.service_layer import sync
 
 EVENT = {"breach": "escalation.breached", "warning": "escalation.warning"}
@@ -55,9 +55,7 @@ async def fire_due(uow: UnitOfWork, *, limit: int = 500, now: datetime | None = 
 
 
 def off_hours(t: sync.Tenant, at: datetime) -> bool:
-    local = at.astimezone(TZ)
-    return not (t.calendar.day(local.date()).working
-                and any(a <= local.time() < b for a, b in t.office_hours))
+    return not t.calendar.in_office_hours(at, t.office_hours)
 
 
 def audiences(tell: tuple[str, ...], case: sa.Row | None, on_duty: str = "") -> list[str]:

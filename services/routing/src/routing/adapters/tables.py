@@ -85,3 +85,15 @@ handovers = sa.Table(
     sa.Index("handovers_pending", "handover_at", sqlite_where=sa.text("handed_over_at IS NULL"),
              postgresql_where=sa.text("handed_over_at IS NULL")),
 )
+
+# The calendar years an admin loaded in escalation (escalation.year_loaded), the latest load of
+# each: the hand-over counts on the same working days as the deadlines.
+calendar_years = sa.Table(
+    "calendar_years", metadata,
+    sa.Column("tenant_id", sa.String(64), primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("holidays", sa.JSON, nullable=False),   # {"2027-02-06": "春节", …}
+    sa.Column("workdays", sa.JSON, nullable=False),   # make-up working days, named
+    sa.Column("source", sa.Text, nullable=False, server_default=""),
+    sa.Column("loaded_at", UTCDateTime, nullable=False),  # escalation's; a later load replaces
+)

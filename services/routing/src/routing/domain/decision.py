@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from casebridge_platform.calendar import WorkCalendar
+
 from routing.domain import hours, rules, severity
 
 
@@ -25,6 +27,7 @@ class Policy:
     on_duty_department: str = ""
     office_hours: hours.OfficeHours | None = None
     off_hours_routing: bool = False
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)  # with the loaded years
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,7 @@ def off_hours(policy: Policy, decided: Plan, received_at: datetime | None) -> Pl
     if not (policy.off_hours_routing and policy.office_hours and policy.on_duty_department
             and received_at):
         return decided
-    at = hours.handover_at(received_at, policy.office_hours)
+    at = hours.handover_at(received_at, policy.office_hours, policy.calendar)
     if at is None:
         return decided
     reason = (f"{decided.reason}; received off hours → {policy.on_duty_department} until "

@@ -1,29 +1,29 @@
 """Office hours and the hand-over from the on-duty officer (总值班), pure.
 
-Working days come from `chinese_calendar` (statutory holidays and make-up working days, 调休).
-It only knows the years it was released with and raises NotImplementedError for others; for
-those dates we fall back to Monday–Friday, which is right on most days and errs towards
-handing over (rather than holding a complaint) on an unknown holiday.
+Which days are working days is the platform's working-day calendar, the one escalation counts
+deadlines on: the official schedule (statutory holidays and make-up working days, 调休) with
+the years an admin loaded over it. For a year nobody has published it falls back to
+Monday–Friday, which is right on most days and errs towards handing over (rather than
+holding a complaint) on an unknown holiday.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, time
 
-import chinese_calendar
+from casebridge_platform.calendar import TZ, WorkCalendar
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+SHANGHAI = TZ
 LOOKAHEAD_DAYS = 60  # longer than any run of holidays (春节 with its weekends is ~9 days)
 
 
 @dataclass(frozen=True)
 class OfficeHours:
-    """Reception periods of a working day, local time, in order (e.g. 08:00–12:00, 14:00–18:00)."""
+    """Reception periods of a working day, Asia/Shanghai, in order (e.g. 08:00–12:00,
+    14:00–18:00)."""
 
     periods: tuple[tuple[time, time], ...]
-    tz: ZoneInfo = SHANGHAI
 
 
 def office_hours_from_json(data: list[list[str]] | None) -> OfficeHours | None:
@@ -37,27 +37,12 @@ def office_hours_from_json(data: list[list[str]] | None) -> OfficeHours | None:
     return OfficeHours(periods)
 
 
-def is_working_day(day: date) -> bool:
-    """A working day in mainland China; Monday–Friday for years the calendar does not know."""
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
-        return day.weekday() < 5
-
-
-def handover_at(received_at: datetime, hours: OfficeHours) -> datetime | None:
+def handover_at(received_at: datetime, hours: OfficeHours,
+                calendar: WorkCalendar | None = None) -> datetime | None:
     """None if received within office hours on a working day; else the start of the next
-    working period on a working day, when the on-duty officer hands the complaint over."""
-    local = received_at.astimezone(hours.tz)
-    day = local.date()
-    if is_working_day(day) and any(s <= local.time() < e for s, e in hours.periods):
+    working period on a working day, when the on-duty officer hands the complaint over.
+    Without a calendar, the official one with no loaded years."""
+    calendar = calendar if calendar is not None else WorkCalendar()
+    if calendar.in_office_hours(received_at, hours.periods):
         return None
-    for offset in range(LOOKAHEAD_DAYS):
-        candidate = day + timedelta(days=offset)
-        if not is_working_day(candidate):
-            continue
-        for start, _ in hours.periods:
-            at = datetime.combine(candidate, start, tzinfo=hours.tz)
-            if at > local:
-                return at
-    raise ValueError(f"no working period within {LOOKAHEAD_DAYS} days of {local}")
+    return calendar.next_opening(received_at, hours.periods, within_days=LOOKAHEAD_DAYS)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from casebridge_platform.calendar import WorkCalendar
 from casebridge_platform.errors import NotFound
 from casebridge_platform.messaging.outbox import UnitOfWork
 
 from routing.adapters.tables import categories, conflicts, decisions, handlers, routes, tenants
 from routing.domain import hours, rules, severity
 from routing.domain.decision import Policy
+from routing.service_layer import years
 
 
 async def tenant_row(uow: UnitOfWork, tenant_id: str) -> Any:
@@ -44,7 +46,9 @@ async def policy(uow: UnitOfWork, tenant_id: str) -> Policy:
         severity_rules=severity.rules_from_json(t.severity_rules),
         on_duty_department=t.on_duty_department,
         office_hours=hours.office_hours_from_json(t.office_hours),
-        off_hours_routing=t.off_hours_routing)
+        off_hours_routing=t.off_hours_routing,
+        # read only where the hand-over needs it; elsewhere the official calendar is unused
+        calendar=await years.calendar(uow, tenant_id) if t.off_hours_routing else WorkCalendar())
 
 
 async def departments(uow: UnitOfWork, tenant_id: str) -> set[str]:

@@ -246,6 +246,20 @@ class LoadYearResponse(_message.Message):
     clocks_recomputed: int
     def __init__(self, year: _Optional[int] = ..., holidays: _Optional[int] = ..., workdays: _Optional[int] = ..., clocks_recomputed: _Optional[int] = ...) -> None: ...
 
+class YearLoaded(_message.Message):
+    __slots__ = ("year", "holidays", "workdays", "source", "loaded_at")
+    YEAR_FIELD_NUMBER: _ClassVar[int]
+    HOLIDAYS_FIELD_NUMBER: _ClassVar[int]
+    WORKDAYS_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    LOADED_AT_FIELD_NUMBER: _ClassVar[int]
+    year: int
+    holidays: _containers.RepeatedCompositeFieldContainer[NamedDay]
+    workdays: _containers.RepeatedCompositeFieldContainer[NamedDay]
+    source: str
+    loaded_at: _timestamp_pb2.Timestamp
+    def __init__(self, year: _Optional[int] = ..., holidays: _Optional[_Iterable[_Union[NamedDay, _Mapping]]] = ..., workdays: _Optional[_Iterable[_Union[NamedDay, _Mapping]]] = ..., source: _Optional[str] = ..., loaded_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
 class ListYearsRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...

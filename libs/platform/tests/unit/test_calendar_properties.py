@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 import chinese_calendar
-from escalation.domain.calendar import DEFAULT_OFFICE_HOURS, TZ, UNITS, WorkCalendar, merge
+from casebridge_platform.calendar import DEFAULT_OFFICE_HOURS, TZ, UNITS, WorkCalendar, merge
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -5,10 +5,18 @@ working days Sun 20 Sep and Sat 10 Oct."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import subprocess
+import sys
+from datetime import date, datetime, time, timedelta
 
 import pytest
-from escalation.domain.calendar import TZ, WorkCalendar, YearSchedule, office_hours_from_json
+from casebridge_platform.calendar import (
+    TZ,
+    WorkCalendar,
+    YearSchedule,
+    office_hours_from_json,
+    package_years,
+)
 
 CAL = WorkCalendar()
 
@@ -119,3 +127,60 @@ def test_naive_start_and_bad_office_hours_are_refused() -> None:
         CAL.add_working_days(datetime(2026, 3, 2), 1)
     with pytest.raises(ValueError):
         office_hours_from_json([["14:00", "12:00"]])
+
+
+HOURS = ((time(8), time(12)), (time(14), time(18)))
+
+
+@pytest.mark.parametrize(("moment", "inside"), [
+    (at(2026, 3, 10, 9), True),                  # a Tuesday morning
+    (at(2026, 3, 10, 12, 30), False),            # its lunch break
+    (at(2026, 3, 10, 18), False),                # closing time is out
+    (at(2026, 9, 20, 10), True),                 # a make-up working Sunday (调休)
+    (at(2026, 10, 5, 10), False),                # National Day, a Monday
+])
+def test_office_hours_are_office_periods_of_working_days(moment: datetime, inside: bool) -> None:
+    assert CAL.in_office_hours(moment, HOURS) is inside
+
+
+def test_the_next_opening_skips_evenings_weekends_and_holidays() -> None:
+    assert CAL.next_opening(at(2026, 3, 10, 12, 30), HOURS) == at(2026, 3, 10, 14)
+    assert CAL.next_opening(at(2026, 3, 13, 20), HOURS) == at(2026, 3, 16, 8)
+    assert CAL.next_opening(at(2026, 9, 30, 19), HOURS) == at(2026, 10, 8, 8)
+    assert CAL.next_opening(at(2026, 10, 9, 18, 30), HOURS) == at(2026, 10, 10, 8)  # 调休 Sat
+
+
+def test_a_loaded_year_moves_the_next_opening() -> None:
+    friday_evening = at(2027, 5, 7, 19)
+    assert CAL.next_opening(friday_evening, HOURS) == at(2027, 5, 10, 8)  # guessed: Monday
+    loaded = CAL.with_year(2027, YearSchedule.from_json(
+        {"2027-05-10": "Labour Day"}, {"2027-05-08": "Labour Day"}))
+    assert loaded.next_opening(friday_evening, HOURS) == at(2027, 5, 8, 8)  # make-up Saturday
+    assert not loaded.in_office_hours(at(2027, 5, 10, 9), HOURS)           # the extra holiday
+    assert loaded.next_opening(at(2027, 5, 8, 19), HOURS) == at(2027, 5, 11, 8)
+
+
+def test_no_opening_within_the_lookahead_is_an_error() -> None:
+    with pytest.raises(ValueError, match="no working period"):
+        CAL.next_opening(at(2026, 9, 30, 19), HOURS, within_days=3)
+
+
+def test_a_stored_schedule_reads_back_as_dates() -> None:
+    s = YearSchedule.from_json({"2027-01-01": "元旦"}, {"2027-01-09": "元旦"})
+    assert s == YearSchedule({date(2027, 1, 1): "元旦"}, {date(2027, 1, 9): "元旦"})
+    with pytest.raises(ValueError):
+        YearSchedule.from_json({"2027-13-01": "?"}, {})
+
+
+def test_the_package_years_are_the_official_ones() -> None:
+    years = package_years()
+    assert 2026 in years and 2031 not in years
+
+
+def test_the_calendar_is_pure() -> None:
+    """Routing's and escalation's domain code stand on it: no database, bus or gRPC below."""
+    code = ("import sys, casebridge_platform.calendar; print(sorted({m.split('.')[0] for m in "
+            "sys.modules} & {'sqlalchemy', 'nats', 'grpc', 'google', 'casebridge'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"

@@ -1,5 +1,9 @@
 """Working-day arithmetic per the official Chinese calendar (法定节假日 and 调休), pure.
 
+The one working-day calendar of casebridge: escalation counts deadlines on it and routing
+decides office hours and the on-duty hand-over (总值班) on it, each over the same years an admin
+loaded (escalation keeps them and announces each as `escalation.year_loaded`).
+
 Counting convention (《民法典》第二百零一条、第二百零三条, which the procedural rules follow):
 - Periods in days ("N个工作日内", "N日内"): "开始的当日不计入，自下一日开始计算" — the day of
   receipt is not counted; counting starts at 00:00 Asia/Shanghai the next day. "期间的最后一日的
@@ -46,6 +50,13 @@ class YearSchedule:
 
     holidays: Mapping[date, str]
     workdays: Mapping[date, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, holidays: Mapping[str, str], workdays: Mapping[str, str]
+                  ) -> YearSchedule:
+        """As stored: {"2027-02-06": "春节", …} for the holidays and the make-up working days."""
+        return cls({date.fromisoformat(d): n for d, n in holidays.items()},
+                   {date.fromisoformat(d): n for d, n in workdays.items()})
 
 
 @dataclass(frozen=True)
@@ -122,6 +133,12 @@ def _midnight(d: date) -> datetime:
     return datetime.combine(d, time(0), TZ)
 
 
+def package_years() -> list[int]:
+    """The years the chinese-calendar package has the official schedule of."""
+    years = sorted({d.year for d in chinese_calendar.holidays})
+    return [y for y in years if WorkCalendar().is_official(y)]
+
+
 class WorkCalendar:
     """Which days are working days: the package's official data, an admin-loaded year's
     schedule over it, and Mon–Fri marked unofficial for a year nobody has published yet."""
@@ -172,6 +189,29 @@ class WorkCalendar:
     def is_official(self, year: int) -> bool:
         """Whether the year's holidays are known (package or loaded), not guessed as Mon–Fri."""
         return self.day(date(year, 1, 1)).official
+
+    # -- office hours ---------------------------------------------------------------------------
+
+    def in_office_hours(self, at: datetime, office_hours: OfficeHours) -> bool:
+        """Whether `at` falls within an office period of a working day (Asia/Shanghai)."""
+        local = at.astimezone(TZ)
+        return self.is_working_day(local.date()) and any(
+            a <= local.time() < b for a, b in office_hours)
+
+    def next_opening(self, at: datetime, office_hours: OfficeHours, *,
+                     within_days: int = 60) -> datetime:
+        """The start of the first office period of a working day after `at` (periods in
+        order); ValueError if none lies within `within_days` days."""
+        local = at.astimezone(TZ)
+        for offset in range(within_days):
+            d = local.date() + timedelta(days=offset)
+            if not self.is_working_day(d):
+                continue
+            for start, _ in office_hours:
+                opening = datetime.combine(d, start, TZ)
+                if opening > local:
+                    return opening
+        raise ValueError(f"no working period within {within_days} days of {local}")
 
     # -- the four units ------------------------------------------------------------------------
 
