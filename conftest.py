@@ -24,6 +24,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         path = str(item.path)
         if "/e2e/" in path:
             item.add_marker(pytest.mark.e2e)
+            # each starts every process: with -n, they take turns on one worker
+            item.add_marker(pytest.mark.xdist_group("e2e"))
         elif "/integration/" in path:
             item.add_marker(pytest.mark.integration)
 
@@ -40,10 +42,11 @@ def postgres_admin_url() -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """CASEBRIDGE_DATABASE for one test: SQLite files under tmp_path, or a fresh PG database."""
-    if request.param == "sqlite":
+@contextlib.asynccontextmanager
+async def a_database(request: pytest.FixtureRequest, kind: str) -> AsyncIterator[str]:
+    """CASEBRIDGE_DATABASE: SQLite (files under the settings' var_dir), or a fresh PG
+    database dropped afterwards."""
+    if kind == "sqlite":
         yield "sqlite"
         return
     admin = request.getfixturevalue("postgres_admin_url")
@@ -54,9 +57,9 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
         await testing.drop_database(admin, url)
 
 
-@pytest.fixture
-async def settings(database: str, nats_url: str, tmp_path: Path) -> AsyncIterator[Settings]:
-    """Settings with a stream and subject prefix of this test's own, removed afterwards."""
+@contextlib.asynccontextmanager
+async def own_settings(database: str, nats_url: str, tmp_path: Path) -> AsyncIterator[Settings]:
+    """Settings with a stream and subject prefix of their own, removed afterwards."""
     s = Settings(database=database, var_dir=tmp_path / "var", nats_url=nats_url,
                  stream=testing.unique("CBT"), subject_prefix=testing.unique("cbt"),
                  principal_key=secrets.token_urlsafe(32), consumer_ack_wait_s=2.0,
@@ -66,3 +69,16 @@ async def settings(database: str, nats_url: str, tmp_path: Path) -> AsyncIterato
     with contextlib.suppress(nats.js.errors.NotFoundError):  # the test may not have made one
         await nc.jetstream().delete_stream(s.stream)
     await nc.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database(request: pytest.FixtureRequest) -> AsyncIterator[str]:
+    """CASEBRIDGE_DATABASE for one test."""
+    async with a_database(request, request.param) as url:
+        yield url
+
+
+@pytest.fixture
+async def settings(database: str, nats_url: str, tmp_path: Path) -> AsyncIterator[Settings]:
+    async with own_settings(database, nats_url, tmp_path) as s:
+        yield s

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from conftest import a_database, own_settings
 from tests.support import daytime_seed
 
 
@@ -58,27 +60,48 @@ class Platform:
             await asyncio.sleep(0.05)
 
 
-@pytest.fixture
-async def platform(settings: Settings, spans: InMemorySpanExporter,
-                   tmp_path: Path) -> AsyncIterator[Platform]:
+@asynccontextmanager
+async def started(settings: Settings, tmp_path: Path) -> AsyncIterator[Platform]:
+    """Every service on its own gRPC port in this process, the gateway over ASGI."""
     addresses = {f"{s}_addr": f"127.0.0.1:{free_port()}" for s in SERVICES}
     gw_settings = GatewaySettings(**{**settings.model_dump(), **addresses,
                                      "principal_key": settings.principal_key,
                                      "seed_file": daytime_seed(tmp_path),
                                      "token_key_file": tmp_path / "token.key"})
     runtimes: dict[str, Runtime] = {}
-    for name in SERVICES:
-        bootstrap = importlib.import_module(f"{name}.bootstrap")
-        runtime = Runtime(name, gw_settings, bootstrap.MIGRATIONS)
-        await runtime.start()
-        await runtime.run_parts(bootstrap.configure(runtime))
-        runtimes[name] = runtime
-    app: FastAPI = create_app(gw_settings)
-    key = load_or_create_key(tmp_path / "token.key")
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
-            yield Platform(gw_settings, runtimes, http,
-                           lambda **claims: issue_local_token(key, **claims))
-    for runtime in runtimes.values():
-        await runtime.stop()
+    try:
+        for name in SERVICES:
+            bootstrap = importlib.import_module(f"{name}.bootstrap")
+            runtime = Runtime(name, gw_settings, bootstrap.MIGRATIONS)
+            await runtime.start()
+            runtimes[name] = runtime
+            await runtime.run_parts(bootstrap.configure(runtime))
+        app: FastAPI = create_app(gw_settings)
+        key = load_or_create_key(tmp_path / "token.key")
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
+                yield Platform(gw_settings, runtimes, http,
+                               lambda **claims: issue_local_token(key, **claims))
+    finally:
+        await asyncio.gather(*(runtime.stop() for runtime in runtimes.values()))
+
+
+@pytest.fixture
+async def platform(settings: Settings, spans: InMemorySpanExporter,
+                   tmp_path: Path) -> AsyncIterator[Platform]:
+    async with started(settings, tmp_path) as running:
+        yield running
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+async def shared_platform(request: pytest.FixtureRequest, nats_url: str,
+                          spans: InMemorySpanExporter,
+                          tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Platform]:
+    """One platform per database for a module whose tests change nothing it holds (e.g.
+    requests that must be refused): starting one is most of such a test's cost."""
+    tmp_path = tmp_path_factory.mktemp("platform")
+    async with (a_database(request, request.param) as database,
+                own_settings(database, nats_url, tmp_path) as settings,
+                started(settings, tmp_path) as running):
+        yield running

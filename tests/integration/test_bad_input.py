@@ -15,6 +15,13 @@ VALID = {"kind": "complaint", "channel": "web", "content": "候诊时间太长�
          "complainant": {"name": "李四", "phone": "13900000000"}}
 
 
+@pytest.fixture
+def platform(shared_platform: Platform) -> Platform:
+    """Every test here is refused and must leave nothing behind: they share a platform, and
+    each checks that nothing at all was stored, by it or by any before it."""
+    return shared_platform
+
+
 def fields(answer) -> list[str]:  # type: ignore[no-untyped-def]
     assert answer.headers["content-type"] == "application/problem+json", answer.text
     return sorted(e["field"] for e in answer.json().get("errors", []))

@@ -78,10 +78,14 @@ class Consumer:
         self._ack_wait_s = ack_wait_s
         self.dead_letter_subject = f"{prefix}.dlq.{spec.durable}"
         self._stopping = False
+        self._idle: asyncio.Future[list[Msg]] | None = None
 
     def stop(self) -> None:
-        """Finish the batch in hand, then return from run()."""
+        """Finish the batch in hand, then return from run(); a wait for work ends at once (a
+        message pulled meanwhile is not acked, so it comes back after ack_wait)."""
         self._stopping = True
+        if self._idle is not None:
+            self._idle.cancel()
 
     def config(self) -> ConsumerConfig:
         return ConsumerConfig(
@@ -104,6 +108,11 @@ class Consumer:
                     msgs = await self._fetch(sub)
                 except (nats.errors.TimeoutError, TimeoutError):
                     continue
+                except asyncio.CancelledError:
+                    task = asyncio.current_task()
+                    if self._stopping and task is not None and not task.cancelling():
+                        break   # stop() ended the wait for work
+                    raise
                 except (nats.errors.ConnectionClosedError,
                         nats.errors.ConnectionReconnectingError):
                     await asyncio.sleep(0.5)
@@ -123,7 +132,11 @@ class Consumer:
         One fetch of a whole batch would wait its full timeout for the batch to fill;
         under a trickle that adds the timeout to every hop of the pipeline.
         """
-        msgs = await sub.fetch(1, timeout=1.0)
+        self._idle = asyncio.ensure_future(sub.fetch(1, timeout=1.0))
+        try:
+            msgs = await self._idle
+        finally:
+            self._idle = None
         if self._batch > 1:
             try:
                 msgs += await sub.fetch(self._batch - 1, timeout=self.TOP_UP_S)
