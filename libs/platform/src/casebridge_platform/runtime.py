@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 Seeder = Callable[[UnitOfWork, dict[str, Any]], Awaitable[None]]
 Chore = Callable[[UnitOfWork], Awaitable[object]]
+StopHook = Callable[[], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,8 @@ class Periodic:
 
 @dataclass
 class ServiceParts:
-    """What a service contributes: its gRPC servicers, its consumers and its seed loader."""
+    """What a service contributes: its gRPC servicers, its consumers, its seed loader, its
+    chores and workers, and what to close when it stops."""
 
     grpc: list[tuple[Callable[[Any, grpc.aio.Server], None], Any, str]] = field(
         default_factory=list)
@@ -52,6 +54,9 @@ class ServiceParts:
     periodic: list[Periodic] = field(default_factory=list)
     # long-running loops that manage their own transactions (e.g. sending deliveries)
     workers: list[tuple[str, Callable[[], Awaitable[None]]]] = field(default_factory=list)
+    # run at graceful stop once nothing serves, consumes or works any more, in order, before
+    # the engine is disposed: close what the parts opened (HTTP clients, connections)
+    on_stop: list[StopHook] = field(default_factory=list)
 
 
 class Runtime:
@@ -70,6 +75,7 @@ class Runtime:
         self.consumers: list[Consumer] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._consuming: list[asyncio.Task[None]] = []
+        self._on_stop: list[StopHook] = []
         self.failed = asyncio.Event()
 
     def uow(self) -> UnitOfWork:
@@ -91,6 +97,7 @@ class Runtime:
 
     async def run_parts(self, parts: ServiceParts) -> int:
         """Seed, run the start chores, then serve gRPC and consume; return the gRPC port."""
+        self._on_stop.extend(parts.on_stop)
         if parts.seed and self.settings.seed_file:
             text = await asyncio.to_thread(Path(self.settings.seed_file).read_text, "utf-8")
             data = json.loads(text)
@@ -140,7 +147,8 @@ class Runtime:
             self.failed.set()
 
     async def stop(self) -> None:
-        """Health NOT_SERVING → stop consuming, drain NATS → stop gRPC with grace → dispose."""
+        """Health NOT_SERVING → stop consuming, drain NATS → stop gRPC with grace → stop
+        chores and workers → the parts' stop hooks → drain the relay and NATS → dispose."""
         grace = self.settings.shutdown_grace_s
         if self.server:
             await self.server.not_serving()
@@ -153,12 +161,27 @@ class Runtime:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._run_stop_hooks(grace)
         await self.relay.drain()
         try:
             await asyncio.wait_for(self.nc.drain(), grace)
         except (TimeoutError, nats_errors.Error):
             await self.nc.close()
         await self.engine.dispose()
+
+    async def _run_stop_hooks(self, grace: float) -> None:
+        """Each hook once, within the grace; one that fails or hangs is logged and the others
+        still run, so the process goes on to dispose its engine and exit."""
+        hooks, self._on_stop = self._on_stop, []
+        for hook in hooks:
+            try:
+                await asyncio.wait_for(hook(), grace)
+            except Exception:  # noqa: BLE001 (stopping goes on whatever a hook does)
+                log.error("%s: stop hook %s failed", self.name, _name_of(hook), exc_info=True)
+
+
+def _name_of(hook: StopHook) -> str:
+    return getattr(hook, "__qualname__", None) or repr(hook)
 
 
 def main(name: str, migrations_dir: Path, configure: Callable[[Runtime], ServiceParts]) -> None:
