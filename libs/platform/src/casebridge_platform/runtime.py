@@ -181,7 +181,7 @@ class Runtime:
 
 
 def _name_of(hook: StopHook) -> str:
-    return getattr(hook, "__qualname__", None) or repr(hook)
+    return str(getattr(hook, "__qualname__", "") or repr(hook))
 
 
 def main(name: str, migrations_dir: Path, configure: Callable[[Runtime], ServiceParts]) -> None:

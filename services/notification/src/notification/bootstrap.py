@@ -9,7 +9,7 @@ import httpx
 from casebridge.notification.v1 import notification_pb2, notification_pb2_grpc
 from casebridge_platform.config import Settings
 from casebridge_platform.messaging.consumer import ConsumerSpec, Handler, dispatcher
-from casebridge_platform.runtime import Runtime, ServiceParts
+from casebridge_platform.runtime import Runtime, ServiceParts, StopHook
 
 from notification.entrypoints.grpc_api import NotificationServicer
 from notification.service_layer import handlers
@@ -31,13 +31,17 @@ def subscriptions(out: handlers.Outbound) -> dict[str, Handler]:
 ON = subscriptions(handlers.Outbound())   # without outside channels (tests, tools)
 
 
-def outside_channels(settings: Settings) -> dict[str, object]:
-    """The channels this deployment is configured for; webhooks always (per endpoint)."""
+def outside_channels(settings: Settings,
+                     on_stop: list[StopHook] | None = None) -> dict[str, object]:
+    """The channels this deployment is configured for; webhooks always (per endpoint). The
+    HTTP clients they open are closed by the hooks added to `on_stop`."""
     from notification.adapters.channels.email import SmtpChannel
     from notification.adapters.channels.sms import AliyunSms, SmsChannel
     from notification.adapters.channels.webhook import CircuitBreaker, WebhookChannel
 
+    closers: list[StopHook] = [] if on_stop is None else on_stop
     breaker, client = CircuitBreaker(), httpx.AsyncClient()   # shared by every endpoint
+    closers.append(client.aclose)
     out: dict[str, object] = {
         "webhook": lambda secret: WebhookChannel(secret=secret, breaker=breaker, client=client)}
     if settings.smtp_host:
@@ -47,17 +51,19 @@ def outside_channels(settings: Settings) -> dict[str, object]:
             password=settings.smtp_password.get_secret_value() or None,
             starttls=settings.smtp_starttls)
     if settings.sms_provider == "aliyun":
-        out["sms"] = SmsChannel(AliyunSms(
+        provider = AliyunSms(
             settings.sms_access_key_id, settings.sms_access_key_secret.get_secret_value(),
-            settings.sms_sign_name, settings.sms_template_code,
-            endpoint=settings.sms_endpoint), template_params=("case_number",))
+            settings.sms_sign_name, settings.sms_template_code, endpoint=settings.sms_endpoint)
+        closers.append(provider.aclose)
+        out["sms"] = SmsChannel(provider, template_params=("case_number",))
     return out
 
 
 def configure(runtime: Runtime) -> ServiceParts:
     settings = runtime.settings
     sealer = settings.sealer()
-    pushed = outside_channels(settings)
+    on_stop: list[StopHook] = []
+    pushed = outside_channels(settings, on_stop)
     out = handlers.Outbound(email="email" in pushed, sms="sms" in pushed, sealer=sealer,
                             portal_url=settings.portal_url)
     on = subscriptions(out)
@@ -69,5 +75,6 @@ def configure(runtime: Runtime) -> ServiceParts:
                notification_pb2.DESCRIPTOR.services_by_name["NotificationService"].full_name)],
         consumers=[ConsumerSpec("notification", tuple(on), dispatcher(on))],
         workers=[("deliveries", sender.run)],
+        on_stop=on_stop,
     )
 
