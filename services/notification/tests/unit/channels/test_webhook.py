@@ -31,7 +31,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 SECRET = b"whsec-test-0123456789"
-GUIDE = Path(__file__).parents[4] / "docs" / "webhooks.md"
+GUIDE = Path(__file__).parents[5] / "docs" / "webhooks.md"
 DATA = {"case_number": "CC-2026-000001", "department": "医务处", "due_at": "2026-11-25"}
 
 
