@@ -13,8 +13,6 @@ from casebridge_platform.sealing import Sealer
 from intake.service_layer import handlers
 from intake.service_layer.group_commit import GroupCommit
 
-SUBMITTERS = ("intake_clerk", "handler", "supervisor", "admin")
-
 
 class IntakeServicer(intake_pb2_grpc.IntakeServiceServicer):
     def __init__(self, uow: Callable[[], UnitOfWork], sealer: Sealer | None = None) -> None:
@@ -24,16 +22,12 @@ class IntakeServicer(intake_pb2_grpc.IntakeServiceServicer):
     async def SubmitComplaint(self, request: intake_pb2.SubmitComplaintRequest,
                               context: grpc.aio.ServicerContext
                               ) -> intake_pb2.SubmitComplaintResponse:
-        caller = principal()
-        caller.require(*SUBMITTERS)
-        return await self._group.submit(principal=caller, request=request)
+        return await self._group.submit(principal=principal(), request=request)
 
     async def GetSubmission(self, request: intake_pb2.GetSubmissionRequest,
                             context: grpc.aio.ServicerContext) -> intake_pb2.Submission:
-        caller = principal()
-        caller.require(*SUBMITTERS)
         async with self._uow() as uow:
-            return await handlers.get(uow, principal=caller, case_id=request.case_id)
+            return await handlers.get(uow, principal=principal(), case_id=request.case_id)
 
     async def LookupByAccessCode(self, request: intake_pb2.LookupByAccessCodeRequest,
                                  context: grpc.aio.ServicerContext) -> intake_pb2.Submission:

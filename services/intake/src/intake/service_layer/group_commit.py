@@ -54,6 +54,9 @@ class GroupCommit:
 
     async def submit(self, *, principal: Principal,
                      request: intake_pb2.SubmitComplaintRequest) -> Answer:
+        """The submission's answer once its batch commits; a caller without a submitting role
+        is refused before it takes a place in a batch."""
+        principal.require(*handlers.SUBMITTERS)
         waiting = _Waiting(principal, request, asyncio.get_running_loop().create_future())
         self._queue.append(waiting)
         if self._committer is None or self._committer.done():

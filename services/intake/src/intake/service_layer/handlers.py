@@ -30,6 +30,7 @@ from intake.adapters.records import (
 from intake.adapters.tables import counters, idempotency, submissions, tenants
 from intake.domain import duplicates, forms, model
 
+SUBMITTERS = ("intake_clerk", "handler", "supervisor", "admin")   # who may submit and read
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Enough recent look-alikes to find the repeats, few enough to compare in Python cheaply.
 DUPLICATE_CANDIDATE_ROWS = 100
@@ -166,6 +167,7 @@ async def _next_sequence(uow: UnitOfWork, tenant_id: str, now: datetime) -> int:
 
 
 async def get(uow: UnitOfWork, *, principal: Principal, case_id: str) -> intake_pb2.Submission:
+    principal.require(*SUBMITTERS)
     row = (await uow.conn.execute(sa.select(submissions).where(
         submissions.c.tenant_id == principal.tenant_id, submissions.c.case_id == case_id))).first()
     if row is None:
