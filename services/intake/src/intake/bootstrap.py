@@ -11,7 +11,7 @@ from casebridge_platform.messaging.consumer import ConsumerSpec, dispatcher
 from casebridge_platform.runtime import Periodic, Runtime, ServiceParts
 
 from intake.entrypoints.grpc_api import IntakeServicer
-from intake.service_layer import handlers
+from intake.service_layer import handlers, seeding
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -26,7 +26,7 @@ def configure(runtime: Runtime) -> ServiceParts:
         grpc=[(intake_pb2_grpc.add_IntakeServiceServicer_to_server, servicer,
                intake_pb2.DESCRIPTOR.services_by_name["IntakeService"].full_name)],
         consumers=[ConsumerSpec("intake", tuple(on), dispatcher(on))],
-        seed=handlers.seed,
+        seed=seeding.seed,
         periodic=[Periodic("forget idempotency keys", runtime.settings.housekeeping_interval_s,
                            partial(handlers.purge_idempotency_keys, older_than=timedelta(
                                hours=runtime.settings.idempotency_retention_h)))],

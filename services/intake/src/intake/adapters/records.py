@@ -1,4 +1,5 @@
-"""Submissions between protobuf, the domain's Draft and the submissions table's rows."""
+"""Submissions between protobuf (requests, transfer packages), the domain's Draft and the
+submissions table's rows."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import UTC
 from typing import Any
 
 import sqlalchemy as sa
+from casebridge.case.v1 import case_pb2
 from casebridge.common.v1 import common_pb2
 from casebridge.intake.v1 import intake_pb2
 from casebridge_platform.messaging.envelope import timestamp
@@ -114,3 +116,26 @@ def fingerprint_of(row: Mapping[str, Any] | sa.Row) -> duplicates.Fingerprint:
 def match_to_json(match: duplicates.Match) -> dict[str, Any]:
     return {"case_id": match.case_id, "case_number": match.case_number, "score": match.score,
             "reasons": list(match.reasons)}
+
+
+def draft_of_package(package: dict, offered: case_pb2.TransferOffered) -> model.Draft:
+    """A transfer's package as a submission received by referral from the sender."""
+    parties = package.get("parties") or {}
+    person, about = parties.get("complainant") or {}, parties.get("respondent") or {}
+    claimed = package.get("claimed_amount_fen")
+    return model.Draft(
+        kind=package.get("kind") if package.get("kind") in ("complaint", "report")
+        else "complaint", channel="transfer",
+        content=str(package.get("summary") or offered.path_title)[:model.MAX_CONTENT],
+        anonymous=bool(parties.get("anonymous")) or not person,
+        complainant=model.Contact(**{f: str(person.get(f, "")) for f in model.COMPLAINANT}),
+        respondent=model.Respondent(department=str(about.get("department", "")),
+                                    person=str(about.get("person", "")),
+                                    unit=str(about.get("unit", ""))),
+        demands=str(package.get("demands", "")), facts=str(package.get("facts", "")),
+        incident_time=str(package.get("incident_time", "")),
+        incident_place=str(package.get("incident_place", "")),
+        claimed_amount=model.Money(int(claimed), "CNY") if claimed else None,
+        circumstances=tuple(package.get("circumstances") or ()),
+        referred_by=f"{offered.from_agency} {offered.origin_case_number}".strip(),
+        received_at=offered.received_at.ToDatetime(tzinfo=UTC))

@@ -13,7 +13,7 @@ from casebridge.case.v1 import case_pb2
 from casebridge.intake.v1 import intake_pb2
 from casebridge.routing.v1 import routing_pb2
 from casebridge_platform.auth import Principal
-from casebridge_platform.db import dialect_insert, insert_ignore
+from casebridge_platform.db import dialect_insert
 from casebridge_platform.errors import Conflict, InvalidArgument, NotFound
 from casebridge_platform.messaging.envelope import Event
 from casebridge_platform.messaging.outbox import UnitOfWork
@@ -21,6 +21,7 @@ from casebridge_platform.sealing import Sealer
 
 from intake.adapters.records import (
     draft_of,
+    draft_of_package,
     fingerprint_of,
     match_to_json,
     row_of,
@@ -195,28 +196,6 @@ async def purge_idempotency_keys(uow: UnitOfWork, *, older_than: timedelta) -> i
     return result.rowcount
 
 
-async def seed(uow: UnitOfWork, data: dict) -> None:
-    """Load the tenants of a seed file, each with its kind's form (idempotent).
-
-    Existing tenants are updated, but their categories only grow: routing owns the list,
-    keeps its edits across seeding and adds the seed's new names, and intake mirrors that.
-    A tenant's own "form" in the seed overrides keys of its kind's.
-    """
-    kinds = data.get("tenant_kinds", {})
-    for t in data["tenants"]:
-        form = {**kinds.get(t["kind"], {}), **t.get("form", {})}
-        forms.form_of(t["kind"], form)  # a bad seed stops the start, not the first submission
-        names = [c["name"] for c in t["categories"]]
-        values = {"kind": t["kind"], "name": t["name"],
-                  "case_number_prefix": t["case_number_prefix"], "form": form}
-        await uow.conn.execute(insert_ignore(tenants, uow.dialect).values(
-            tenant_id=t["id"], categories=names, **values))
-        current = (await uow.conn.execute(sa.select(tenants.c.categories).where(
-            tenants.c.tenant_id == t["id"]))).scalar_one()
-        await uow.conn.execute(tenants.update().where(tenants.c.tenant_id == t["id"]).values(
-            categories=list(dict.fromkeys([*current, *names])), **values))
-
-
 async def on_categories_changed(uow: UnitOfWork, event: Event) -> None:
     """Routing added, renamed or removed categories: accept exactly its current names.
 
@@ -250,26 +229,3 @@ async def on_transfer_offered(uow: UnitOfWork, event: Event, *, sealer: Sealer) 
     uow.emit("intake.received", tenant.tenant_id,
              intake_pb2.ComplaintReceived(submission=to_proto(row), tenant_kind=tenant.kind),
              correlation_id=row["case_id"], causation_id=event.id)
-
-
-def draft_of_package(package: dict, offered: case_pb2.TransferOffered) -> model.Draft:
-    """A transfer's package as a submission received by referral from the sender."""
-    parties = package.get("parties") or {}
-    person, about = parties.get("complainant") or {}, parties.get("respondent") or {}
-    claimed = package.get("claimed_amount_fen")
-    return model.Draft(
-        kind=package.get("kind") if package.get("kind") in ("complaint", "report")
-        else "complaint", channel="transfer",
-        content=str(package.get("summary") or offered.path_title)[:model.MAX_CONTENT],
-        anonymous=bool(parties.get("anonymous")) or not person,
-        complainant=model.Contact(**{f: str(person.get(f, "")) for f in model.COMPLAINANT}),
-        respondent=model.Respondent(department=str(about.get("department", "")),
-                                    person=str(about.get("person", "")),
-                                    unit=str(about.get("unit", ""))),
-        demands=str(package.get("demands", "")), facts=str(package.get("facts", "")),
-        incident_time=str(package.get("incident_time", "")),
-        incident_place=str(package.get("incident_place", "")),
-        claimed_amount=model.Money(int(claimed), "CNY") if claimed else None,
-        circumstances=tuple(package.get("circumstances") or ()),
-        referred_by=f"{offered.from_agency} {offered.origin_case_number}".strip(),
-        received_at=offered.received_at.ToDatetime(tzinfo=UTC))
