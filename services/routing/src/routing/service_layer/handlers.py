@@ -15,9 +15,10 @@ from casebridge.intake.v1 import intake_pb2
 from casebridge.routing.v1 import routing_pb2
 from casebridge_platform.errors import NotFound
 from casebridge_platform.messaging.consumer import Transient
-from casebridge_platform.messaging.envelope import Event, timestamp
+from casebridge_platform.messaging.envelope import Event
 from casebridge_platform.messaging.outbox import UnitOfWork
 
+from routing.adapters.protos import announcement, complaint_of
 from routing.adapters.tables import decisions, handovers
 from routing.domain import decision, rules
 from routing.service_layer import queries
@@ -33,30 +34,6 @@ class Decided:
     announced: routing_pb2.RoutingDecided
     department: str
     owner: str
-
-
-def complaint_of(submission: intake_pb2.Submission) -> decision.Complaint:
-    return decision.Complaint(
-        content=submission.content, category=submission.category,
-        respondent_department=submission.respondent.department,
-        other_departments=tuple(submission.respondent.other_departments),
-        circumstances=tuple(submission.circumstances),
-        amount_fen=submission.claimed_amount.amount_fen,
-        received_at=(submission.received_at.ToDatetime(tzinfo=UTC)
-                     if submission.HasField("received_at") else datetime.now(UTC)))
-
-
-def announcement(planned: decision.Plan) -> routing_pb2.RoutingDecided:
-    """The event (or dry-run answer) for a plan, without a handler yet."""
-    out = routing_pb2.RoutingDecided(
-        category=planned.category, category_source=planned.category_source,
-        matched_keywords=planned.matched, department=planned.department,
-        reason=planned.reason, severity=planned.severity.level,
-        severity_reasons=planned.severity.reasons, departments_involved=planned.involved,
-        coordinated=planned.coordinated, on_duty=planned.on_duty, trigger="intake")
-    if planned.handover_at:
-        out.handover_at.CopyFrom(timestamp(planned.handover_at))
-    return out
 
 
 async def pick(uow: UnitOfWork, tenant_id: str, department: str,
