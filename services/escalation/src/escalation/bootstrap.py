@@ -9,7 +9,7 @@ from casebridge_platform.messaging.consumer import ConsumerSpec, dispatcher
 from casebridge_platform.runtime import Periodic, Runtime, ServiceParts
 
 from escalation.entrypoints.grpc_api import EscalationServicer
-from escalation.service_layer import handlers, timers, years
+from escalation.service_layer import handlers, seeding, timers, years
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 ON = {"case.opened": handlers.on_opened, "case.assigned": handlers.on_assigned,
@@ -23,7 +23,7 @@ def configure(runtime: Runtime) -> ServiceParts:
                EscalationServicer(runtime.uow),
                escalation_pb2.DESCRIPTOR.services_by_name["EscalationService"].full_name)],
         consumers=[ConsumerSpec("escalation", tuple(ON), dispatcher(ON))],
-        seed=handlers.seed,
+        seed=seeding.seed,
         at_start=[("announce loaded years", years.announce_all)],
         periodic=[Periodic("timers", runtime.settings.timer_poll_s, timers.fire_due)],
     )

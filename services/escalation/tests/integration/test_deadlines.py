@@ -21,7 +21,7 @@ from casebridge_platform.messaging.envelope import Event, make, timestamp
 from casebridge_platform.runtime import Runtime
 from escalation.adapters.tables import clocks, ledger, timers
 from escalation.bootstrap import configure
-from escalation.service_layer import admin, handlers
+from escalation.service_layer import admin, handlers, seeding
 from escalation.service_layer.timers import fire_due
 
 from .test_timers import announced, replicas  # noqa: F401  (the fixture)
@@ -34,7 +34,7 @@ MON = datetime(2026, 11, 2, 1, tzinfo=UTC)  # Monday 09:00 in Shanghai
 async def runtime(replicas: list[Runtime]) -> Runtime:  # noqa: F811
     r = replicas[0]
     async with r.uow() as uow:
-        await handlers.seed(await uow.all_tenants(),
+        await seeding.seed(await uow.all_tenants(),
                             json.loads((ROOT / "deploy/seed/demo-tenants.json").read_text()))
         await uow.commit()
     return r

@@ -3,7 +3,6 @@ calendar years, a rebuild of a case's clocks, an extension, the late-handling le
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -16,6 +15,7 @@ from casebridge_platform.messaging.envelope import timestamp
 from casebridge_platform.messaging.outbox import UnitOfWork
 from google.protobuf.json_format import MessageToDict
 
+from escalation.adapters import protos
 from escalation.adapters.tables import (
     calendar_years,
     case_facts,
@@ -31,30 +31,6 @@ STAFF = ("handler", "supervisor", "leader", "admin", "intake_clerk")
 OVERSIGHT = ("supervisor", "leader", "admin")
 
 
-def _rule_proto(c: policy.ClockRule, pack: policy.Pack) -> escalation_pb2.ClockRule:
-    return escalation_pb2.ClockRule(
-        name=c.name, title=c.title, amount=c.amount, unit=c.unit, legal=c.legal, limit=c.limit,
-        cite=c.cite, when=json.dumps(c.when, ensure_ascii=False), starts_on=c.starts_on,
-        counts_from=c.counts_from, stops_on=c.stops_on, restarts_on=c.restarts_on,
-        pausable=bool(c.pausable), extension=c.extension, extension_cite=c.extension_cite,
-        pauses_for=[] if isinstance(c.pausable, bool) else list(c.pausable),
-        outlives_case=c.outlives_case,
-        warn_fraction=pack.warn_of(c), enabled=c.enabled)
-
-
-def policy_proto(t: sync.Tenant, kind: str, recomputed: int = 0) -> escalation_pb2.Policy:
-    p = t.pack
-    return escalation_pb2.Policy(
-        kind=kind, pack=p.title, clocks=[_rule_proto(c, p) for c in p.clocks],
-        warn_fraction=p.warn_fraction,
-        ladder=[escalation_pb2.Rung(rung=r.rung, title=r.title, at=r.at,
-                                    after_amount=r.after_amount, after_unit=r.after_unit,
-                                    tell=r.tell) for r in p.ladder],
-        ledger_fen=p.ledger_fen, ledger_cite=p.ledger_cite,
-        regulator_threshold=p.regulator_threshold, regulator=t.regulator,
-        clocks_recomputed=recomputed)
-
-
 async def _settings(uow: UnitOfWork, tenant_id: str) -> sa.Row:
     row = (await uow.conn.execute(sa.select(tenant_settings).where(
         tenant_settings.c.tenant_id == tenant_id))).first()
@@ -66,7 +42,8 @@ async def _settings(uow: UnitOfWork, tenant_id: str) -> sa.Row:
 async def get_policy(uow: UnitOfWork, *, principal: Principal) -> escalation_pb2.Policy:
     principal.require(*STAFF)
     row = await _settings(uow, principal.tenant_id)
-    return policy_proto(await sync.tenant(uow, principal.tenant_id), row.kind)
+    t = await sync.tenant(uow, principal.tenant_id)
+    return protos.policy_proto(t.pack, row.kind, regulator=t.regulator)
 
 
 def _overrides(request: escalation_pb2.PutPolicyRequest, old: dict) -> dict:
@@ -102,7 +79,8 @@ async def put_policy(uow: UnitOfWork, *, principal: Principal,
         tenant_settings.c.tenant_id == principal.tenant_id).values(
         overrides=overrides, updated_at=datetime.now(UTC)))
     moved = await sync.resync_tenant(uow, principal.tenant_id)
-    return policy_proto(await sync.tenant(uow, principal.tenant_id), row.kind, moved)
+    t = await sync.tenant(uow, principal.tenant_id)
+    return protos.policy_proto(t.pack, row.kind, regulator=t.regulator, recomputed=moved)
 
 
 def _named(days: list[escalation_pb2.NamedDay], year: int, at: str) -> dict[str, str]:
@@ -177,7 +155,7 @@ async def rebuild(uow: UnitOfWork, *, principal: Principal,
     rows = (await uow.conn.execute(sa.select(clocks).where(clocks.c.case_id == case_id)
                                    .order_by(clocks.c.due_at))).all()
     return escalation_pb2.RebuildResponse(
-        clocks=[sync.to_proto(r, row.department) for r in rows], changed=changed > 0)
+        clocks=[protos.clock_proto(r, row.department) for r in rows], changed=changed > 0)
 
 
 async def _tracked(uow: UnitOfWork, tenant_id: str, case_id: str) -> sa.Row:
@@ -217,7 +195,7 @@ async def extend(uow: UnitOfWork, *, principal: Principal,
     await sync.sync(uow, t, request.case_id, cause=f"extend:{request.case_id}")
     after = (await uow.conn.execute(sa.select(clocks).where(
         clocks.c.case_id == request.case_id, clocks.c.name == request.clock))).one()
-    return sync.to_proto(after, row.department)
+    return protos.clock_proto(after, row.department)
 
 
 def _day(value: str, at: str, default: date) -> datetime:

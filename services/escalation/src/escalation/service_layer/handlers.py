@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from types import SimpleNamespace
 
 import sqlalchemy as sa
 from casebridge.case.v1 import case_pb2
 from casebridge.escalation.v1 import escalation_pb2
 from casebridge.routing.v1 import routing_pb2
 from casebridge_platform.auth import Principal
-from casebridge_platform.calendar import Explanation
-from casebridge_platform.db import insert_ignore
-from casebridge_platform.jurisdiction import regulator_of
-from casebridge_platform.messaging.envelope import Event, timestamp
+from casebridge_platform.messaging.envelope import Event
 from casebridge_platform.messaging.outbox import UnitOfWork
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from escalation.adapters.tables import clocks, tenant_settings, tracked
-from escalation.domain import policy
+from escalation.adapters import protos
+from escalation.adapters.tables import clocks, tracked
 from escalation.domain.clocks import Policy, explain
 from escalation.service_layer import sync
 
@@ -82,7 +78,7 @@ async def get_clocks(uow: UnitOfWork, *, principal: Principal,
         .where(clocks.c.tenant_id == principal.tenant_id, clocks.c.case_id == case_id)
         .order_by(clocks.c.due_at))).all()
     return escalation_pb2.GetClocksResponse(
-        clocks=[sync.to_proto(r, r.department or "") for r in rows])
+        clocks=[protos.clock_proto(r, r.department or "") for r in rows])
 
 
 async def explain_clocks(uow: UnitOfWork, *, principal: Principal,
@@ -97,53 +93,10 @@ async def explain_clocks(uow: UnitOfWork, *, principal: Principal,
     for r in rows:
         policy = Policy(r.name, r.amount + r.extended_by, r.rule, r.unit or "working_days",
                         tuple(t.office_hours))
-        out.append(_explanation_proto(r, explain(r.started_at, policy, calendar=t.calendar,
+        out.append(protos.explanation_proto(r, explain(r.started_at, policy, calendar=t.calendar,
                                                  pauses=intervals(r.pauses))))
     return escalation_pb2.ExplainResponse(clocks=out)
 
 
 def intervals(pauses: list[list[str]]) -> list[tuple[datetime, datetime]]:
     return [(datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in pauses]
-
-
-def _explanation_proto(row: sa.Row, why: Explanation) -> escalation_pb2.ClockExplanation:
-    def named(days: tuple) -> list[escalation_pb2.NamedDay]:
-        return [escalation_pb2.NamedDay(date=d.isoformat(), name=n) for d, n in days]
-
-    return escalation_pb2.ClockExplanation(
-        name=row.name, rule=row.rule, unit=why.unit, amount=why.amount, state=row.state,
-        started_at=timestamp(row.started_at), counted_from=timestamp(why.counted_from),
-        due_at=timestamp(why.due_at), stored_due_at=timestamp(row.due_at),
-        convention=why.convention, counted=[d.isoformat() for d in why.counted],
-        weekends_skipped=[d.isoformat() for d in why.weekends_skipped],
-        holidays_skipped=named(why.holidays_skipped),
-        makeup_days_counted=named(why.makeup_days_counted),
-        paused=[escalation_pb2.PausedInterval(begins=timestamp(a), ends=timestamp(b),
-                                              working_seconds=int(t.total_seconds()))
-                for a, b, t in why.paused],
-        warnings=list(why.warnings))
-
-
-def _regulator(tenant: dict, tenants: list[dict]) -> str:
-    """Who is told of an institution's repeated missed deadlines: its `overseen_by` in the
-    seed, else the nearest regulator over its kind whose area holds its division."""
-    if tenant.get("overseen_by"):
-        return str(tenant["overseen_by"])
-    found = regulator_of(tenant["kind"], tenant.get("division", ""), [
-        SimpleNamespace(id=t["id"], kind=t["kind"], division=t.get("division", ""))
-        for t in tenants])
-    return found.id if found else ""
-
-
-async def seed(uow: UnitOfWork, data: dict) -> None:
-    """Each tenant's kind (its policy pack), tightenings, office hours and regulator from a seed
-    file; a tenant already configured is kept as it is."""
-    now = datetime.now(UTC)
-    for t in data["tenants"]:
-        overrides = t.get("deadlines") or {}
-        policy.tenant_policy(policy.pack(t["kind"]), overrides)  # a bad seed fails loudly
-        await uow.conn.execute(insert_ignore(tenant_settings, uow.dialect).values(
-            tenant_id=t["id"], kind=t["kind"], overrides=overrides,
-            office_hours=t.get("office_hours"), regulator=_regulator(t, data["tenants"]),
-            on_duty=t.get("on_duty_department", ""),
-            updated_at=now))

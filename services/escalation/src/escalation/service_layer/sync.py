@@ -22,9 +22,9 @@ from casebridge_platform.calendar import (
 )
 from casebridge_platform.db import insert_ignore
 from casebridge_platform.messaging.consumer import Transient
-from casebridge_platform.messaging.envelope import timestamp
 from casebridge_platform.messaging.outbox import UnitOfWork
 
+from escalation.adapters import protos
 from escalation.adapters.tables import (
     calendar_years,
     case_facts,
@@ -178,22 +178,9 @@ def announce(uow: UnitOfWork, tenant_id: str, case_row: sa.Row, case: dict[str, 
              values: dict[str, Any], cause: str) -> None:
     kind = {"running": "armed"}.get(values["state"], values["state"])
     uow.emit(f"escalation.clock_{kind}", tenant_id, escalation_pb2.ClockArmed(
-        clock=to_proto(values, case_row.department), case_number=case_row.case_number,
+        clock=protos.clock_proto(values, case_row.department), case_number=case_row.case_number,
         anonymous=bool(case.get("anonymous"))), correlation_id=values["case_id"],
         causation_id=cause)
-
-
-def to_proto(r: Any, department: str = "", now: datetime | None = None) -> escalation_pb2.Clock:
-    r = r if isinstance(r, dict) else dict(r._mapping)
-    end = r.get("stopped_at") or r.get("paused_at") or now or datetime.now(UTC)
-    return escalation_pb2.Clock(
-        case_id=r["case_id"], name=r["name"], started_at=timestamp(r["started_at"]),
-        due_at=timestamp(r["due_at"]), state=r["state"], rule=r["rule"],
-        title=r.get("title") or "", amount=r.get("amount") or 0, unit=r.get("unit") or "",
-        extended_by=r.get("extended_by") or 0,
-        warning_at=timestamp(r["warning_at"]) if r.get("warning_at") else None,
-        stopped_at=timestamp(r["stopped_at"]) if r.get("stopped_at") else None,
-        department=department, breached=end >= r["due_at"])
 
 
 async def _arm(uow: UnitOfWork, t: Tenant, case_row: sa.Row,
