@@ -16,8 +16,8 @@ from casebridge_platform.errors import FailedPrecondition, InvalidArgument, NotF
 from casebridge_platform.messaging.outbox import UnitOfWork
 from casebridge_platform.sealing import Sealer
 
+from notification.adapters import protos
 from notification.adapters.tables import deliveries, endpoints
-from notification.service_layer.sender import to_proto
 
 STAFF = ("intake_clerk", "handler", "supervisor", "leader", "admin")
 ENDPOINT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -47,7 +47,7 @@ async def list_inbox(uow: UnitOfWork, *, principal: Principal,
     rows = (await uow.conn.execute(sa.select(deliveries).where(*where)
                                    .order_by(deliveries.c.created_at.desc())
                                    .limit(min(request.limit or 50, 200)))).all()
-    return notification_pb2.ListInboxResponse(deliveries=[to_proto(r) for r in rows])
+    return notification_pb2.ListInboxResponse(deliveries=[protos.delivery_proto(r) for r in rows])
 
 
 async def list_deliveries(uow: UnitOfWork, *, principal: Principal,
@@ -67,7 +67,8 @@ async def list_deliveries(uow: UnitOfWork, *, principal: Principal,
     rows = (await uow.conn.execute(sa.select(deliveries).where(*where)
                                    .order_by(deliveries.c.created_at)
                                    .limit(min(request.limit or 200, 1000)))).all()
-    return notification_pb2.ListDeliveriesResponse(deliveries=[to_proto(r) for r in rows])
+    return notification_pb2.ListDeliveriesResponse(
+        deliveries=[protos.delivery_proto(r) for r in rows])
 
 
 async def retry(uow: UnitOfWork, *, principal: Principal,
@@ -84,12 +85,7 @@ async def retry(uow: UnitOfWork, *, principal: Principal,
     values = {"status": "retrying", "attempts": 0, "next_attempt_at": datetime.now(UTC)}
     await uow.conn.execute(deliveries.update().where(
         deliveries.c.delivery_id == row.delivery_id).values(**values))
-    return to_proto({**row._mapping, **values})
-
-
-def _endpoint_proto(row: sa.Row) -> notification_pb2.Endpoint:
-    return notification_pb2.Endpoint(endpoint_id=row.endpoint_id, url=row.url,
-                                     templates=list(row.templates), active=row.active)
+    return protos.delivery_proto({**row._mapping, **values})
 
 
 async def public_address_problem(url: str) -> str | None:
@@ -135,7 +131,7 @@ async def put_endpoint(uow: UnitOfWork, *, principal: Principal, sealer: Sealer,
         await uow.conn.execute(endpoints.insert().values(
             tenant_id=principal.tenant_id, endpoint_id=request.endpoint_id, **values))
     row = (await uow.conn.execute(sa.select(endpoints).where(*key))).one()
-    return _endpoint_proto(row)
+    return protos.endpoint_proto(row)
 
 
 async def list_endpoints(uow: UnitOfWork, *, principal: Principal
@@ -144,7 +140,7 @@ async def list_endpoints(uow: UnitOfWork, *, principal: Principal
     rows = (await uow.conn.execute(sa.select(endpoints).where(
         endpoints.c.tenant_id == principal.tenant_id).order_by(endpoints.c.endpoint_id)))
     return notification_pb2.ListEndpointsResponse(
-        endpoints=[_endpoint_proto(r) for r in rows.all()])
+        endpoints=[protos.endpoint_proto(r) for r in rows.all()])
 
 
 async def delete_endpoint(uow: UnitOfWork, *, principal: Principal,

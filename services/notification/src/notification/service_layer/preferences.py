@@ -13,6 +13,7 @@ from casebridge_platform.auth import Principal
 from casebridge_platform.errors import InvalidArgument
 from casebridge_platform.messaging.outbox import UnitOfWork
 
+from notification.adapters import protos
 from notification.adapters.tables import preferences
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -38,14 +39,6 @@ def quiet_until(now: datetime, quiet_from: str, quiet_to: str) -> datetime | Non
     return datetime.combine(day, end, SHANGHAI)
 
 
-def _proto(row: sa.Row | None) -> notification_pb2.Preferences:
-    if row is None:
-        return notification_pb2.Preferences()
-    return notification_pb2.Preferences(channels=list(row.channels), quiet_from=row.quiet_from,
-                                        quiet_to=row.quiet_to, email=row.email,
-                                        phone=row.phone)
-
-
 async def of(uow: UnitOfWork, tenant_id: str, user_id: str) -> sa.Row | None:
     return (await uow.conn.execute(sa.select(preferences).where(
         preferences.c.tenant_id == tenant_id, preferences.c.user_id == user_id))).first()
@@ -53,7 +46,7 @@ async def of(uow: UnitOfWork, tenant_id: str, user_id: str) -> sa.Row | None:
 
 async def get(uow: UnitOfWork, *, principal: Principal) -> notification_pb2.Preferences:
     principal.require(*STAFF)
-    return _proto(await of(uow, principal.tenant_id, principal.user_id))
+    return protos.preferences_proto(await of(uow, principal.tenant_id, principal.user_id))
 
 
 def _problems(p: notification_pb2.Preferences) -> dict[str, str]:
@@ -88,4 +81,4 @@ async def put(uow: UnitOfWork, *, principal: Principal,
     if changed.rowcount == 0:
         await uow.conn.execute(preferences.insert().values(
             tenant_id=principal.tenant_id, user_id=principal.user_id, **values))
-    return _proto(await of(uow, principal.tenant_id, principal.user_id))
+    return protos.preferences_proto(await of(uow, principal.tenant_id, principal.user_id))

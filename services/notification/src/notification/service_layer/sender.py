@@ -19,10 +19,10 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from casebridge.notification.v1 import notification_pb2
-from casebridge_platform.messaging.envelope import timestamp
 from casebridge_platform.messaging.outbox import UnitOfWork
 from casebridge_platform.sealing import Sealer
 
+from notification.adapters import protos
 from notification.adapters.channels import Message, Permanent, Retryable
 from notification.adapters.channels.retry import backoff
 from notification.adapters.tables import contacts, deliveries, endpoints, preferences
@@ -188,24 +188,11 @@ class Sender:
                         row.delivery_id, row.template, row.channel, row.attempts, error)
 
 
-def to_proto(row: sa.Row | Mapping) -> notification_pb2.Delivery:
-    r = dict(row._mapping) if isinstance(row, sa.Row) else row
-    delivery = notification_pb2.Delivery(
-        delivery_id=r["delivery_id"], case_id=r["case_id"], template=r["template"],
-        recipient=r["recipient"], channel=r["channel"], status=r["status"], body=r["body"],
-        attempts=r["attempts"], subject=r.get("subject") or "",
-        last_error=r.get("last_error") or "")
-    for name in ("delivered_at", "next_attempt_at", "created_at"):
-        if r.get(name) is not None:
-            getattr(delivery, name).CopyFrom(timestamp(r[name]))
-    return delivery
-
-
 def announce(uow: UnitOfWork, row: Mapping) -> None:
     """notification.delivered: the case's timeline shows what was sent over which channel to
     which kind of recipient, never an address. A notice with no case has no timeline."""
     if not row["case_id"]:
         return
     uow.emit("notification.delivered", row["tenant_id"],
-             notification_pb2.DeliveryRecorded(delivery=to_proto(dict(row))),
+             notification_pb2.DeliveryRecorded(delivery=protos.delivery_proto(dict(row))),
              correlation_id=row["case_id"], causation_id=row["source_event_id"])

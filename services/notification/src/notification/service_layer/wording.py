@@ -11,6 +11,7 @@ from casebridge_platform.auth import Principal
 from casebridge_platform.errors import InvalidArgument, NotFound
 from casebridge_platform.messaging.outbox import UnitOfWork
 
+from notification.adapters import protos
 from notification.adapters.tables import template_overrides
 from notification.domain import rendering
 
@@ -23,15 +24,13 @@ async def overrides_of(uow: UnitOfWork, tenant_id: str) -> rendering.Overrides:
     return {(r.name, r.locale): rendering.Source(r.subject, r.body, r.sms) for r in rows}
 
 
-def _proto(name: str, locale: str, override: rendering.Source | None
-           ) -> notification_pb2.Template:
+def _template(name: str, locale: str, override: rendering.Source | None
+              ) -> notification_pb2.Template:
+    """The default wording with the tenant's override, section by section, laid over it."""
     shown = rendering.default(name, locale)
     if override is not None:
         shown = rendering.Source(*(getattr(override, s) or getattr(shown, s) for s in SECTIONS))
-    return notification_pb2.Template(
-        name=name, locale=locale, subject=shown.subject or "", body=shown.body or "",
-        sms=shown.sms or "", overridden=override is not None,
-        variables=sorted(rendering.SAMPLES[name]))
+    return protos.template_proto(name, locale, shown, overridden=override is not None)
 
 
 async def list_templates(uow: UnitOfWork, *, principal: Principal
@@ -39,7 +38,7 @@ async def list_templates(uow: UnitOfWork, *, principal: Principal
     principal.require("admin", "supervisor")
     mine = await overrides_of(uow, principal.tenant_id)
     return notification_pb2.ListTemplatesResponse(templates=[
-        _proto(name, locale, mine.get((name, locale)))
+        _template(name, locale, mine.get((name, locale)))
         for name in rendering.SAMPLES for locale in rendering.LOCALES])
 
 
@@ -71,7 +70,7 @@ async def put_template(uow: UnitOfWork, *, principal: Principal,
     await uow.conn.execute(template_overrides.insert().values(
         tenant_id=principal.tenant_id, name=request.name, locale=request.locale,
         updated_by=principal.user_id, updated_at=datetime.now(UTC), **given))
-    return _proto(request.name, request.locale, rendering.Source(**given))
+    return _template(request.name, request.locale, rendering.Source(**given))
 
 
 async def delete_template(uow: UnitOfWork, *, principal: Principal,
@@ -83,4 +82,4 @@ async def delete_template(uow: UnitOfWork, *, principal: Principal,
         template_overrides.c.tenant_id == principal.tenant_id,
         template_overrides.c.name == request.name,
         template_overrides.c.locale == request.locale))
-    return _proto(request.name, request.locale, None)
+    return _template(request.name, request.locale, None)
