@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from casebridge_platform.config import Settings
@@ -13,8 +15,6 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-
-from .conftest import Serve
 
 
 def peer() -> Starlette:
@@ -27,7 +27,8 @@ def peer() -> Starlette:
     return Starlette(routes=[Route("/{path:path}", answer, methods=["POST"])])
 
 
-async def test_the_webhook_and_sms_clients_are_closed_by_the_stop_hooks(serve: Serve) -> None:
+async def test_the_webhook_and_sms_clients_are_closed_by_the_stop_hooks(
+        serve: Callable[[Starlette], Any]) -> None:
     async with serve(peer()) as base:
         settings = Settings(principal_key=secrets.token_urlsafe(32), sms_provider="aliyun",
                             sms_endpoint=f"{base}/sms", sms_access_key_id="id",
