@@ -35,9 +35,11 @@ def configure(runtime: Runtime) -> ServiceParts:
     registry = Registry.load(settings.federation_registry)   # a bad registry stops the start
     servicer = CaseServicer(runtime.uow, settings.sealer(), registry)
     workers = []
+    on_stop = []
     if settings.federation_keyring:
         sender = federation.Sender(runtime.uow, Keyring.load(settings.federation_keyring),
                                    registry)
+        on_stop.append(sender.close)
 
         async def send_forever() -> None:
             while True:
@@ -55,4 +57,5 @@ def configure(runtime: Runtime) -> ServiceParts:
                   Periodic("forget federation nonces past the replay window",
                            runtime.settings.housekeeping_interval_s, federation.forget_nonces)],
         workers=workers,
+        on_stop=on_stop,
     )
