@@ -1,4 +1,4 @@
-"""Reads and load bookkeeping that the handlers and the servicer share."""
+"""Reads and load bookkeeping that the event handlers, administration and advice share."""
 
 from __future__ import annotations
 
