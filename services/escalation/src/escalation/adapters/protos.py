@@ -4,6 +4,7 @@ the tenant's policy."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,6 +39,11 @@ def policy_proto(p: policy.Pack, kind: str, *, regulator: str,
         ledger_fen=p.ledger_fen, ledger_cite=p.ledger_cite,
         regulator_threshold=p.regulator_threshold, regulator=regulator,
         clocks_recomputed=recomputed)
+
+
+def named_days(named: Mapping[str, str]) -> list[escalation_pb2.NamedDay]:
+    """A loaded year's days ({"2026-10-01": "国庆节"}), in date order."""
+    return [escalation_pb2.NamedDay(date=d, name=n) for d, n in sorted(named.items())]
 
 
 def explanation_proto(row: sa.Row, why: Explanation) -> escalation_pb2.ClockExplanation:

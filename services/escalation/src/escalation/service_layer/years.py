@@ -12,22 +12,19 @@ from casebridge.escalation.v1 import escalation_pb2
 from casebridge_platform.messaging.envelope import timestamp
 from casebridge_platform.messaging.outbox import UnitOfWork
 
+from escalation.adapters import protos
 from escalation.adapters.tables import calendar_years
 
 YEAR_LOADED = "escalation.year_loaded"
 log = logging.getLogger(__name__)
 
 
-def _days(named: Mapping[str, str]) -> list[escalation_pb2.NamedDay]:
-    return [escalation_pb2.NamedDay(date=d, name=n) for d, n in sorted(named.items())]
-
-
 def announce(uow: UnitOfWork, tenant_id: str, *, year: int, holidays: Mapping[str, str],
              workdays: Mapping[str, str], source: str, loaded_at: datetime) -> None:
     """escalation.year_loaded with the whole year, in the transaction that stored it."""
     uow.emit(YEAR_LOADED, tenant_id, escalation_pb2.YearLoaded(
-        year=year, holidays=_days(holidays), workdays=_days(workdays), source=source,
-        loaded_at=timestamp(loaded_at)))
+        year=year, holidays=protos.named_days(holidays), workdays=protos.named_days(workdays),
+        source=source, loaded_at=timestamp(loaded_at)))
 
 
 async def announce_all(uow: UnitOfWork) -> int:
