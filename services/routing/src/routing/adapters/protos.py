@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from casebridge.escalation.v1 import escalation_pb2
 from casebridge.intake.v1 import intake_pb2
 from casebridge.routing.v1 import routing_pb2
 from casebridge_platform.messaging.envelope import timestamp
@@ -31,6 +33,11 @@ def complaint_of_route(request: routing_pb2.RouteRequest, *,
         other_departments=tuple(request.other_departments),
         circumstances=tuple(request.circumstances),
         amount_fen=request.claimed_amount.amount_fen, received_at=received_at)
+
+
+def named_days_of(days: Iterable[escalation_pb2.NamedDay]) -> dict[str, str]:
+    """A loaded year's days as escalation announced them: {"2026-10-01": "国庆节"}."""
+    return {d.date: d.name for d in days}
 
 
 def parties_of(request: routing_pb2.ListCandidatesRequest) -> rules.Parties:

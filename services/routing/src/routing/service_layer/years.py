@@ -12,11 +12,8 @@ from casebridge_platform.db import insert_ignore
 from casebridge_platform.messaging.envelope import Event, PoisonMessage
 from casebridge_platform.messaging.outbox import UnitOfWork
 
+from routing.adapters import protos
 from routing.adapters.tables import calendar_years
-
-
-def _named(days: list[escalation_pb2.NamedDay]) -> dict[str, str]:
-    return {d.date: d.name for d in days}
 
 
 async def on_year_loaded(uow: UnitOfWork, event: Event) -> None:
@@ -24,7 +21,8 @@ async def on_year_loaded(uow: UnitOfWork, event: Event) -> None:
     already: the same load announced again (escalation does at every start) changes nothing,
     and an older one arriving late does not overwrite a newer."""
     loaded = event.payload(escalation_pb2.YearLoaded)
-    holidays, workdays = _named(list(loaded.holidays)), _named(list(loaded.workdays))
+    holidays = protos.named_days_of(loaded.holidays)
+    workdays = protos.named_days_of(loaded.workdays)
     try:
         WorkCalendar().with_year(loaded.year, YearSchedule.from_json(holidays, workdays))
     except ValueError as exc:
