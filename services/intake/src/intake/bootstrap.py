@@ -7,7 +7,7 @@ from functools import partial
 from pathlib import Path
 
 from casebridge.intake.v1 import intake_pb2, intake_pb2_grpc
-from casebridge_platform.messaging.consumer import ConsumerSpec, dispatcher
+from casebridge_platform.messaging.consumer import ConsumerSpec, Handler, dispatcher
 from casebridge_platform.runtime import Periodic, Runtime, ServiceParts
 
 from intake.entrypoints.grpc_api import IntakeServicer
@@ -17,7 +17,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def configure(runtime: Runtime) -> ServiceParts:
     sealer = runtime.settings.sealer()
-    on = {
+    on: dict[str, Handler] = {
         "routing.categories_changed": handlers.on_categories_changed,
         "transfer.offered": partial(handlers.on_transfer_offered, sealer=sealer),
     }

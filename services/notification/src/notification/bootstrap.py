@@ -11,6 +11,7 @@ from casebridge_platform.config import Settings
 from casebridge_platform.messaging.consumer import ConsumerSpec, Handler, dispatcher
 from casebridge_platform.runtime import Runtime, ServiceParts
 
+from notification.adapters.channels import Channel, WebhookFactory
 from notification.entrypoints.grpc_api import NotificationServicer
 from notification.service_layer import handlers
 from notification.service_layer.sender import Sender
@@ -31,14 +32,14 @@ def subscriptions(out: handlers.Outbound) -> dict[str, Handler]:
 ON = subscriptions(handlers.Outbound())   # without outside channels (tests, tools)
 
 
-def outside_channels(settings: Settings) -> dict[str, object]:
+def outside_channels(settings: Settings) -> dict[str, Channel | WebhookFactory]:
     """The channels this deployment is configured for; webhooks always (per endpoint)."""
     from notification.adapters.channels.email import SmtpChannel
     from notification.adapters.channels.sms import AliyunSms, SmsChannel
     from notification.adapters.channels.webhook import CircuitBreaker, WebhookChannel
 
     breaker, client = CircuitBreaker(), httpx.AsyncClient()   # shared by every endpoint
-    out: dict[str, object] = {
+    out: dict[str, Channel | WebhookFactory] = {
         "webhook": lambda secret: WebhookChannel(secret=secret, breaker=breaker, client=client)}
     if settings.smtp_host:
         out["email"] = SmtpChannel(
