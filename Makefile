@@ -28,7 +28,7 @@ setup: .venv/.synced ## Create .venv from uv.lock (uv is installed into .tools f
 run: setup ## Run the whole platform: nats-server, five services, gateway on :8000 (SQLite under ./var)
 	$(PY) -m casebridge_platform.devstack
 
-test: setup protos-check lint ## Stubs check, ruff, then unit, integration (SQLite and PostgreSQL) and e2e tests
+test: setup protos-check lint ## Stubs check, lint, then unit, integration (SQLite and PostgreSQL) and e2e tests
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 unit: setup ## Unit tests only
@@ -40,8 +40,10 @@ protos: setup ## Regenerate libs/contracts from protos/
 protos-check: setup ## Fail when libs/contracts is stale
 	$(PY) scripts/protos.py --check
 
-lint: setup ## ruff
+lint: setup ## ruff, mypy (strict on domain/ and casebridge_platform), import-linter contracts
 	.venv/bin/ruff check .
+	.venv/bin/mypy
+	.venv/bin/lint-imports
 
 token: setup ## Print a bearer token: make token TENANT=demo-hospital ROLE=intake_clerk
 	@CASEBRIDGE_TOKEN_KEY_FILE=var/secrets/token.key CASEBRIDGE_SEED_FILE=deploy/seed/demo-tenants.json \
