@@ -44,8 +44,10 @@ protos: setup ## Regenerate libs/contracts from protos/
 protos-check: setup ## Fail when libs/contracts is stale
 	$(PY) scripts/protos.py --check
 
-lint: setup ## ruff
+lint: setup ## ruff, mypy (strict on domain/ and casebridge_platform), import-linter contracts
 	.venv/bin/ruff check .
+	.venv/bin/mypy
+	.venv/bin/lint-imports
 
 token: setup ## Print a bearer token: make token TENANT=demo-hospital ROLE=intake_clerk
 	@CASEBRIDGE_TOKEN_KEY_FILE=var/secrets/token.key CASEBRIDGE_SEED_FILE=deploy/seed/demo-tenants.json \

@@ -68,7 +68,7 @@ async def peers() -> AsyncIterator[tuple[Mailbox, Controller, Receiver, int]]:
 
 @pytest.fixture
 async def stack(database: str, nats_url: str, tmp_path: Path,
-                peers) -> AsyncIterator[Stack]:  # type: ignore[no-untyped-def]
+                peers) -> AsyncIterator[Stack]:
     _, smtp, _, _ = peers
     async with running(database, nats_url, tmp_path, {
             "CASEBRIDGE_SMTP_HOST": "127.0.0.1", "CASEBRIDGE_SMTP_PORT": str(smtp.port),
@@ -78,7 +78,7 @@ async def stack(database: str, nats_url: str, tmp_path: Path,
 
 
 async def test_the_acknowledgement_reaches_mailbox_and_webhook_once_across_a_kill(
-        stack: Stack, peers) -> None:  # type: ignore[no-untyped-def]
+        stack: Stack, peers) -> None:
     mailbox, _, receiver, port = peers
     admin = {"Authorization": f"Bearer {token(stack, role='admin')}"}
     clerk = {"Authorization": f"Bearer {token(stack)}"}

@@ -97,7 +97,7 @@ async def test_killing_the_case_service_loses_and_duplicates_nothing(
         assert types == ["received", "routed"], timeline  # same phone: may be flagged
 
 
-async def test_a_nats_outage_delays_cases_but_loses_none(database: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_nats_outage_delays_cases_but_loses_none(database: str, tmp_path) -> None:
     """Intake keeps answering 201 while NATS is down; the outbox publishes when it is back."""
     stack = Stack(tmp_path / "own", database=database, gateway_port=free_port(),
                   seed_file=daytime_seed(tmp_path))

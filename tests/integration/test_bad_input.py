@@ -22,7 +22,7 @@ def platform(shared_platform: Platform) -> Platform:
     return shared_platform
 
 
-def fields(answer) -> list[str]:  # type: ignore[no-untyped-def]
+def fields(answer) -> list[str]:
     assert answer.headers["content-type"] == "application/problem+json", answer.text
     return sorted(e["field"] for e in answer.json().get("errors", []))
 

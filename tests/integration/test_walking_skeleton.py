@@ -124,7 +124,7 @@ async def test_one_trace_crosses_http_grpc_and_nats(platform: Platform,
     in_trace = [s for s in finished if s.context.trace_id == grpc_span.context.trace_id]
     by_id = {s.context.span_id: s for s in in_trace}
 
-    def ancestors(span):  # type: ignore[no-untyped-def]
+    def ancestors(span):
         while span.parent is not None and span.parent.span_id in by_id:
             span = by_id[span.parent.span_id]
             yield span

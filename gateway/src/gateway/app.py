@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import grpc
 from fastapi import FastAPI
@@ -24,8 +25,9 @@ from gateway.routes import (
 from gateway.routes.portal import Throttle
 from gateway.settings import GatewaySettings
 
-PROBLEM = {"model": None, "content": {problems.MEDIA_TYPE: {}}}
-ERRORS = {status: {"description": phrase, **PROBLEM} for status, phrase in (
+PROBLEM: dict[str, Any] = {"model": None, "content": {problems.MEDIA_TYPE: {}}}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"description": phrase, **PROBLEM} for status, phrase in (
     (400, "Malformed JSON"), (401, "Missing or invalid token"), (403, "Forbidden"),
     (404, "Not found"), (409, "Not allowed in the case's current status, or a conflict"),
     (413, "Body too large"), (415, "Not JSON"), (422, "Invalid fields"),

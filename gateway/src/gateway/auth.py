@@ -59,7 +59,7 @@ class Authenticator:
         if settings.auth_mode == "local":
             if settings.token_key_file is None:
                 raise RuntimeError("auth_mode=local needs CASEBRIDGE_TOKEN_KEY_FILE")
-            self._key: object = load_or_create_key(settings.token_key_file)
+            self._key: bytes = load_or_create_key(settings.token_key_file)
             self._issuer, self._algorithms, self._jwks = LOCAL_ISSUER, ["HS256"], None
         else:
             if not settings.oidc_issuer:
@@ -77,7 +77,7 @@ class Authenticator:
             # The JWKS client may fetch the issuer's keys over HTTP: keep that off the loop.
             key = (await asyncio.to_thread(self._jwks.get_signing_key_from_jwt, token)).key \
                 if self._jwks else self._key
-            claims = jwt.decode(token, key, algorithms=self._algorithms,  # type: ignore[arg-type]
+            claims = jwt.decode(token, key, algorithms=self._algorithms,
                                 audience=self._audience, issuer=self._issuer,
                                 options={"require": ["exp", "sub", "iss", "aud"]})
         except jwt.PyJWTError as exc:

@@ -64,7 +64,7 @@ async def on_grpc_error(request: Request, exc: Exception) -> JSONResponse:
     status = GRPC_TO_HTTP.get(exc.code(), 500)
     errors: list[dict[str, str]] = []
     extensions: dict[str, Any] = {}
-    rich = rpc_status.from_call(exc)  # type: ignore[arg-type]
+    rich = rpc_status.from_call(exc)  # type: ignore[arg-type]  # aio calls: stubs take grpc.Call
     for detail in rich.details if rich else ():
         bad, unmet = error_details_pb2.BadRequest(), error_details_pb2.PreconditionFailure()
         if detail.Unpack(bad):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import overload
 
 from casebridge.case.v1 import case_pb2
 from casebridge.common.v1 import common_pb2
@@ -14,6 +15,10 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from gateway import schemas as s
 
 
+@overload
+def money(amount: Decimal) -> common_pb2.Money: ...
+@overload
+def money(amount: None) -> None: ...
 def money(amount: Decimal | None) -> common_pb2.Money | None:
     if amount is None:
         return None
@@ -180,11 +185,11 @@ def accepted(answer: intake_pb2.SubmitComplaintResponse) -> s.ComplaintAccepted:
                                   actor=sub.received_by)])
 
 
-def act_request(case_id: str, body: s._Action, key: str) -> case_pb2.ActRequest:
+def act_request(case_id: str, body: s.CaseAction, key: str) -> case_pb2.ActRequest:
     """The public action → the case service's ActRequest (one field of its oneof)."""
     request = case_pb2.ActRequest(case_id=case_id, idempotency_key=key,
                                   reason=body.reason or "")
-    name = body.action  # type: ignore[attr-defined]
+    name = body.action
     target = getattr(request, name)
     fields = body.model_dump(exclude={"action", "reason"}, exclude_none=True)
     if name == "record_investigation":

@@ -169,8 +169,8 @@ class Ledger(BaseModel):
 
 
 def _rung(r: escalation_pb2.Rung) -> Rung:
-    return Rung(rung=r.rung, title=r.title, at=r.at, after_amount=r.after_amount,  # type: ignore[arg-type]
-                after_unit=r.after_unit or "working_days", tell=list(r.tell))  # type: ignore[arg-type]
+    return Rung(rung=r.rung, title=r.title, at=r.at, after_amount=r.after_amount,
+                after_unit=r.after_unit or "working_days", tell=list(r.tell))
 
 
 def _policy(p: escalation_pb2.Policy) -> PolicyRead:

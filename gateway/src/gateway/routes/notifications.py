@@ -219,7 +219,7 @@ async def delete_template(name: Name, locale: Locale, call: Staff) -> TemplateRe
 
 
 def _preferences(p: notification_pb2.Preferences) -> PreferencesBody:
-    return PreferencesBody(channels=list(p.channels), quiet_from=p.quiet_from or None,  # type: ignore[arg-type]
+    return PreferencesBody(channels=list(p.channels), quiet_from=p.quiet_from or None,
                            quiet_to=p.quiet_to or None, email=p.email or None,
                            phone=p.phone or None)
 

@@ -275,12 +275,14 @@ class WorkCalendar:
               windows: Callable[[Day], list[Interval]], pauses: list[Interval]
               ) -> tuple[datetime, list[tuple[Day, list[Interval]]]]:
         """Walk day by day consuming counted time outside pauses until `length` is used up."""
-        left, walked = length, []
+        left = length
+        walked: list[tuple[Day, list[Interval]]] = []
         if not length:
             return counted_from, walked
         d = counted_from.astimezone(TZ).date()
         for _ in range(MAX_DAYS):
-            day, spans = self.day(d), []
+            day = self.day(d)
+            spans: list[Interval] = []
             walked.append((day, spans))
             for a, b in windows(day):
                 a = max(a, counted_from)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 TENANT_SETTING = "casebridge.tenant"  # what row-level security compares tenant_id with
@@ -57,7 +60,7 @@ def create_engine(db: Database, *, pool_size: int = 8) -> AsyncEngine:
 
 def _tune_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
-    def _connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+    def _connect(dbapi_connection: Any, _record: object) -> None:  # sqlite3's, not DB-API's
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=30000",
@@ -66,7 +69,7 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
-    def _begin(conn):  # type: ignore[no-untyped-def]
+    def _begin(conn: sa.Connection) -> None:
         # IMMEDIATE: a writer waits for the lock at BEGIN instead of failing at its first write.
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
@@ -83,34 +86,31 @@ async def ensure_schema(conn: AsyncConnection, db: Database) -> None:
         await conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{db.schema}"'))
 
 
-def dialect_insert(table: sa.Table, dialect: str):  # type: ignore[no-untyped-def]
+def dialect_insert(table: sa.Table, dialect: str) -> postgresql.Insert | sqlite.Insert:
     """The dialect's INSERT, which knows ON CONFLICT (SQLite and PostgreSQL spell it alike)."""
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
-def insert_ignore(table: sa.Table, dialect: str):  # type: ignore[no-untyped-def]
+def insert_ignore(table: sa.Table, dialect: str) -> postgresql.Insert | sqlite.Insert:
     """INSERT … ON CONFLICT DO NOTHING for the engine's dialect."""
     return dialect_insert(table, dialect).on_conflict_do_nothing()
 
 
-class UTCDateTime(sa.types.TypeDecorator):
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
     """Timezone-aware UTC datetimes on both SQLite (which drops the zone) and PostgreSQL."""
 
     impl = sa.DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):  # type: ignore[no-untyped-def]
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
         if value is not None and value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
         return value
 
-    def process_result_value(self, value, dialect):  # type: ignore[no-untyped-def]
-        from datetime import UTC
-
+    def process_result_value(self, value: datetime | None,
+                             dialect: sa.Dialect) -> datetime | None:
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value

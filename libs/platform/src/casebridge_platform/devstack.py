@@ -17,10 +17,11 @@ import sys
 import sysconfig
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import grpc
-from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_health.v1 import health_pb2
 
 from casebridge_platform.config import SERVICES
 
@@ -49,7 +50,7 @@ def secret_file(path: Path) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
-def wait_until(check, timeout_s: float, what: str) -> None:  # type: ignore[no-untyped-def]
+def wait_until(check: Callable[[], bool], timeout_s: float, what: str) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if check():
@@ -61,8 +62,13 @@ def wait_until(check, timeout_s: float, what: str) -> None:  # type: ignore[no-u
 def grpc_serving(address: str) -> bool:
     try:
         with grpc.insecure_channel(address) as channel:
-            answer = health_pb2_grpc.HealthStub(channel).Check(
-                health_pb2.HealthCheckRequest(service=""), timeout=0.5)
+            # HealthStub's own method, spelt out: the grpcio-health-checking stubs leave the
+            # stub's methods untyped.
+            check = channel.unary_unary(
+                "/grpc.health.v1.Health/Check",
+                request_serializer=health_pb2.HealthCheckRequest.SerializeToString,
+                response_deserializer=health_pb2.HealthCheckResponse.FromString)
+            answer = check(health_pb2.HealthCheckRequest(service=""), timeout=0.5)
         return answer.status == health_pb2.HealthCheckResponse.SERVING
     except grpc.RpcError:
         return False
@@ -71,7 +77,8 @@ def grpc_serving(address: str) -> bool:
 def http_ok(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=0.5) as response:  # noqa: S310 (loopback)
-            return response.status == 200
+            status: int = response.status
+            return status == 200
     except OSError:
         return False
 

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -70,7 +71,7 @@ class Verified:
     audience: str
     jti: str
     issued_at: datetime
-    message: dict
+    message: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def _b64encode(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
 
-def _b64decode(text: str) -> bytes:
+def _b64decode(text: object) -> bytes:
     """Strict base64url: the alphabet only and the canonical spelling, so one token has one
     text; padding is tolerated because keys get pasted with it."""
     if not isinstance(text, str):
@@ -101,7 +102,7 @@ def _b64decode(text: str) -> bytes:
     return raw
 
 
-def _dumps(value: dict) -> bytes:
+def _dumps(value: dict[str, Any]) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -127,7 +128,7 @@ def load_public_key(b64: str) -> Ed25519PublicKey:
     return Ed25519PublicKey.from_public_bytes(raw)
 
 
-def sign(message: dict, *, issuer: str, audience: str, key: Ed25519PrivateKey,
+def sign(message: dict[str, Any], *, issuer: str, audience: str, key: Ed25519PrivateKey,
          now: datetime | None = None, jti: str | None = None) -> str:
     """A fresh jti on every call: a retry is a new signing, and the receiver's replay memory
     keys on jti."""
@@ -138,7 +139,7 @@ def sign(message: dict, *, issuer: str, audience: str, key: Ed25519PrivateKey,
     return f"{signing_input}.{_b64encode(key.sign(signing_input.encode('ascii')))}"
 
 
-def _json_part(part: str, what: str) -> dict:
+def _json_part(part: str, what: str) -> dict[str, Any]:
     try:
         value = json.loads(_b64decode(part).decode("utf-8"))
     except (ValueError, RecursionError) as exc:  # bad base64, UTF-8 and JSON are all ValueError
@@ -148,14 +149,14 @@ def _json_part(part: str, what: str) -> dict:
     return value
 
 
-def _text(claims: dict, name: str, what: str = "claim") -> str:
+def _text(claims: dict[str, Any], name: str, what: str = "claim") -> str:
     value = claims.get(name)
     if not isinstance(value, str) or not value:
         raise Malformed(f"the {what} {name!r} is missing or not a non-empty string")
     return value
 
 
-def _check_header(header: dict) -> str:
+def _check_header(header: dict[str, Any]) -> str:
     if header.get("alg") != ALG:
         raise UnsupportedAlgorithm(f"alg must be {ALG!r}, not {header.get('alg')!r}")
     if header.get("typ") != TYP:
@@ -163,7 +164,7 @@ def _check_header(header: dict) -> str:
     return _text(header, "kid", "header field")
 
 
-def _verified(claims: dict, issuer: str, audience: str, now: datetime | None,
+def _verified(claims: dict[str, Any], issuer: str, audience: str, now: datetime | None,
               max_skew: timedelta) -> Verified:
     """Runs only on signed claims: their shape, the audience and the replay window."""
     aud, jti, iat, message = (_text(claims, "aud"), _text(claims, "jti"), claims.get("iat"),
@@ -305,7 +306,7 @@ class Keyring:
         return agency_id in self._keys
 
 
-def _write_private(path: Path, document: dict) -> None:
+def _write_private(path: Path, document: dict[str, Any]) -> None:
     """Created 0600 beside the target and renamed over it: never readable by others, and a
     crash leaves the old keyring whole."""
     path.parent.mkdir(parents=True, exist_ok=True)

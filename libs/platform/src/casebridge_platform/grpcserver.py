@@ -20,7 +20,9 @@ from casebridge_platform.errors import DomainError, IllegalTransition, InvalidAr
 
 log = logging.getLogger(__name__)
 
-Behavior = Callable[[Any, grpc.aio.ServicerContext], Awaitable[Any]]
+# A method as grpc.aio holds it: a coroutine function of (request, aio context). grpc's stubs
+# type RpcMethodHandler.unary_unary for the sync server only, so the handler's own is loose.
+Behavior = Callable[[Any, Any], Any]
 
 
 def status_of(error: DomainError) -> status_pb2.Status:
@@ -47,7 +49,12 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):
     def __init__(self, key: bytes) -> None:
         self._key = key
 
-    async def intercept_service(self, continuation, handler_call_details):  # type: ignore[no-untyped-def]
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails],
+                               Awaitable[grpc.RpcMethodHandler[Any, Any] | None]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler[Any, Any] | None:
         handler = await continuation(handler_call_details)
         method = handler_call_details.method
         if handler is None or handler.unary_unary is None or not method.startswith("/casebridge."):
@@ -59,7 +66,7 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):
         )
 
     def _wrap(self, method: str, behavior: Behavior) -> Behavior:
-        async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:
+        async def wrapped(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
             metadata = {k: v for k, v in (context.invocation_metadata() or ())
                         if isinstance(v, str)}
             with telemetry.tracer().start_as_current_span(

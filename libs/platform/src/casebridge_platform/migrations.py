@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 import sqlalchemy as sa
 from alembic import command, context
@@ -37,7 +39,25 @@ async def upgrade(engine: AsyncEngine, db: Database, script_location: Path) -> N
         await conn.run_sync(_upgrade, script_location)
 
 
-def isolate_tenants(op, tables: list[str]) -> None:  # type: ignore[no-untyped-def]
+class Op(Protocol):
+    """What the shared migration helpers use of alembic's `op`: a module proxying the running
+    migration's Operations, which is why this is a protocol and not `Operations`."""
+
+    def get_bind(self) -> sa.Connection: ...
+
+    def execute(self, sqltext: str) -> None: ...
+
+    def create_table(self, table_name: str, *columns: sa.schema.SchemaItem) -> sa.Table: ...
+
+    def create_index(self, index_name: str | None, table_name: str, columns: Sequence[str], *,
+                     sqlite_where: sa.TextClause, postgresql_where: sa.TextClause) -> None: ...
+
+    def drop_table(self, table_name: str) -> None: ...
+
+    def drop_index(self, index_name: str, table_name: str | None = None) -> None: ...
+
+
+def isolate_tenants(op: Op, tables: list[str]) -> None:
     """PostgreSQL row-level security: a row is seen and written only under its own tenant.
 
     The tenant comes from the transaction's `casebridge.tenant` setting (UnitOfWork.set_tenant);
@@ -55,7 +75,7 @@ def isolate_tenants(op, tables: list[str]) -> None:  # type: ignore[no-untyped-d
                    f"WITH CHECK ({rule})")
 
 
-def share_tenants(op, tables: list[str]) -> None:  # type: ignore[no-untyped-def]
+def share_tenants(op: Op, tables: list[str]) -> None:
     """Undo isolate_tenants."""
     if op.get_bind().dialect.name != "postgresql":
         return

@@ -6,7 +6,7 @@ import asyncio
 import json
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,7 +53,8 @@ class ServiceParts:
     at_start: list[tuple[str, Chore]] = field(default_factory=list)
     periodic: list[Periodic] = field(default_factory=list)
     # long-running loops that manage their own transactions (e.g. sending deliveries)
-    workers: list[tuple[str, Callable[[], Awaitable[None]]]] = field(default_factory=list)
+    workers: list[tuple[str, Callable[[], Coroutine[Any, Any, None]]]] = field(
+        default_factory=list)
     # run at graceful stop once nothing serves, consumes or works any more, in order, before
     # the engine is disposed: close what the parts opened (HTTP clients, connections)
     on_stop: list[StopHook] = field(default_factory=list)
@@ -135,8 +136,8 @@ class Runtime:
                 log.warning("%s: %s failed", self.name, periodic.name, exc_info=True)
             await asyncio.sleep(periodic.every_s)
 
-    def _spawn(self, coro: Awaitable[None], name: str) -> asyncio.Task[None]:
-        task = asyncio.create_task(coro, name=f"{self.name}:{name}")  # type: ignore[arg-type]
+    def _spawn(self, coro: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
+        task = asyncio.create_task(coro, name=f"{self.name}:{name}")
         task.add_done_callback(self._report_crash)
         self._tasks.append(task)
         return task

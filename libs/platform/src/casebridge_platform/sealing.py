@@ -12,6 +12,7 @@ import json
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -28,19 +29,21 @@ class Sealer:
             raise ValueError("the identity key must be 32 bytes")
         self._aead = AESGCM(key)
 
-    def seal(self, document: dict, *, bound_to: str) -> str:
+    def seal(self, document: dict[str, Any], *, bound_to: str) -> str:
         nonce = secrets.token_bytes(12)
         sealed = self._aead.encrypt(nonce, json.dumps(document, ensure_ascii=False).encode(),
                                     bound_to.encode())
         return f"{VERSION}.{base64.urlsafe_b64encode(nonce + sealed).decode()}"
 
-    def open(self, token: str, *, bound_to: str) -> dict:
+    def open(self, token: str, *, bound_to: str) -> dict[str, Any]:
         version, _, body = token.partition(".")
         if version != VERSION:
             raise ValueError(f"unknown sealing version {version!r}")
         raw = base64.urlsafe_b64decode(body)
         try:
-            return json.loads(self._aead.decrypt(raw[:12], raw[12:], bound_to.encode()))
+            document: dict[str, Any] = json.loads(
+                self._aead.decrypt(raw[:12], raw[12:], bound_to.encode()))
+            return document
         except InvalidTag as exc:
             raise ValueError("the sealed identity does not open with this key and case") from exc
 

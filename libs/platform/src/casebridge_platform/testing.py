@@ -18,11 +18,14 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, closing, contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from casebridge_platform.bus import MIN_NATS
 from casebridge_platform.devstack import free_port, nats_server_binary
+
+if TYPE_CHECKING:
+    from aiosmtpd.smtp import SMTP, Envelope, Session
 
 DEFAULT_NATS = "nats://127.0.0.1:4222"
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -143,7 +146,9 @@ class Mailbox:
     def __init__(self) -> None:
         self.messages: list[email.message.Message] = []
 
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
+    async def handle_DATA(self, server: SMTP, session: Session,  # noqa: N802
+                          envelope: Envelope) -> str:
+        assert isinstance(envelope.content, bytes)  # aiosmtpd's default decode_data=False
         self.messages.append(email.message_from_bytes(envelope.content))
         return "250 OK"
 

@@ -36,7 +36,7 @@ class Harness:
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.engine, self.settings.subject_prefix, self.relay.committed)
 
-    def consumer(self, handler, *, durable: str = "effects", batch: int = 16) -> Consumer:  # type: ignore[no-untyped-def]
+    def consumer(self, handler, *, durable: str = "effects", batch: int = 16) -> Consumer:
         return Consumer(js=self.js, stream=self.settings.stream,
                         prefix=self.settings.subject_prefix,
                         spec=ConsumerSpec(durable, ("test.happened",), handler), uow=self.uow,
@@ -80,7 +80,7 @@ async def record(uow: UnitOfWork, event: Event) -> None:
     await uow.conn.execute(effects.insert().values(event_id=event.id, value=name))
 
 
-async def fetch(h: Harness, durable: str, n: int = 16, timeout: float = 3.0) -> list:  # type: ignore[type-arg]
+async def fetch(h: Harness, durable: str, n: int = 16, timeout: float = 3.0) -> list:
     sub = await h.js.pull_subscribe_bind(durable, h.settings.stream)
     try:
         return await sub.fetch(n, timeout=timeout)
@@ -88,7 +88,7 @@ async def fetch(h: Harness, durable: str, n: int = 16, timeout: float = 3.0) -> 
         return []
 
 
-async def wait_for(predicate, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+async def wait_for(predicate, timeout: float = 10.0) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while not await predicate():
         assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"

@@ -22,7 +22,7 @@ CAL = WorkCalendar()
 
 
 def at(*args: int) -> datetime:
-    return datetime(*args, tzinfo=TZ)  # type: ignore[misc]
+    return datetime(*args, tzinfo=TZ)  # type: ignore[misc]  # *args are y, m, d[, h, min]
 
 
 def test_seven_working_days_from_30_september_skip_national_day() -> None:

@@ -40,7 +40,7 @@ async def runtime(replicas: list[Runtime]) -> Runtime:  # noqa: F811
     return r
 
 
-async def deliver(runtime: Runtime, tenant: str, handler, event_type: str, payload,  # type: ignore[no-untyped-def]
+async def deliver(runtime: Runtime, tenant: str, handler, event_type: str, payload,
                   at: datetime | None = None) -> None:
     env = make(event_type, tenant, payload)
     if at is not None:
@@ -97,7 +97,7 @@ async def pending(runtime: Runtime, case_id: str) -> dict[str, datetime]:
     return {r.kind: r.due_at for r in rows}
 
 
-async def call(runtime: Runtime, fn, tenant: str, *roles: str, **kwargs):  # type: ignore[no-untyped-def]
+async def call(runtime: Runtime, fn, tenant: str, *roles: str, **kwargs):
     async with runtime.uow() as uow:
         await uow.set_tenant(tenant)
         answer = await fn(uow, principal=Principal(tenant, "staff-1", roles), **kwargs)

@@ -93,7 +93,7 @@ async def test_the_running_service_fires_and_publishes_a_timer_that_comes_due(
     subject = f"{runtime.settings.subject_prefix}.escalation.breached.*"
     received: asyncio.Queue[Event] = asyncio.Queue()
 
-    async def on_message(msg) -> None:  # type: ignore[no-untyped-def]
+    async def on_message(msg) -> None:
         received.put_nowait(Event.decode(msg.data))
 
     sub = await runtime.nc.subscribe(subject, cb=on_message)

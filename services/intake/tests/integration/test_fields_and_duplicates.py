@@ -57,7 +57,7 @@ async def received_events(runtime: Runtime) -> list[intake_pb2.ComplaintReceived
 
 def field_errors(error: grpc.aio.AioRpcError) -> dict[str, str]:
     found: dict[str, str] = {}
-    for detail in rpc_status.from_call(error).details:  # type: ignore[arg-type, union-attr]
+    for detail in rpc_status.from_call(error).details:  # type: ignore[arg-type]  # aio: stubs take grpc.Call
         bad = error_details_pb2.BadRequest()
         if detail.Unpack(bad):
             found.update({v.field: v.description for v in bad.field_violations})
@@ -72,7 +72,7 @@ def complaint(content: str, name: str = "王五", phone: str = "13700000000",
         respondent=common_pb2.Respondent(department=department))
 
 
-async def test_a_hospital_complaint_keeps_its_patient_details(intake) -> None:  # type: ignore[no-untyped-def]
+async def test_a_hospital_complaint_keeps_its_patient_details(intake) -> None:
     runtime, stub = intake
     md = client_metadata(HOSPITAL, runtime.settings.signing_key())
     request = complaint("术后感染，医生未及时处理", department="普外科")
@@ -103,7 +103,7 @@ async def test_a_hospital_complaint_keeps_its_patient_details(intake) -> None:  
     assert errors["details.patient_age"] == "must be a whole number 0–150"
 
 
-async def test_12315_refuses_an_anonymous_complaint_but_takes_an_anonymous_report(intake) -> None:  # type: ignore[no-untyped-def]
+async def test_12315_refuses_an_anonymous_complaint_but_takes_an_anonymous_report(intake) -> None:
     runtime, stub = intake
     md = client_metadata(CENTRE, runtime.settings.signing_key())
     anonymous = intake_pb2.SubmitComplaintRequest(
@@ -125,7 +125,7 @@ async def test_12315_refuses_an_anonymous_complaint_but_takes_an_anonymous_repor
     assert await count(runtime, submissions) == 1
 
 
-async def test_a_repeated_complaint_is_flagged_and_an_unrelated_one_is_not(intake) -> None:  # type: ignore[no-untyped-def]
+async def test_a_repeated_complaint_is_flagged_and_an_unrelated_one_is_not(intake) -> None:
     runtime, stub = intake
     md = client_metadata(HOSPITAL, runtime.settings.signing_key())
     first = await stub.SubmitComplaint(complaint(
@@ -150,7 +150,7 @@ async def test_a_repeated_complaint_is_flagged_and_an_unrelated_one_is_not(intak
     assert list(events[again.submission.case_id].submission.possible_duplicates) == [flag]
 
 
-async def test_two_duplicates_submitted_together_see_each_other(intake) -> None:  # type: ignore[no-untyped-def]
+async def test_two_duplicates_submitted_together_see_each_other(intake) -> None:
     runtime, stub = intake
     md = client_metadata(HOSPITAL, runtime.settings.signing_key())
     same = complaint("护士输液时态度恶劣，打针三次都没有成功", department="护理部")
@@ -162,7 +162,7 @@ async def test_two_duplicates_submitted_together_see_each_other(intake) -> None:
     assert flagged[0].submission.possible_duplicates[0].score == 1.0
 
 
-async def test_routing_s_category_list_replaces_what_intake_accepts(intake) -> None:  # type: ignore[no-untyped-def]
+async def test_routing_s_category_list_replaces_what_intake_accepts(intake) -> None:
     runtime, stub = intake
     md = client_metadata(HOSPITAL, runtime.settings.signing_key())
     given = complaint("挂号系统故障")

@@ -49,7 +49,7 @@ async def count(runtime: Runtime, table: sa.Table) -> int:
         return (await uow.conn.execute(sa.select(sa.func.count()).select_from(table))).scalar()
 
 
-async def test_concurrent_submissions_get_distinct_consecutive_numbers(intake) -> None:  # type: ignore[no-untyped-def]
+async def test_concurrent_submissions_get_distinct_consecutive_numbers(intake) -> None:
     runtime, stub = intake
     key = runtime.settings.signing_key()
     answers = await asyncio.gather(*(
@@ -62,7 +62,7 @@ async def test_concurrent_submissions_get_distinct_consecutive_numbers(intake) -
     assert await count(runtime, outbox) == 20  # one intake.received each, same transaction
 
 
-async def test_a_key_raced_by_concurrent_retries_makes_one_submission(intake) -> None:  # type: ignore[no-untyped-def]
+async def test_a_key_raced_by_concurrent_retries_makes_one_submission(intake) -> None:
     runtime, stub = intake
     key = runtime.settings.signing_key()
     answers = await asyncio.gather(*(
@@ -74,7 +74,7 @@ async def test_a_key_raced_by_concurrent_retries_makes_one_submission(intake) ->
     assert await count(runtime, outbox) == 1
 
 
-async def test_calls_without_a_valid_principal_or_role_are_refused(intake) -> None:  # type: ignore[no-untyped-def]
+async def test_calls_without_a_valid_principal_or_role_are_refused(intake) -> None:
     runtime, stub = intake
     with pytest.raises(grpc.aio.AioRpcError) as missing:
         await stub.SubmitComplaint(request())
@@ -96,7 +96,7 @@ async def test_calls_without_a_valid_principal_or_role_are_refused(intake) -> No
     assert await count(runtime, submissions) == 0
 
 
-async def test_an_anonymous_complainant_can_look_the_case_up_by_code_only(intake) -> None:  # type: ignore[no-untyped-def]
+async def test_an_anonymous_complainant_can_look_the_case_up_by_code_only(intake) -> None:
     runtime, stub = intake
     md = client_metadata(CLERK, runtime.settings.signing_key())
     anonymous = intake_pb2.SubmitComplaintRequest(kind=intake_pb2.KIND_REPORT, channel="web",
@@ -112,7 +112,7 @@ async def test_an_anonymous_complainant_can_look_the_case_up_by_code_only(intake
     assert wrong.value.code() == grpc.StatusCode.NOT_FOUND
 
 
-async def test_idempotency_keys_are_forgotten_after_their_retention(intake) -> None:  # type: ignore[no-untyped-def]
+async def test_idempotency_keys_are_forgotten_after_their_retention(intake) -> None:
     runtime, stub = intake
     md = client_metadata(CLERK, runtime.settings.signing_key())
     first = await stub.SubmitComplaint(request("old-key"), metadata=md)
@@ -132,7 +132,7 @@ async def test_idempotency_keys_are_forgotten_after_their_retention(intake) -> N
     assert replayed.replayed
 
 
-async def test_in_a_group_commit_one_bad_submission_fails_alone(intake) -> None:  # type: ignore[no-untyped-def]
+async def test_in_a_group_commit_one_bad_submission_fails_alone(intake) -> None:
     runtime, stub = intake
     md = client_metadata(CLERK, runtime.settings.signing_key())
 

@@ -52,7 +52,7 @@ def test_anonymous_submissions_match_by_respondent_and_content_only() -> None:
     assert found is not None
     assert found.reasons[0] == "same respondent 财务处" and "same phone" not in found.reasons
     assert 0.5 <= found.score < duplicates.match(replace(anonymous, phone="13800000000"),
-                                                 EARLIER).score  # type: ignore[union-attr]
+                                                 EARLIER).score  # type: ignore[union-attr]  # None fails
 
 
 def test_rank_keeps_the_best_five_best_first_and_skips_itself() -> None:

@@ -11,6 +11,7 @@ from casebridge_platform.config import Settings
 from casebridge_platform.messaging.consumer import ConsumerSpec, Handler, dispatcher
 from casebridge_platform.runtime import Runtime, ServiceParts, StopHook
 
+from notification.adapters.channels import Channel, WebhookFactory
 from notification.entrypoints.grpc_api import NotificationServicer
 from notification.service_layer import handlers
 from notification.service_layer.sender import Sender
@@ -31,8 +32,8 @@ def subscriptions(out: handlers.Outbound) -> dict[str, Handler]:
 ON = subscriptions(handlers.Outbound())   # without outside channels (tests, tools)
 
 
-def outside_channels(settings: Settings,
-                     on_stop: list[StopHook] | None = None) -> dict[str, object]:
+def outside_channels(settings: Settings, on_stop: list[StopHook] | None = None
+                     ) -> dict[str, Channel | WebhookFactory]:
     """The channels this deployment is configured for; webhooks always (per endpoint). The
     HTTP clients they open are closed by the hooks added to `on_stop`."""
     from notification.adapters.channels.email import SmtpChannel
@@ -42,7 +43,7 @@ def outside_channels(settings: Settings,
     closers: list[StopHook] = [] if on_stop is None else on_stop
     breaker, client = CircuitBreaker(), httpx.AsyncClient()   # shared by every endpoint
     closers.append(client.aclose)
-    out: dict[str, object] = {
+    out: dict[str, Channel | WebhookFactory] = {
         "webhook": lambda secret: WebhookChannel(secret=secret, breaker=breaker, client=client)}
     if settings.smtp_host:
         out["email"] = SmtpChannel(

@@ -72,7 +72,7 @@ async def peers() -> AsyncIterator[tuple[Mailbox, Controller, Receiver, int]]:
 
 
 @pytest.fixture
-async def runtime(settings: Settings, peers) -> AsyncIterator[Runtime]:  # type: ignore[no-untyped-def]
+async def runtime(settings: Settings, peers) -> AsyncIterator[Runtime]:
     _, smtp, _, _ = peers
     r = Runtime("notification", settings.model_copy(update={
         "notification_addr": f"127.0.0.1:{free_port()}", "smtp_host": "127.0.0.1",
@@ -84,7 +84,7 @@ async def runtime(settings: Settings, peers) -> AsyncIterator[Runtime]:  # type:
 
 def sender_of(runtime: Runtime, **kw: object) -> Sender:
     s = runtime.settings
-    return Sender(runtime.uow, outside_channels(s), s.sealer(), **kw)  # type: ignore[arg-type]
+    return Sender(runtime.uow, outside_channels(s), s.sealer(), **kw)  # type: ignore[arg-type]  # Sender's options
 
 
 async def handle(runtime: Runtime, *events: Event) -> None:
@@ -97,7 +97,7 @@ async def handle(runtime: Runtime, *events: Event) -> None:
             await uow.commit()
 
 
-async def as_admin(runtime: Runtime, fn, **kw):  # type: ignore[no-untyped-def]
+async def as_admin(runtime: Runtime, fn, **kw):
     async with runtime.uow() as uow:
         await uow.set_tenant(TENANT)
         answer = await fn(uow, principal=Principal(TENANT, "hosp-admin", ("admin",)), **kw)
@@ -141,7 +141,7 @@ async def announced(runtime: Runtime) -> list[notification_pb2.Delivery]:
 
 
 async def test_the_acknowledgement_leaves_by_email_and_signed_webhook_once(
-        runtime: Runtime, peers) -> None:  # type: ignore[no-untyped-def]
+        runtime: Runtime, peers) -> None:
     mailbox, _, receiver, port = peers
     case_id = await complaint_accepted(runtime, port)
     queued = await rows_of(runtime, case_id)
@@ -168,7 +168,7 @@ async def test_the_acknowledgement_leaves_by_email_and_signed_webhook_once(
 
 
 async def test_an_anonymous_complainant_is_never_pushed_anything(
-        runtime: Runtime, peers) -> None:  # type: ignore[no-untyped-def]
+        runtime: Runtime, peers) -> None:
     mailbox, _, _, port = peers
     case_id = await complaint_accepted(runtime, port, anonymous=True)
     assert set(await rows_of(runtime, case_id)) == {"portal", "webhook"}
@@ -177,7 +177,7 @@ async def test_an_anonymous_complainant_is_never_pushed_anything(
 
 
 async def test_failures_retry_with_backoff_die_at_the_last_attempt_and_an_admin_revives(
-        runtime: Runtime, peers) -> None:  # type: ignore[no-untyped-def]
+        runtime: Runtime, peers) -> None:
     _, _, receiver, port = peers
     receiver.failing = True
     case_id = await complaint_accepted(runtime, port)
@@ -203,7 +203,7 @@ async def test_failures_retry_with_backoff_die_at_the_last_attempt_and_an_admin_
 
 
 async def test_a_sender_that_dies_mid_delivery_is_covered_by_the_lease(
-        runtime: Runtime, peers) -> None:  # type: ignore[no-untyped-def]
+        runtime: Runtime, peers) -> None:
     mailbox, _, receiver, port = peers
     case_id = await complaint_accepted(runtime, port)
     dying = sender_of(runtime, lease_s=30)
@@ -223,7 +223,7 @@ async def test_a_sender_that_dies_mid_delivery_is_covered_by_the_lease(
 
 
 async def test_the_answer_brings_the_result_and_the_survey_each_once_per_channel(
-        runtime: Runtime, peers) -> None:  # type: ignore[no-untyped-def]
+        runtime: Runtime, peers) -> None:
     mailbox, _, _, port = peers
     case_id = await complaint_accepted(runtime, port)
     answered = Event(envelope.make("case.transitioned", TENANT, case_pb2.CaseTransitioned(
@@ -243,7 +243,7 @@ async def test_the_answer_brings_the_result_and_the_survey_each_once_per_channel
 
 
 async def test_a_complainant_who_asked_for_english_is_written_to_in_english(
-        runtime: Runtime, peers) -> None:  # type: ignore[no-untyped-def]
+        runtime: Runtime, peers) -> None:
     mailbox = peers[0]
     case_id = str(uuid.uuid4())
     submission = intake_pb2.Submission(case_id=case_id, case_number="HOSP-2026-000888",

@@ -25,7 +25,7 @@ HANDLER = Principal(TENANT, "hosp-h4a", ("handler",))
 ADMIN = Principal(TENANT, "hosp-admin", ("admin",))
 
 
-async def call(r: Runtime, fn, who: Principal, **kw):  # type: ignore[no-untyped-def]
+async def call(r: Runtime, fn, who: Principal, **kw):
     async with r.uow() as uow:
         await uow.set_tenant(TENANT)
         answer = await fn(uow, principal=who, **kw)
@@ -71,7 +71,7 @@ async def test_a_tenant_words_a_notice_its_own_way_and_a_broken_wording_is_refus
 
 
 async def test_staff_get_email_as_they_prefer_held_through_quiet_hours_unless_urgent(
-        runtime: Runtime, peers) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+        runtime: Runtime, peers) -> None:  # noqa: F811
     mailbox = peers[0]
     with pytest.raises(InvalidArgument) as bad:
         await call(runtime, preferences.put, HANDLER, request=notification_pb2.Preferences(

@@ -282,7 +282,7 @@ async def test_the_running_service_consumes_intake_and_publishes_its_decision(
     try:
         received: asyncio.Queue[Event] = asyncio.Queue()
 
-        async def on_message(msg) -> None:  # type: ignore[no-untyped-def]
+        async def on_message(msg) -> None:
             received.put_nowait(Event.decode(msg.data))
 
         sub = await runtime.nc.subscribe(f"{s.subject_prefix}.routing.decided.*", cb=on_message)

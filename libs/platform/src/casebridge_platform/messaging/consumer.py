@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -43,7 +43,7 @@ class ConsumerSpec:
     handler: Handler
 
 
-def dispatcher(handlers: dict[str, Handler]) -> Handler:
+def dispatcher(handlers: Mapping[str, Handler]) -> Handler:
     """One handler per event type; a type nobody handles is poison."""
 
     async def dispatch(uow: UnitOfWork, event: Event) -> None:
@@ -56,7 +56,7 @@ def dispatcher(handlers: dict[str, Handler]) -> Handler:
 
 
 def backoff_s(delivered: int, base_s: float = 0.5) -> float:
-    return min(base_s * 2 ** (delivered - 1), 30.0)
+    return min(base_s * 2.0 ** (delivered - 1), 30.0)
 
 
 class Consumer:

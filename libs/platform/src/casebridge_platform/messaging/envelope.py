@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -69,7 +70,7 @@ class Event:
     def occurred_at(self) -> datetime:
         return self.envelope.occurred_at.ToDatetime(tzinfo=UTC)
 
-    def payload(self, cls: type[M]) -> M:
+    def payload(self, cls: builtins.type[M]) -> M:  # `type` here is the property above
         if self.envelope.payload_type != cls.DESCRIPTOR.full_name:
             raise PoisonMessage(
                 f"payload is {self.envelope.payload_type!r}, expected {cls.DESCRIPTOR.full_name}")

@@ -7,6 +7,7 @@ import itertools
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from casebridge.common.v1 import common_pb2
@@ -26,12 +27,12 @@ class UnitOfWork:
     """One transaction: the service's writes plus the events they cause, committed together."""
 
     def __init__(self, engine: AsyncEngine, prefix: str,
-                 on_commit: Callable[[list[dict]], None]) -> None:
+                 on_commit: Callable[[list[dict[str, Any]]], None]) -> None:
         self._engine = engine
         self._prefix = prefix
         self._on_commit = on_commit
-        self._pending: list[dict] = []
-        self._later: dict[sa.Table, list[dict]] = {}
+        self._pending: list[dict[str, Any]] = []
+        self._later: dict[sa.Table, list[dict[str, Any]]] = {}
         self._tenant: str | None = None
         self.conn: AsyncConnection
 
@@ -79,7 +80,7 @@ class UnitOfWork:
         })
         return env
 
-    def insert_later(self, table: sa.Table, row: dict) -> None:
+    def insert_later(self, table: sa.Table, row: dict[str, Any]) -> None:
         """Insert at commit, with the other rows for that table in one executemany: for rows
         nothing in the transaction reads back (timeline entries, decision records). Each row
         carries its tenant_id."""
@@ -121,12 +122,12 @@ class OutboxRelay:
         self._stale = timedelta(seconds=stale_s)
         self._retention = retention
         self._wake = asyncio.Event()
-        self._committed: list[dict] = []
+        self._committed: list[dict[str, Any]] = []
         self._published: list[str] = []
         self._flushed_at = 0.0
         self._purged_at = 0.0
 
-    def committed(self, rows: list[dict]) -> None:
+    def committed(self, rows: list[dict[str, Any]]) -> None:
         """Rows just committed: publish them now rather than at the next scan."""
         self._committed.extend(rows)
         self._wake.set()

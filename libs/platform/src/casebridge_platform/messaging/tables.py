@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import sqlalchemy as sa
 
 from casebridge_platform.db import UTCDateTime
+
+if TYPE_CHECKING:
+    from casebridge_platform.migrations import Op  # alembic stays out of the runtime's imports
 
 metadata = sa.MetaData()
 
@@ -33,7 +38,7 @@ inbox = sa.Table(
 )
 
 
-def create_tables_v1(op) -> None:  # type: ignore[no-untyped-def]
+def create_tables_v1(op: Op) -> None:
     """Frozen outbox/inbox; later changes need a new function, called from new service revisions."""
     op.create_table(
         "outbox",
@@ -58,7 +63,7 @@ def create_tables_v1(op) -> None:  # type: ignore[no-untyped-def]
     )
 
 
-def drop_tables_v1(op) -> None:  # type: ignore[no-untyped-def]
+def drop_tables_v1(op: Op) -> None:
     """Undo create_tables_v1, from a service's 0001 downgrade."""
     op.drop_table("inbox")
     op.drop_index("ix_outbox_pending", table_name="outbox")

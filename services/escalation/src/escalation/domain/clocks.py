@@ -172,30 +172,45 @@ def replay(pack: Pack, facts: Sequence[Fact], *, calendar: WorkCalendar,
 def _step(rule: ClockRule, clocks: dict[str, ClockState], fact: Fact,
           case: dict[str, Any], seen: set[str]) -> None:
     """What one fact does to one rule's clock."""
-    clock, triggers = clocks.get(rule.name), fact.triggers()
-    live = clock is not None and clock.state != "stopped"
+    clock = clocks.get(rule.name)
+    if clock is None:
+        _start(rule, clocks, fact, case, seen)
+    else:
+        _move(rule, clocks, clock, fact, case)
+
+
+def _start(rule: ClockRule, clocks: dict[str, ClockState], fact: Fact,
+           case: dict[str, Any], seen: set[str]) -> None:
+    """Start the rule's clock when the fact is its trigger and nothing has stopped it yet."""
     ends = fact.ends and not rule.outlives_case
-    if live and (ends or triggers & set(rule.stops_on)):
-        if clock.state == "paused":
-            clock.pauses.append((clock.paused_at, fact.at))
-        clock.state, clock.paused_at, clock.stopped_at = "stopped", None, fact.at
-    elif (clock is not None and triggers & set(rule.restarts_on) and not ends
-          and rule.applies(case)):
-        clocks[rule.name] = ClockState(rule, fact.at, round=clock.round + 1)
-    elif (live and fact.holds and clock.state == "running"
-          and rule.pauses_for(fact.hold_kind)):
-        clock.state, clock.paused_at = "paused", fact.at
-    elif live and fact.resumes and clock.state == "paused":
-        clock.pauses.append((clock.paused_at, max(fact.at, clock.paused_at)))
-        clock.state, clock.paused_at = "running", None
-    elif live and fact.type == "extended" and fact.data.get("clock") == rule.name:
-        clock.extended_by = rule.extension
-    elif (clock is None and rule.starts_on in triggers and not ends and rule.applies(case)
-          and not seen & set(rule.stops_on)):
+    if (rule.starts_on in fact.triggers() and not ends and rule.applies(case)
+            and not seen & set(rule.stops_on)):
         received = case.get("received_at")
         start = (datetime.fromisoformat(received) if rule.counts_from == "received" and received
                  else fact.at)
         clocks[rule.name] = ClockState(rule, start)
+
+
+def _move(rule: ClockRule, clocks: dict[str, ClockState], clock: ClockState, fact: Fact,
+          case: dict[str, Any]) -> None:
+    """Stop, restart, pause, resume or extend a clock that has started."""
+    triggers = fact.triggers()
+    live = clock.state != "stopped"
+    ends = fact.ends and not rule.outlives_case
+    if live and (ends or triggers & set(rule.stops_on)):
+        if clock.state == "paused" and clock.paused_at is not None:
+            clock.pauses.append((clock.paused_at, fact.at))
+        clock.state, clock.paused_at, clock.stopped_at = "stopped", None, fact.at
+    elif triggers & set(rule.restarts_on) and not ends and rule.applies(case):
+        clocks[rule.name] = ClockState(rule, fact.at, round=clock.round + 1)
+    elif (live and fact.holds and clock.state == "running"
+          and rule.pauses_for(fact.hold_kind)):
+        clock.state, clock.paused_at = "paused", fact.at
+    elif live and fact.resumes and clock.state == "paused" and clock.paused_at is not None:
+        clock.pauses.append((clock.paused_at, max(fact.at, clock.paused_at)))
+        clock.state, clock.paused_at = "running", None
+    elif live and fact.type == "extended" and fact.data.get("clock") == rule.name:
+        clock.extended_by = rule.extension
 
 
 def timers_of(clock: ClockState, pack: Pack, *, calendar: WorkCalendar,

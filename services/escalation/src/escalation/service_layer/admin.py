@@ -119,16 +119,17 @@ async def load_year(uow: UnitOfWork, *, principal: Principal,
                    "Sunday" for d in workdays if date.fromisoformat(d).weekday() < 5})
     if errors:
         raise InvalidArgument(f"the {year} schedule is refused", errors)
-    values = {"holidays": holidays, "workdays": workdays, "source": request.source.strip(),
-              "loaded_by": principal.user_id, "loaded_at": datetime.now(UTC)}
+    source, loaded_at = request.source.strip(), datetime.now(UTC)
+    values = {"holidays": holidays, "workdays": workdays, "source": source,
+              "loaded_by": principal.user_id, "loaded_at": loaded_at}
     await uow.conn.execute(calendar_years.delete().where(
         calendar_years.c.tenant_id == principal.tenant_id, calendar_years.c.year == year))
     await uow.conn.execute(calendar_years.insert().values(
         tenant_id=principal.tenant_id, year=year, **values))
     years.announce(uow, principal.tenant_id, year=year, holidays=holidays, workdays=workdays,
-                   source=values["source"], loaded_at=values["loaded_at"])
+                   source=source, loaded_at=loaded_at)
     await uow.conn.execute(tenant_settings.update().where(  # a new version of the tenant
-        tenant_settings.c.tenant_id == principal.tenant_id).values(updated_at=values["loaded_at"]))
+        tenant_settings.c.tenant_id == principal.tenant_id).values(updated_at=loaded_at))
     moved = await sync.resync_tenant(uow, principal.tenant_id)
     return escalation_pb2.LoadYearResponse(year=year, holidays=len(holidays),
                                            workdays=len(workdays), clocks_recomputed=moved)

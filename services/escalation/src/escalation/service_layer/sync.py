@@ -198,21 +198,21 @@ async def _arm(uow: UnitOfWork, t: Tenant, case_row: sa.Row,
                 timers.c.case_id == row.case_id, timers.c.clock == row.clock,
                 timers.c.kind == row.kind))
     for (name, kind), (at, c) in want.items():
-        row = have.get((name, kind))
+        timer = have.get((name, kind))
         values = {"due_at": at, "round": c.round, "rule": c.rule.rule,
                   "case_number": case_row.case_number}
-        if row is None:
+        if timer is None:
             await uow.conn.execute(timers.insert().values(
                 case_id=case_row.case_id, clock=name, kind=kind, tenant_id=t.tenant_id,
                 fired_at=None, **values))
-        elif row.fired_at is None and (row.due_at, row.round, row.case_number) != (
+        elif timer.fired_at is None and (timer.due_at, timer.round, timer.case_number) != (
                 at, c.round, case_row.case_number):
             await uow.conn.execute(timers.update().where(
-                timers.c.case_id == row.case_id, timers.c.clock == name,
+                timers.c.case_id == timer.case_id, timers.c.clock == name,
                 timers.c.kind == kind).values(**values))
-        elif row.fired_at is not None and row.round < c.round:
+        elif timer.fired_at is not None and timer.round < c.round:
             await uow.conn.execute(timers.update().where(
-                timers.c.case_id == row.case_id, timers.c.clock == name,
+                timers.c.case_id == timer.case_id, timers.c.clock == name,
                 timers.c.kind == kind).values(fired_at=None, **values))
 
 

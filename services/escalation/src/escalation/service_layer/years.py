@@ -15,14 +15,13 @@ from casebridge_platform.messaging.outbox import UnitOfWork
 from escalation.adapters import protos
 from escalation.adapters.tables import calendar_years
 
-YEAR_LOADED = "escalation.year_loaded"
 log = logging.getLogger(__name__)
 
 
 def announce(uow: UnitOfWork, tenant_id: str, *, year: int, holidays: Mapping[str, str],
              workdays: Mapping[str, str], source: str, loaded_at: datetime) -> None:
     """escalation.year_loaded with the whole year, in the transaction that stored it."""
-    uow.emit(YEAR_LOADED, tenant_id, escalation_pb2.YearLoaded(
+    uow.emit("escalation.year_loaded", tenant_id, escalation_pb2.YearLoaded(
         year=year, holidays=protos.named_days(holidays), workdays=protos.named_days(workdays),
         source=source, loaded_at=timestamp(loaded_at)))
 

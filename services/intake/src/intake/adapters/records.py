@@ -14,7 +14,7 @@ from casebridge.intake.v1 import intake_pb2
 from casebridge_platform.messaging.envelope import timestamp
 from casebridge_platform.sealing import Sealer
 
-from intake.domain import duplicates, model
+from intake.domain import duplicates, forms, model
 
 KIND_NAMES = {intake_pb2.KIND_COMPLAINT: "complaint", intake_pb2.KIND_REPORT: "report"}
 KIND_VALUES = {v: k for k, v in KIND_NAMES.items()}
@@ -122,13 +122,13 @@ def draft_of_package(package: dict, offered: case_pb2.TransferOffered) -> model.
     """A transfer's package as a submission received by referral from the sender."""
     parties = package.get("parties") or {}
     person, about = parties.get("complainant") or {}, parties.get("respondent") or {}
-    claimed = package.get("claimed_amount_fen")
+    claimed, kind = package.get("claimed_amount_fen"), package.get("kind")
     return model.Draft(
-        kind=package.get("kind") if package.get("kind") in ("complaint", "report")
-        else "complaint", channel="transfer",
+        kind=kind if isinstance(kind, str) and kind in ("complaint", "report") else "complaint",
+        channel="transfer",
         content=str(package.get("summary") or offered.path_title)[:model.MAX_CONTENT],
         anonymous=bool(parties.get("anonymous")) or not person,
-        complainant=model.Contact(**{f: str(person.get(f, "")) for f in model.COMPLAINANT}),
+        complainant=model.Contact(**{f: str(person.get(f, "")) for f in forms.COMPLAINANT}),
         respondent=model.Respondent(department=str(about.get("department", "")),
                                     person=str(about.get("person", "")),
                                     unit=str(about.get("unit", ""))),

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from casebridge.notification.v1 import notification_pb2
@@ -23,7 +24,13 @@ from casebridge_platform.messaging.outbox import UnitOfWork
 from casebridge_platform.sealing import Sealer
 
 from notification.adapters import protos
-from notification.adapters.channels import Message, Permanent, Retryable
+from notification.adapters.channels import (
+    Channel,
+    Message,
+    Permanent,
+    Retryable,
+    WebhookFactory,
+)
 from notification.adapters.channels.retry import backoff
 from notification.adapters.tables import contacts, deliveries, endpoints, preferences
 
@@ -37,7 +44,7 @@ class Sender:
     factory taking the endpoint's secret (each endpoint signs with its own)."""
 
     uow: Callable[[], UnitOfWork]
-    channels: Mapping[str, object]
+    channels: Mapping[str, Channel | WebhookFactory]
     sealer: Sealer
     max_attempts: int = 16
     lease_s: float = 30.0
@@ -76,7 +83,7 @@ class Sender:
                 await uow.commit()
         return len(claimed)
 
-    async def _claim(self, uow: UnitOfWork, now: datetime) -> list[sa.Row]:
+    async def _claim(self, uow: UnitOfWork, now: datetime) -> Sequence[sa.Row[Any]]:
         key = deliveries.c.delivery_id
         due = (sa.select(key).where(deliveries.c.status.in_(["pending", "retrying"]),
                                     deliveries.c.next_attempt_at <= now)
@@ -88,7 +95,7 @@ class Sender:
             next_attempt_at=now + timedelta(seconds=self.lease_s))
             .returning(*deliveries.c))).all()
 
-    async def _peers(self, uow: UnitOfWork, rows: list[sa.Row]) -> dict[str, sa.Row]:
+    async def _peers(self, uow: UnitOfWork, rows: Sequence[sa.Row[Any]]) -> dict[str, sa.Row]:
         """The endpoints and contacts the claimed deliveries go to, fetched together."""
         hooks = {(r.tenant_id, r.recipient.removeprefix("webhook:")) for r in rows
                  if r.channel == "webhook"}
@@ -135,16 +142,20 @@ class Sender:
             endpoint = peers.get(f"webhook:{row.tenant_id}:{endpoint_id}")
             if endpoint is None or not endpoint.active:
                 raise Permanent(f"webhook endpoint {endpoint_id} is gone or inactive")
-            channel = self.channels["webhook"](self._secret(endpoint))  # type: ignore[operator]
+            make = self.channels["webhook"]
+            if not callable(make):
+                raise TypeError("the webhook channel is a factory taking the endpoint's secret")
+            channel = make(self._secret(endpoint))
             message = Message(to=endpoint.url, **common)
         else:
-            channel = self.channels.get(row.channel)
-            if channel is None:
+            found = self.channels.get(row.channel)
+            if found is None or callable(found):   # only webhooks are made per endpoint
                 raise Permanent(f"the {row.channel} channel is not configured")
+            channel = found
             message = Message(to=self._address(row, peers), **common)
             if row.channel == "sms":
                 message = replace(message, body=str(common["data"].get("sms") or row.body))
-        return await asyncio.wait_for(channel.send(message), 30)  # type: ignore[attr-defined]
+        return await asyncio.wait_for(channel.send(message), 30)
 
     def _secret(self, endpoint: sa.Row) -> bytes:
         key = (endpoint.tenant_id, endpoint.endpoint_id, endpoint.secret)

@@ -200,7 +200,7 @@ def test_yuan_formats_fen_as_yuan(fen: int, shown: str) -> None:
 @pytest.mark.parametrize("amount", [300.5, "3000", True])
 def test_yuan_refuses_anything_but_whole_fen(amount: object) -> None:
     with pytest.raises(TypeError):
-        rendering.yuan(amount)  # type: ignore[arg-type]
+        rendering.yuan(amount)  # type: ignore[arg-type]  # wrong types are the point
 
 
 def test_a_template_file_needs_its_three_sections_in_order() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from casebridge.routing.v1 import routing_pb2
 from casebridge_platform.auth import ROLES, Principal
 from casebridge_platform.db import dialect_insert
@@ -40,8 +42,8 @@ async def put_category(uow: UnitOfWork, *, principal: Principal,
                                    await queries.departments(uow, tenant_id))
     if errors:
         raise InvalidArgument("the category is not valid", errors)
-    values = {"department": rule.department,
-              "keywords": list(dict.fromkeys(k.strip() for k in keywords))}
+    values: dict[str, Any] = {"department": rule.department,
+                              "keywords": list(dict.fromkeys(k.strip() for k in keywords))}
     await uow.conn.execute(dialect_insert(categories, uow.dialect).values(
         tenant_id=tenant_id, name=rule.name.strip(), **values).on_conflict_do_update(
         index_elements=[categories.c.tenant_id, categories.c.name], set_=values))

@@ -7,13 +7,15 @@ Existing rows get empty text and NULL for the JSON and money columns, which the 
 as "not given".
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
 down_revision = "0002"
 
-TEXT_COLUMNS = [
+TEXT_COLUMNS: list[tuple[str, sa.types.TypeEngine[Any]]] = [
     ("complainant_unit", sa.String(200)),
     ("complainant_relation", sa.String(64)),
     ("complainant_address", sa.String(500)),
@@ -25,7 +27,7 @@ TEXT_COLUMNS = [
     ("incident_place", sa.String(200)),
     ("referred_by", sa.String(200)),
 ]
-NULLABLE_COLUMNS = [
+NULLABLE_COLUMNS: list[tuple[str, sa.types.TypeEngine[Any]]] = [
     ("respondent_other_departments", sa.JSON()),
     ("claimed_amount_fen", sa.BigInteger()),
     ("claimed_currency", sa.String(3)),

@@ -8,12 +8,13 @@ e-mail's Message-ID, the webhook's X-Casebridge-Delivery header, the SMS OutId).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from notification.adapters.channels.retry import backoff
 
-__all__ = ["Channel", "Message", "Permanent", "Retryable", "backoff"]
+__all__ = ["Channel", "Message", "Permanent", "Retryable", "WebhookFactory", "backoff"]
 
 
 @dataclass(frozen=True)
@@ -42,3 +43,6 @@ class Channel(Protocol):
     async def send(self, message: Message) -> str:
         """Send it; the provider's reference for it (message id, HTTP status, BizId)."""
         ...
+
+
+WebhookFactory = Callable[[bytes], Channel]   # a webhook channel for one endpoint's secret
