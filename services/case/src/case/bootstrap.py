@@ -8,7 +8,7 @@ from pathlib import Path
 from casebridge.case.v1 import case_pb2, case_pb2_grpc
 from casebridge_platform.federation import Keyring, Registry
 from casebridge_platform.messaging.consumer import ConsumerSpec, dispatcher
-from casebridge_platform.runtime import Periodic, Runtime, ServiceParts
+from casebridge_platform.runtime import Periodic, Runtime, ServiceParts, StopHook
 
 from case.entrypoints.grpc_api import CaseServicer
 from case.service_layer import federation, handlers, inbound, seeding
@@ -35,7 +35,7 @@ def configure(runtime: Runtime) -> ServiceParts:
     registry = Registry.load(settings.federation_registry)   # a bad registry stops the start
     servicer = CaseServicer(runtime.uow, settings.sealer(), registry)
     workers = []
-    on_stop = []
+    on_stop: list[StopHook] = []
     if settings.federation_keyring:
         sender = federation.Sender(runtime.uow, Keyring.load(settings.federation_keyring),
                                    registry)

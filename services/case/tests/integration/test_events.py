@@ -5,7 +5,9 @@ cannot be edited."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -17,20 +19,24 @@ from casebridge.escalation.v1 import escalation_pb2
 from casebridge.intake.v1 import intake_pb2
 from casebridge.routing.v1 import routing_pb2
 from casebridge_platform.messaging.envelope import Event, make, timestamp
+from casebridge_platform.messaging.outbox import UnitOfWork
 from casebridge_platform.messaging.tables import outbox
 from casebridge_platform.runtime import Runtime
+from google.protobuf.message import Message
+
+Handler = Callable[[UnitOfWork, Event], Awaitable[None]]
 
 TENANT = "demo-hospital"
 
 
-async def deliver(runtime: Runtime, handler, event_type: str, payload) -> None:  # type: ignore[no-untyped-def]
+async def deliver(runtime: Runtime, handler: Handler, event_type: str, payload: Message) -> None:
     async with runtime.uow() as uow:
         await uow.set_tenant(TENANT)
         await handler(uow, Event(make(event_type, TENANT, payload)))
         await uow.commit()
 
 
-async def open_case(runtime: Runtime, received_at: datetime, **submission: object) -> str:
+async def open_case(runtime: Runtime, received_at: datetime, **submission: Any) -> str:
     case_id = str(uuid.uuid4())
     await deliver(runtime, handlers.on_received, "intake.received", intake_pb2.ComplaintReceived(
         tenant_kind="hospital", submission=intake_pb2.Submission(
@@ -39,7 +45,7 @@ async def open_case(runtime: Runtime, received_at: datetime, **submission: objec
             content="夜间急诊收费多收", received_by="hosp-clerk",
             received_at=timestamp(received_at),
             complainant=common_pb2.Party(name="某患者", phone="13800000000"),
-            **submission)))  # type: ignore[arg-type]
+            **submission)))
     return case_id
 
 

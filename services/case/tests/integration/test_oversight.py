@@ -4,6 +4,7 @@ county's or of the people involved; others see nothing at all."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,7 +17,11 @@ from casebridge.intake.v1 import intake_pb2
 from casebridge_platform.auth import Principal
 from casebridge_platform.errors import PermissionDenied
 from casebridge_platform.messaging.envelope import Event, make, timestamp
+from casebridge_platform.messaging.outbox import UnitOfWork
 from casebridge_platform.runtime import Runtime
+from google.protobuf.message import Message
+
+Handler = Callable[[UnitOfWork, Event], Awaitable[None]]
 
 COUNTY, OTHER = "370000-371300-371321", "370000-371300-371302"
 TENANTS = [("bureau", "health_bureau", COUNTY), ("city-bureau", "health_bureau", "370000-371300"),
@@ -32,7 +37,8 @@ async def seeded(runtime: Runtime) -> None:
         await uow.commit()
 
 
-async def deliver(runtime: Runtime, tenant: str, handler, event_type: str, payload) -> None:  # type: ignore[no-untyped-def]
+async def deliver(runtime: Runtime, tenant: str, handler: Handler, event_type: str,
+                  payload: Message) -> None:
     async with runtime.uow() as uow:
         await uow.set_tenant(tenant)
         await handler(uow, Event(make(event_type, tenant, payload)))

@@ -32,14 +32,14 @@ def case_of(row: sa.Row | Mapping[str, Any]) -> Case:
     """The domain's case from a `cases` row."""
     values = dict(row._mapping) if isinstance(row, sa.Row) else dict(row)
     extra: dict[str, Any] = values.pop("extra", None) or {}
-    columns = {name: values[name] for name in COLUMNS if name in values}
+    columns: dict[str, Any] = {name: values[name] for name in COLUMNS if name in values}
     columns["status"] = Status(columns["status"])
     contact = extra.get("complainant") or {}
     inbound, outbound = extra.get("transfer_in"), extra.get("transfer_out")
+    shaped: dict[str, Any] = {name: str(extra.get(name) or "") for name in SCALARS}
+    shaped.update({name: tuple(extra.get(name) or ()) for name in LISTS})
     return Case(
-        **columns,
-        **{name: str(extra.get(name) or "") for name in SCALARS},
-        **{name: tuple(extra.get(name) or ()) for name in LISTS},
+        **columns, **shaped,
         details=MappingProxyType(dict(extra.get("details") or {})),
         contact=Contact(**{k: str(contact.get(k, "")) for k in
                            ("unit", "relation", "address", "email")}),

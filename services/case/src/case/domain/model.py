@@ -6,7 +6,7 @@ the result and its timeline entry in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from enum import StrEnum
@@ -288,7 +288,7 @@ def reopen_allowed(case: CaseState, actor: Actor, max_rounds: int) -> bool:
     return case.round < max_rounds or "leader" in actor.roles
 
 
-def approver_role(compensation_fen: int, approval: dict) -> str:
+def approver_role(compensation_fen: int, approval: Mapping[str, Any]) -> str:
     """Who must approve a proposal: the tenant's default role, a leader above its threshold.
 
     A public hospital may not settle above 30,000 元 on its own (seed 000 医疗纠纷处理流程图).

@@ -36,17 +36,18 @@ class Path:
     kind: str                       # the source tenant kind
     title: str
     to_kinds: frozenset[str]
-    reasons: MappingProxyType
+    reasons: MappingProxyType[str, str]
     consent: bool
     cite: str
-    outcomes: MappingProxyType
+    outcomes: MappingProxyType[str, Outcome]
     external: str = ""              # "court": outside casebridge, recorded by the origin
     consent_cite: str = ""
     complainant_contact: bool = True
     reporter_identity: str = "with_consent"   # or "never"
     on_accept: str = "wait"         # or "close": the receiver takes the case over
     local: bool = False             # the receiver's area must hold the origin's (发生地)
-    clocks: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    clocks: MappingProxyType[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({}))
 
     def outcome(self, code: str) -> Outcome | None:
         return self.outcomes.get(code)
@@ -60,7 +61,7 @@ class PathError(ValueError):
         self.violations = violations
 
 
-def _outcomes(data: dict, at: str, errors: list[tuple[str, str]]) -> dict[str, Outcome]:
+def _outcomes(data: dict[str, Any], at: str, errors: list[tuple[str, str]]) -> dict[str, Outcome]:
     out = {}
     for code, o in data.items():
         where = f"{at}.outcomes.{code}"
@@ -78,7 +79,7 @@ def _outcomes(data: dict, at: str, errors: list[tuple[str, str]]) -> dict[str, O
     return out
 
 
-def _problems(p: dict, at: str) -> list[tuple[str, str]]:
+def _problems(p: dict[str, Any], at: str) -> list[tuple[str, str]]:
     errors = []
     if not NAME.match(str(p.get("id", ""))):
         errors.append((f"{at}.id", "must be 1–64 of a-z and _"))
@@ -125,7 +126,7 @@ def pack_from(data: dict[str, Any]) -> dict[str, Path]:
 
 
 @cache
-def paths_of(kind: str) -> MappingProxyType:
+def paths_of(kind: str) -> MappingProxyType[str, Path]:
     """The shipped paths of a tenant kind (none when it has no pack)."""
     source = resources.files("case") / "paths" / f"{kind}.json"
     if not source.is_file():

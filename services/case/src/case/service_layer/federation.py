@@ -72,6 +72,7 @@ async def receive_signed(uow: UnitOfWork, *, token: str, audience: str,
     if seen.rowcount == 0:
         raise Conflict("this signed package was presented before: a replay is refused")
     agency = registry.get(verified.issuer)
+    assert agency is not None, "verify() accepts only a message signed by a registered agency"
     sender = Agency(agency.agency_id, agency.kind, agency.division, True,
                                      agency.name)
     try:
@@ -132,7 +133,7 @@ class Sender:
                 lease_until=now + LEASE, attempts=federation_outbox.c.attempts + 1)
                 .returning(*federation_outbox.c))).all()
             await uow.commit()
-        return rows
+        return list(rows)
 
     async def deliver_due(self, limit: int = 20) -> int:
         rows = await self._claim(limit)

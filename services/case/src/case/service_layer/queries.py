@@ -142,8 +142,8 @@ def _add_item(case: case_pb2.Case, item: sa.Row, *, public_only: bool) -> None:
             round=data["round"], text=data["text"], proposed_by=item.actor, proposed_at=at,
             status=data["status"], decided_by=data.get("decided_by", ""),
             decision_note=data.get("decision_note", ""), required_role=data["required_role"])
-        if data.get("compensation_fen") is not None:
-            proposal.compensation.CopyFrom(protos.money(data["compensation_fen"]))
+        if (compensation := protos.money(data.get("compensation_fen"))) is not None:
+            proposal.compensation.CopyFrom(compensation)
         case.proposals.append(proposal)
     elif item.kind == "follow_up":
         case.follow_ups.append(case_pb2.FollowUp(

@@ -4,6 +4,8 @@ timeline that refuses UPDATE and DELETE.
 Revision ID: 0003
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 from casebridge_platform.migrations import isolate_tenants, share_tenants
@@ -11,7 +13,7 @@ from casebridge_platform.migrations import isolate_tenants, share_tenants
 revision = "0003"
 down_revision = "0002"
 
-CASE_COLUMNS = [
+CASE_COLUMNS: list[sa.Column[Any]] = [
     sa.Column("severity", sa.String(8), nullable=False, server_default="一般"),
     sa.Column("coordinated", sa.Boolean(), nullable=False, server_default=sa.false()),
     sa.Column("on_duty", sa.Boolean(), nullable=False, server_default=sa.false()),
@@ -22,7 +24,7 @@ CASE_COLUMNS = [
     sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("extra", sa.JSON(), nullable=False, server_default="{}"),
 ]
-TIMELINE_COLUMNS = [
+TIMELINE_COLUMNS: list[sa.Column[Any]] = [
     sa.Column("from_status", sa.String(32), nullable=False, server_default=""),
     sa.Column("to_status", sa.String(32), nullable=False, server_default=""),
     sa.Column("reason", sa.Text(), nullable=False, server_default=""),
