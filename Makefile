@@ -10,8 +10,10 @@ ROLE ?= intake_clerk
 BENCH_SECONDS ?= 20
 BENCH_CONCURRENCY ?= 32
 TEST_WORKERS ?= 2
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup run test test-fast unit protos protos-check lint token bench bench-pg clean
+.PHONY: help setup browser run test test-fast unit protos protos-check lint token bench bench-pg clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -26,14 +28,21 @@ $(UV):
 
 setup: .venv/.synced ## Create .venv from uv.lock (uv is installed into .tools first)
 
+$(CHROMIUM):
+	$(SUDO) apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends \
+		chromium fonts-noto-cjk
+
+browser: $(CHROMIUM) ## Debian's Chromium and CJK fonts, for the page tests
+
 run: setup ## Run the whole platform: nats-server, five services, gateway on :8000 (SQLite under ./var)
 	$(PY) -m casebridge_platform.devstack
 
-test: setup protos-check lint ## Stubs check, lint, then unit, integration (SQLite and PostgreSQL) and e2e tests
+test: setup browser protos-check lint ## Stubs check, lint, then unit, integration (SQLite and PostgreSQL) and e2e tests
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 test-fast: setup ## Unit tests and the integration tests on SQLite, in parallel (no e2e, no PostgreSQL)
-	$(PY) -m pytest -n $(TEST_WORKERS) -m "not e2e" -k "not postgresql" $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not e2e and not browser" -k "not postgresql" $(PYTEST_ARGS)
 
 unit: setup ## Unit tests only
 	$(PY) -m pytest -m "not integration and not e2e" $(PYTEST_ARGS)

@@ -17,6 +17,7 @@ from casebridge_platform.config import Settings
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "integration: needs NATS and/or a database")
     config.addinivalue_line("markers", "e2e: starts every process and drives the gateway")
+    config.addinivalue_line("markers", "browser: pages in a headless Chromium")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -26,6 +27,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
             # each starts every process: with -n, they take turns on one worker
             item.add_marker(pytest.mark.xdist_group("e2e"))
+        elif "/browser/" in path:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.xdist_group("browser"))   # one Chromium per worker
         elif "/integration/" in path:
             item.add_marker(pytest.mark.integration)
 

@@ -43,6 +43,7 @@ class Platform:
     runtimes: dict[str, Runtime]
     http: httpx.AsyncClient
     token: Callable[..., str]
+    app: FastAPI
 
     def auth(self, tenant: str = "demo-hospital", role: str = "intake_clerk",
              user: str = "hosp-clerk", department: str | None = None) -> dict[str, str]:
@@ -82,7 +83,7 @@ async def started(settings: Settings, tmp_path: Path) -> AsyncIterator[Platform]
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
                 yield Platform(gw_settings, runtimes, http,
-                               lambda **claims: issue_local_token(key, **claims))
+                               lambda **claims: issue_local_token(key, **claims), app)
     finally:
         await asyncio.gather(*(runtime.stop() for runtime in runtimes.values()))
 

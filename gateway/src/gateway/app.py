@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from gateway import problems
 from gateway.auth import Authenticator, TenantDirectory
 from gateway.deps import Services
-from gateway.middleware import BodyLimit, JsonOnly, Tracing
+from gateway.middleware import BodyLimit, JsonOnly, SecurityHeaders, Tracing
 from gateway.routes import (
     admin,
     cases,
@@ -24,6 +24,7 @@ from gateway.routes import (
 )
 from gateway.routes.portal import Throttle
 from gateway.settings import GatewaySettings
+from gateway.web import install as install_pages
 
 PROBLEM: dict[str, Any] = {"model": None, "content": {problems.MEDIA_TYPE: {}}}
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -46,6 +47,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         await app.state.services.close()
 
     app = FastAPI(title="casebridge", version="0.2.0", lifespan=lifespan, responses=ERRORS,
+                  docs_url=None, redoc_url=None,
                   description="Complaints (投诉), reports (举报) and disputes (纠纷): intake, "
                   "classification, routing, the case lifecycle and deadlines. Staff "
                   "authenticate with `Authorization: Bearer <token>` (locally: `make token "
@@ -58,6 +60,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.state.throttle = Throttle()
     app.add_middleware(JsonOnly)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(Tracing)
     app.add_exception_handler(RequestValidationError, problems.on_validation_error)
     app.add_exception_handler(HTTPException, problems.on_http_error)
@@ -69,4 +72,5 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
     for module in (cases, admin, deadlines, notifications, oversight, portal, transfers):
         app.include_router(module.router)
+    install_pages(app)
     return app

@@ -76,16 +76,48 @@ class BodyLimit:
 
 
 class JsonOnly:
-    """Refuse a request body that is not JSON with 415, before anything parses it."""
+    """Refuse an API request body that is not JSON with 415, before anything parses it (the
+    pages under other paths post forms)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] in ("POST", "PUT", "PATCH"):
+        if scope["type"] == "http" and scope["method"] in ("POST", "PUT", "PATCH") \
+                and scope["path"].startswith("/v1/"):
             media = dict(scope["headers"]).get(b"content-type", b"").split(b";")[0].strip()
             if media and media != b"application/json" and not media.endswith(b"+json"):
                 response = problem(415, "the request body must be application/json")
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+       "base-uri 'none'; object-src 'none'")
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()), (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"), (b"x-content-type-options", b"nosniff")]
+
+
+class SecurityHeaders:
+    """On every response: no inline script, no framing, no referrer leaving the site, no
+    sniffing (pages and API alike; the API answers JSON, which the same rules do not hurt)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name for name, _ in message.get("headers", [])}
+                message["headers"] = [*message.get("headers", []),
+                                      *((k, v) for k, v in SECURITY_HEADERS if k not in present)]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

@@ -58,9 +58,9 @@ async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
 
 
-async def on_grpc_error(request: Request, exc: Exception) -> JSONResponse:
-    """A service's status becomes the matching HTTP problem, field violations included."""
-    assert isinstance(exc, grpc.aio.AioRpcError)
+def explain(exc: grpc.aio.AioRpcError) -> tuple[int, str, list[dict[str, str]], dict[str, Any]]:
+    """A service's refusal as HTTP sees it: status, words, field violations, and for an
+    illegal transition where the case is and what may be done (the pages show the same)."""
     status = GRPC_TO_HTTP.get(exc.code(), 500)
     errors: list[dict[str, str]] = []
     extensions: dict[str, Any] = {}
@@ -76,6 +76,14 @@ async def on_grpc_error(request: Request, exc: Exception) -> JSONResponse:
     if status >= 500:
         message = "a service is unavailable, try again" if status in (503, 504) else \
             "internal error"
-        return problem(status, message, headers={"Retry-After": "1"} if status == 503 else None)
-    return problem(status, exc.details() or HTTPStatus(status).phrase, errors=errors,
-                   **extensions)
+        return status, message, [], {}
+    return status, exc.details() or HTTPStatus(status).phrase, errors, extensions
+
+
+async def on_grpc_error(request: Request, exc: Exception) -> JSONResponse:
+    """A service's status becomes the matching HTTP problem, field violations included."""
+    assert isinstance(exc, grpc.aio.AioRpcError)
+    status, detail, errors, extensions = explain(exc)
+    if status >= 500:
+        return problem(status, detail, headers={"Retry-After": "1"} if status == 503 else None)
+    return problem(status, detail, errors=errors, **extensions)

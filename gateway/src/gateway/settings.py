@@ -21,3 +21,5 @@ class GatewaySettings(Settings):
     tenants_file: Path | None = None             # the tenant directory; default: seed_file
     max_body_bytes: int = 64 * 1024
     grpc_timeout_s: float = 10.0
+    session_ttl_s: int = 8 * 3600               # a signed-in page session
+    default_language: Literal["zh-CN", "en"] = "zh-CN"
