@@ -212,24 +212,22 @@ async def body_of(call: Call, action: str, form: FormData) -> dict[str, Any]:
         if f.kind == "check":
             if f.name != "solved":
                 body[f.name] = bool(value)
-        elif not value or f.kind == "rating":
-            continue
-        elif f.kind == "when":
-            body[f.name] = datetime.fromisoformat(value).replace(tzinfo=SHANGHAI)
-        elif f.name == "cooperating":
-            body[f.name] = _words_of(value)
-        elif f.name == "route":
+        elif f.name == "route" and value:
             path, _, agency = value.partition("::")
-            body["path"] = path
-            if agency:
-                body["to_agency"] = agency
-        elif f.name == "to_agency":
-            body[f.name] = value
-        elif f.name in ("case_id", "into_case_id"):
-            body[f.name] = await _case_id(call, value, f.name)
-        else:
-            body[f.name] = value
+            body.update({"path": path, **({"to_agency": agency} if agency else {})})
+        elif value and f.kind != "rating":
+            body[f.name] = await _value(call, f, value)
     return body
+
+
+async def _value(call: Call, f: Field, value: str) -> Any:
+    if f.kind == "when":
+        return datetime.fromisoformat(value).replace(tzinfo=SHANGHAI)
+    if f.name == "cooperating":
+        return _words_of(value)
+    if f.name in ("case_id", "into_case_id"):
+        return await _case_id(call, value, f.name)
+    return value
 
 
 def _extras(request: case_pb2.ActRequest, action: str, form: FormData) -> None:
