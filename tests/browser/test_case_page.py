@@ -161,7 +161,7 @@ async def test_a_reporter_is_revealed_on_the_record_and_a_transfer_is_seen_by_bo
         await asyncio.sleep(0.1)
         await page.reload()
     offers = page.locator("#offers")
-    assert "demo-hospital" in await offers.inner_text()
+    assert "示范县人民医院" in await offers.inner_text()          # the sender, by name
     await shot(page, "transfers")
     await accessible(page)
     async with page.expect_navigation():

@@ -51,5 +51,7 @@ async def transfers(request: Request,
         refusal = Refusal.of(exc)
         return render(request, session, "error.html", status_code=refusal.status,
                       message=refusal.message)
+    tenants = request.app.state.directory.tenants
+    names = {key: t.get("name") or key for key, t in tenants.items()}
     return render(request, session, "transfers.html", offers=list(offers.transfers),
-                  sent=list(sent.transfers))
+                  sent=list(sent.transfers), names=names)
