@@ -91,6 +91,35 @@ CODES: Mapping[str, Mapping[str, tuple[str, str]]] = {
         "litigation": ("诉讼", "litigation"), "disruption": ("扰乱秩序", "disruption"),
         "large_loss": ("重大财产损失", "large loss"),
     },
+    # the case and transfers pages (append-only)
+    "entry": {
+        "received": ("登记受理", "received"), "routed": ("自动分派", "routed"),
+        "assigned": ("分派承办人", "assigned"), "handed_over": ("值班移交", "handed over"),
+        "deadline_set": ("设定办理时限", "deadline set"), "notified": ("已通知", "notified"),
+        "severity": ("等级评定", "severity assessed"),
+        "reported": ("报告卫生健康主管部门", "reported to the health authority"),
+        "transferred_in": ("外机构转来", "transferred in"),
+        "possible_duplicate": ("疑似重复", "possible duplicate"),
+        "transfer_withdrawn": ("转送已撤回", "transfer withdrawn"),
+    },
+    "transfer_status": {
+        "offered": ("待接收", "offered"), "filed": ("已提交", "filed"),
+        "accepted": ("已接收", "accepted"), "declined": ("已拒收", "declined"),
+        "returned": ("已退回", "returned"), "concluded": ("已办结", "concluded"),
+    },
+    "clock_state": {"running": ("计时中", "running"), "paused": ("暂停计时", "paused"),
+                    "stopped": ("已停止", "stopped")},
+    "unit": {"working_days": ("个工作日", "working days"),
+             "calendar_days": ("个自然日", "calendar days"),
+             "working_hours": ("个工作小时", "working hours"), "hours": ("小时", "hours"),
+             "minutes": ("分钟", "minutes")},
+    "proposal_status": {"pending": ("待审批", "pending"), "approved": ("已批准", "approved"),
+                        "rejected": ("已退回", "sent back")},
+    "referral_mode": {"tell": ("告知投诉人向有权机关提出", "tell the complainant where to go"),
+                      "transfer": ("移送有权机关", "transfer to the competent body")},
+    "category_source": {"classified": ("关键词自动分类", "classified by keywords"),
+                        "staff": ("人工重新分类", "reclassified by staff"),
+                        "given": ("登记时选定", "chosen at registration")},
 }
 
 # the pages' own words
