@@ -3,8 +3,12 @@ counts, filters and their checks; hostile content shown as text; English words; 
 
 from __future__ import annotations
 
+import asyncio
+import json
 import re
+from collections.abc import Callable
 
+import httpx
 from playwright.async_api import Page, expect
 
 from tests.browser.conftest import Web, accessible, shot, sign_in
@@ -54,7 +58,7 @@ async def test_a_handler_sees_a_new_complaint_arrive_live_and_filters_the_inbox(
     await shot(page, "inbox")
     await accessible(page)
 
-    await page.get_by_label("关键词（内容、诉求、编号）").fill("手术伤口")   # a filter narrows the list
+    await page.get_by_label("关键词（内容、诉求、编号）").fill("手术伤口")   # a filter narrows it
     await page.get_by_role("button", name="筛选", exact=True).click()
     await expect(page.locator(f"#case-{second}")).to_have_count(0)
     await expect(page.locator(f"#case-{first}")).to_be_visible()
@@ -116,3 +120,39 @@ async def test_notices_come_live_and_link_to_their_cases(web: Web, page: Page) -
     await page.get_by_role("button", name="English").click()
     await page.wait_for_load_state()
     await expect(notice).to_contain_text("assignment")
+
+
+async def test_the_event_stream_resumes_after_last_event_id_and_carries_case_ids_only(
+        web: Web, page: Page) -> None:
+    case_id = await submit(web, WOUND)
+    await sign_in(page, web, "hosp-h4a")
+    cookies = {c["name"]: c["value"] for c in await page.context.cookies()}
+
+    async def events(last: str, enough: Callable[[list[tuple[int, dict]]], bool]
+                     ) -> list[tuple[int, dict]]:
+        found: list[tuple[int, dict]] = []
+        client = httpx.AsyncClient(base_url=web.url, cookies=cookies, timeout=20)
+        headers = {"Last-Event-ID": last}
+        async with (asyncio.timeout(20), client as http,
+                    http.stream("GET", "/inbox/events", headers=headers) as answer):
+            assert answer.headers["content-type"].startswith("text/event-stream")
+            seq = 0
+            async for line in answer.aiter_lines():
+                if line.startswith("id: "):
+                    seq = int(line[4:])
+                elif line.startswith("data: "):
+                    found.append((seq, json.loads(line[6:])))
+                    if enough(found):
+                        break
+        return found
+
+    replayed = await events("0", lambda found: found[-1][1]["case_id"] == case_id)
+    assert all(set(data) == {"case_id"} for _, data in replayed)    # nothing personal
+    sequences = [seq for seq, _ in replayed]
+    assert sequences == sorted(sequences) and len(set(sequences)) == len(sequences)
+    clerk = web.platform.auth("demo-hospital", "intake_clerk", "hosp-clerk")
+    accepted = await web.platform.http.post(f"/v1/cases/{case_id}/actions", headers=clerk,
+                                            json={"action": "accept"})
+    assert accepted.status_code == 200, accepted.text      # while no page listens
+    resumed = await events(str(replayed[-1][0]), lambda found: True)   # the next one only
+    assert resumed[0][0] > replayed[-1][0] and resumed[0][1]["case_id"] == case_id
