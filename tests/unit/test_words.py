@@ -4,7 +4,9 @@ lifecycle, channels, severities, circumstances, dispositions, holds, record type
 from __future__ import annotations
 
 import typing
+from pathlib import Path
 
+import notification
 import pytest
 from case.domain import model
 from gateway.web import i18n
@@ -22,6 +24,8 @@ GROUPS = {
     "record_type": sorted(model.RECORD_TYPES),
     "answer_mode": sorted(model.ANSWER_MODES),
     "kind": ["complaint", "report"],
+    "template": sorted(p.stem for p in (Path(notification.__file__).parent / "templates" /
+                                        "zh-CN").glob("*.txt")),
 }
 
 

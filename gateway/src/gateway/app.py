@@ -25,6 +25,7 @@ from gateway.routes import (
 from gateway.routes.portal import Throttle
 from gateway.settings import GatewaySettings
 from gateway.web import install as install_pages
+from gateway.web.live import live_of
 
 PROBLEM: dict[str, Any] = {"model": None, "content": {problems.MEDIA_TYPE: {}}}
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -45,6 +46,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         app.state.services = Services(settings)
         yield
         await app.state.services.close()
+        await live_of(app).close()              # the pages' NATS connection, if one was made
 
     app = FastAPI(title="casebridge", version="0.2.0", lifespan=lifespan, responses=ERRORS,
                   docs_url=None, redoc_url=None,

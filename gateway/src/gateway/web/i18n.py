@@ -120,6 +120,21 @@ CODES: Mapping[str, Mapping[str, tuple[str, str]]] = {
     "category_source": {"classified": ("关键词自动分类", "classified by keywords"),
                         "staff": ("人工重新分类", "reclassified by staff"),
                         "given": ("登记时选定", "chosen at registration")},
+    "template": {       # the notices (notification templates)
+        "acknowledgement": ("受理回执", "acknowledgement"),
+        "assignment": ("分派通知", "assignment"),
+        "deadline_warning": ("时限预警", "deadline warning"),
+        "deadline_missed": ("已超期", "deadline missed"),
+        "deadline_escalated": ("超期升级", "escalated after the deadline"),
+        "follow_up_survey": ("回访", "follow-up survey"),
+        "major_alert": ("重大事项报告", "major-case alert"),
+        "referral_notice": ("告知/移送通知", "referral notice"),
+        "refusal_notice": ("不予受理告知", "refusal notice"),
+        "regulator_report": ("监管报告", "regulator report"),
+        "result_notice": ("处理结果告知", "result notice"),
+        "transfer_notice": ("转送告知", "transfer notice"),
+        "transfer_offered": ("转来案件", "transfer offered"),
+    },
 }
 
 # the pages' own words

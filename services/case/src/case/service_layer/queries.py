@@ -255,6 +255,8 @@ async def list_cases(uow: UnitOfWork, *, principal: Principal,
     key = sa.func.coalesce(column, sa.literal(FAR_FUTURE, UTCDateTime)) \
         if column is cases.c.due_at else column
     where = _filters(request, principal, datetime.now(UTC))
+    total = (await uow.conn.execute(
+        sa.select(sa.func.count()).select_from(cases).where(*where))).scalar_one()
     if request.page_token:
         at, case_id = _after(request.page_token, sort)
         compare = sa.tuple_(key, cases.c.case_id)
@@ -265,7 +267,7 @@ async def list_cases(uow: UnitOfWork, *, principal: Principal,
     rows = (await uow.conn.execute(
         sa.select(cases).where(*where).order_by(*order).limit(size + 1))).all()
     response = case_pb2.ListCasesResponse(
-        cases=[to_proto(records.case_of(r), principal) for r in rows[:size]])
+        cases=[to_proto(records.case_of(r), principal) for r in rows[:size]], total=total)
     if len(rows) > size:
         last = rows[size - 1]
         value = getattr(last, column.name) or FAR_FUTURE

@@ -296,12 +296,14 @@ class ListCasesRequest(_message.Message):
     def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., status: _Optional[str] = ..., department: _Optional[str] = ..., handler_id: _Optional[str] = ..., severity: _Optional[str] = ..., category: _Optional[str] = ..., channel: _Optional[str] = ..., overdue: _Optional[bool] = ..., received_from: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., received_to: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., text: _Optional[str] = ..., scope: _Optional[str] = ..., sort: _Optional[str] = ..., kind: _Optional[str] = ..., due_soon: _Optional[bool] = ...) -> None: ...
 
 class ListCasesResponse(_message.Message):
-    __slots__ = ("cases", "next_page_token")
+    __slots__ = ("cases", "next_page_token", "total")
     CASES_FIELD_NUMBER: _ClassVar[int]
     NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
     cases: _containers.RepeatedCompositeFieldContainer[Case]
     next_page_token: str
-    def __init__(self, cases: _Optional[_Iterable[_Union[Case, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+    total: int
+    def __init__(self, cases: _Optional[_Iterable[_Union[Case, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total: _Optional[int] = ...) -> None: ...
 
 class ActRequest(_message.Message):
     __slots__ = ("case_id", "idempotency_key", "reason", "accept", "refuse", "refer", "assign", "start_investigation", "record_investigation", "propose", "approve_proposal", "reject_proposal", "answer", "follow_up", "close", "reopen", "hold", "resume", "withdraw", "archive", "reclassify", "designate_lead", "declare_conflict", "link", "merge", "add_note", "add_material", "reveal_identity", "record_milestone", "transfer", "return_transfer", "report_outcome")
