@@ -63,8 +63,8 @@ i18n.add({
     "register.respondent.person": ("被投诉人", "Person"),
     "register.more": ("其他", "More"),
     "register.received_at": ("实际收到时间（补登）", "Actually received (late registration)"),
-    "register.received_at_hint": ("早于登记时收到的（如次日拆阅的来信），填写实际收到时间（北京时间），"
-                                  "时限从此起算；最多 30 天前。",
+    "register.received_at_hint": ("早于登记时收到的（如次日拆阅的来信），填写实际收到时间"
+                                  "（北京时间），时限从此起算；最多 30 天前。",
                                   "If it came in before now (a letter opened the next morning), "
                                   "when, in Beijing time; deadlines count from it; at most 30 "
                                   "days back."),
@@ -76,10 +76,11 @@ i18n.add({
     "register.submit": ("登记", "Register"),
     "register.errors": ("登记未完成，请更正以下各项：", "Not registered: please correct these:"),
     "register.done": ("已登记", "Registered"),
+    "register.received": ("受理时间", "Received"),
     "register.number": ("案件编号", "Case number"),
     "register.access_code": ("查询码", "Access code"),
-    "register.access_code_hint": ("请将查询码告知投诉人：凭案件编号和查询码可查询办理进度。查询码仅显示这一次，"
-                                  "系统只保存其摘要，无法再次查看。",
+    "register.access_code_hint": ("请将查询码告知投诉人：凭案件编号和查询码可查询办理进度。"
+                                  "查询码仅显示这一次，系统只保存其摘要，无法再次查看。",
                                   "Give the access code to the complainant: with the case number "
                                   "it lets them follow the case. It is shown only this once; "
                                   "casebridge keeps only a hash of it and cannot show it again."),
