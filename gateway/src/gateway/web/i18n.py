@@ -89,7 +89,7 @@ CODES: Mapping[str, Mapping[str, tuple[str, str]]] = {
         "consumer_association": ("消协介入", "consumer association involved"),
         "government": ("政府部门介入", "government involved"),
         "litigation": ("诉讼", "litigation"), "disruption": ("扰乱秩序", "disruption"),
-        "repeat": ("重复投诉", "repeat complaint"), "group": ("群体投诉", "group complaint"),
+        "large_loss": ("重大财产损失", "large loss"),
     },
 }
 
