@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Literal
 
 from casebridge_platform.config import Settings
+from pydantic import SecretStr
 
 
 class GatewaySettings(Settings):
@@ -18,6 +19,8 @@ class GatewaySettings(Settings):
     oidc_issuer: str | None = None               # oidc: e.g. https://sso.example.org/realms/cb
     oidc_audience: str = "casebridge"
     oidc_jwks_url: str | None = None             # default: <issuer>/protocol/openid-connect/certs
+    oidc_client_id: str | None = None            # oidc: this gateway's client at the issuer
+    oidc_client_secret: SecretStr | None = None  # its secret (never logged)
     tenants_file: Path | None = None             # the tenant directory; default: seed_file
     max_body_bytes: int = 64 * 1024
     grpc_timeout_s: float = 10.0

@@ -189,3 +189,29 @@ async def test_routing_s_category_list_replaces_what_intake_accepts(intake) -> N
     with pytest.raises(grpc.aio.AioRpcError) as gone:
         await stub.SubmitComplaint(dropped, metadata=md)
     assert "信息系统, 医疗收费" in field_errors(gone.value)["category"]
+
+
+async def test_the_form_is_the_tenant_kinds_and_only_for_those_who_register(intake) -> None:
+    runtime, stub = intake
+    key = runtime.settings.signing_key()
+    form = await stub.GetForm(intake_pb2.GetFormRequest(),
+                              metadata=client_metadata(HOSPITAL, key))
+    assert (form.tenant_kind, form.label, form.anonymous_complaints) == ("hospital", "医院", True)
+    assert list(form.required) == ["complainant.name", "complainant.phone", "content"]
+    fields = {f.name: f for f in form.details}
+    assert list(fields) == ["patient_name", "patient_sex", "patient_age", "outpatient_number",
+                            "inpatient_number"]
+    assert (fields["patient_sex"].type, list(fields["patient_sex"].choices)) == \
+        ("choice", ["男", "女"])
+    age = fields["patient_age"]
+    assert (age.label, age.type, age.has_min, age.min, age.has_max, age.max) == \
+        ("患者年龄", "int", True, 0, True, 150)
+    centre = await stub.GetForm(intake_pb2.GetFormRequest(),
+                                metadata=client_metadata(CENTRE, key))
+    assert centre.tenant_kind == "consumer_center" and not centre.anonymous_complaints
+    assert "respondent.unit|details.business_name" in centre.required
+    assert "business_address" in {f.name for f in centre.details}
+    leader = Principal("demo-hospital", "hosp-leader", ("leader",))
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await stub.GetForm(intake_pb2.GetFormRequest(), metadata=client_metadata(leader, key))
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED

@@ -139,3 +139,17 @@ def draft_of_package(package: dict, offered: case_pb2.TransferOffered) -> model.
         circumstances=tuple(package.get("circumstances") or ()),
         referred_by=f"{offered.from_agency} {offered.origin_case_number}".strip(),
         received_at=offered.received_at.ToDatetime(tzinfo=UTC))
+
+
+def form_to_proto(form: forms.Form) -> intake_pb2.Form:
+    """A tenant's form as the pages read it: required paths and the kind's own fields."""
+    alone = {path for path in form.required if "|" not in path}
+    return intake_pb2.Form(
+        tenant_kind=form.kind, label=form.label or form.kind, required=list(form.required),
+        anonymous_complaints=form.anonymous_complaints,
+        duplicate_window_days=form.duplicate_window_days,
+        details=[intake_pb2.FormField(
+            name=d.name, label=d.label, type=d.type, choices=list(d.choices),
+            has_min=d.min is not None, min=d.min or 0, has_max=d.max is not None,
+            max=d.max or 0, not_before=d.not_before, required=f"details.{d.name}" in alone)
+            for d in form.details.values()])

@@ -35,3 +35,8 @@ class IntakeServicer(intake_pb2_grpc.IntakeServiceServicer):
             return await handlers.lookup_by_access_code(
                 uow, principal=principal(), case_number=request.case_number,
                 access_code=request.access_code)
+
+    async def GetForm(self, request: intake_pb2.GetFormRequest,
+                      context: grpc.aio.ServicerContext) -> intake_pb2.Form:
+        async with self._uow() as uow:
+            return await handlers.get_form(uow, principal=principal())

@@ -23,6 +23,7 @@ from intake.adapters.records import (
     draft_of,
     draft_of_package,
     fingerprint_of,
+    form_to_proto,
     match_to_json,
     row_of,
     seal_identity,
@@ -174,6 +175,12 @@ async def get(uow: UnitOfWork, *, principal: Principal, case_id: str) -> intake_
     if row is None:
         raise NotFound("no such submission")
     return to_proto(row)
+
+
+async def get_form(uow: UnitOfWork, *, principal: Principal) -> intake_pb2.Form:
+    """The caller's tenant's intake form, for whoever may register a submission."""
+    principal.require(*SUBMITTERS)
+    return form_to_proto(form_of(await _tenant(uow, principal.tenant_id)))
 
 
 async def lookup_by_access_code(uow: UnitOfWork, *, principal: Principal, case_number: str,

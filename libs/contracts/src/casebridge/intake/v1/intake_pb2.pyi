@@ -165,3 +165,47 @@ class ComplaintReceived(_message.Message):
     submission: Submission
     tenant_kind: str
     def __init__(self, submission: _Optional[_Union[Submission, _Mapping]] = ..., tenant_kind: _Optional[str] = ...) -> None: ...
+
+class GetFormRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class Form(_message.Message):
+    __slots__ = ("tenant_kind", "label", "required", "details", "anonymous_complaints", "duplicate_window_days")
+    TENANT_KIND_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    REQUIRED_FIELD_NUMBER: _ClassVar[int]
+    DETAILS_FIELD_NUMBER: _ClassVar[int]
+    ANONYMOUS_COMPLAINTS_FIELD_NUMBER: _ClassVar[int]
+    DUPLICATE_WINDOW_DAYS_FIELD_NUMBER: _ClassVar[int]
+    tenant_kind: str
+    label: str
+    required: _containers.RepeatedScalarFieldContainer[str]
+    details: _containers.RepeatedCompositeFieldContainer[FormField]
+    anonymous_complaints: bool
+    duplicate_window_days: int
+    def __init__(self, tenant_kind: _Optional[str] = ..., label: _Optional[str] = ..., required: _Optional[_Iterable[str]] = ..., details: _Optional[_Iterable[_Union[FormField, _Mapping]]] = ..., anonymous_complaints: _Optional[bool] = ..., duplicate_window_days: _Optional[int] = ...) -> None: ...
+
+class FormField(_message.Message):
+    __slots__ = ("name", "label", "type", "choices", "has_min", "min", "has_max", "max", "not_before", "required")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    CHOICES_FIELD_NUMBER: _ClassVar[int]
+    HAS_MIN_FIELD_NUMBER: _ClassVar[int]
+    MIN_FIELD_NUMBER: _ClassVar[int]
+    HAS_MAX_FIELD_NUMBER: _ClassVar[int]
+    MAX_FIELD_NUMBER: _ClassVar[int]
+    NOT_BEFORE_FIELD_NUMBER: _ClassVar[int]
+    REQUIRED_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    label: str
+    type: str
+    choices: _containers.RepeatedScalarFieldContainer[str]
+    has_min: bool
+    min: int
+    has_max: bool
+    max: int
+    not_before: str
+    required: bool
+    def __init__(self, name: _Optional[str] = ..., label: _Optional[str] = ..., type: _Optional[str] = ..., choices: _Optional[_Iterable[str]] = ..., has_min: _Optional[bool] = ..., min: _Optional[int] = ..., has_max: _Optional[bool] = ..., max: _Optional[int] = ..., not_before: _Optional[str] = ..., required: _Optional[bool] = ...) -> None: ...

@@ -50,6 +50,11 @@ class IntakeServiceStub:
                 request_serializer=casebridge_dot_intake_dot_v1_dot_intake__pb2.LookupByAccessCodeRequest.SerializeToString,
                 response_deserializer=casebridge_dot_intake_dot_v1_dot_intake__pb2.Submission.FromString,
                 _registered_method=True)
+        self.GetForm = channel.unary_unary(
+                '/casebridge.intake.v1.IntakeService/GetForm',
+                request_serializer=casebridge_dot_intake_dot_v1_dot_intake__pb2.GetFormRequest.SerializeToString,
+                response_deserializer=casebridge_dot_intake_dot_v1_dot_intake__pb2.Form.FromString,
+                _registered_method=True)
 
 
 class IntakeServiceServicer:
@@ -74,6 +79,13 @@ class IntakeServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetForm(self, request, context):
+        """The caller's tenant's intake form (登记项): what its kind requires and records.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IntakeServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -91,6 +103,11 @@ def add_IntakeServiceServicer_to_server(servicer, server):
                     servicer.LookupByAccessCode,
                     request_deserializer=casebridge_dot_intake_dot_v1_dot_intake__pb2.LookupByAccessCodeRequest.FromString,
                     response_serializer=casebridge_dot_intake_dot_v1_dot_intake__pb2.Submission.SerializeToString,
+            ),
+            'GetForm': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetForm,
+                    request_deserializer=casebridge_dot_intake_dot_v1_dot_intake__pb2.GetFormRequest.FromString,
+                    response_serializer=casebridge_dot_intake_dot_v1_dot_intake__pb2.Form.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -175,6 +192,33 @@ class IntakeService:
             '/casebridge.intake.v1.IntakeService/LookupByAccessCode',
             casebridge_dot_intake_dot_v1_dot_intake__pb2.LookupByAccessCodeRequest.SerializeToString,
             casebridge_dot_intake_dot_v1_dot_intake__pb2.Submission.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetForm(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.intake.v1.IntakeService/GetForm',
+            casebridge_dot_intake_dot_v1_dot_intake__pb2.GetFormRequest.SerializeToString,
+            casebridge_dot_intake_dot_v1_dot_intake__pb2.Form.FromString,
             options,
             channel_credentials,
             insecure,
