@@ -91,6 +91,33 @@ CODES: Mapping[str, Mapping[str, tuple[str, str]]] = {
         "litigation": ("诉讼", "litigation"), "disruption": ("扰乱秩序", "disruption"),
         "repeat": ("重复投诉", "repeat complaint"), "group": ("群体投诉", "group complaint"),
     },
+    # administration and the deadline ledger
+    "unit": {"working_days": ("个工作日", "working days"),
+             "calendar_days": ("个自然日", "calendar days"),
+             "working_hours": ("个工作小时", "working hours"), "hours": ("小时", "hours"),
+             "minutes": ("分钟", "minutes")},
+    "timer": {"warning": ("预警时", "at the warning"), "breach": ("超期时", "at the breach")},
+    "delivery_status": {"pending": ("待发送", "pending"), "retrying": ("重试中", "retrying"),
+                        "delivered": ("已送达", "delivered"), "dead": ("发送失败", "dead")},
+    "delivery_channel": {"in_app": ("站内通知", "in-app"), "portal": ("群众端", "portal"),
+                         "email": ("电子邮件", "e-mail"), "sms": ("短信", "SMS"),
+                         "webhook": ("Webhook", "webhook")},
+    "template": {
+        "acknowledgement": ("受理回执", "acknowledgement"),
+        "assignment": ("分派通知", "assignment"),
+        "deadline_escalated": ("超期升级提醒", "deadline escalated"),
+        "deadline_missed": ("超期通知", "deadline missed"),
+        "deadline_warning": ("时限预警", "deadline warning"),
+        "follow_up_survey": ("回访调查", "follow-up survey"),
+        "major_alert": ("重大投诉报告", "major complaint alert"),
+        "referral_notice": ("告知或移送通知", "referral notice"),
+        "refusal_notice": ("不予受理告知", "refusal notice"),
+        "regulator_report": ("向监管部门报告", "report to the regulator"),
+        "result_notice": ("处理结果告知", "result notice"),
+        "transfer_notice": ("转送告知", "transfer notice"),
+        "transfer_offered": ("来件转送待接收", "transfer offered"),
+    },
+    "locale": {"zh-CN": ("中文", "Chinese"), "en": ("英文", "English")},
 }
 
 # the pages' own words
