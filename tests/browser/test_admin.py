@@ -30,10 +30,10 @@ async def test_an_admin_edits_keywords_and_the_preview_follows(web: Web, page: P
     await preview(page, "住院押金多收了，要求退费")
     await expect(page.locator("#classified")).to_contain_text("医疗收费")
     await expect(page.locator("#classify-result")).to_contain_text("退费")
-    await preview(page, "陪诊费一天要五百元")     # no keyword of any category yet
-    await expect(page.locator("#classified")).to_have_text("没有命中任何分类的关键词。")
     await shot(page, "admin-categories")
     await accessible(page)
+    await preview(page, "陪诊费一天要五百元")     # no keyword of any category yet
+    await expect(page.locator("#classified")).to_have_text("没有命中任何分类的关键词。")
 
     await page.get_by_role("link", name="编辑 医疗收费").click()
     keywords = page.get_by_label("关键词", exact=True)
@@ -43,7 +43,8 @@ async def test_an_admin_edits_keywords_and_the_preview_follows(web: Web, page: P
     await page.wait_for_url("**/admin/categories?saved=*")
     await expect(page.get_by_role("status")).to_contain_text("已保存")
     await expect(row.locator("td.keywords")).to_contain_text("陪诊费")
-    await expect(row.locator("td.keywords")).to_contain_text("<script>alert(1)</script><img")  # as text
+    shown_as_text = "<script>alert(1)</script><img"
+    await expect(row.locator("td.keywords")).to_contain_text(shown_as_text)
     assert await page.locator("#categories img").count() == 0
     await preview(page, "陪诊费一天要五百元")
     await expect(page.locator("#classified")).to_contain_text("医疗收费")
@@ -117,3 +118,51 @@ async def test_a_handler_is_turned_away_and_a_supervisor_reads_the_ledger(
     await accessible(page)
     await page.goto(f"{web.url}/ledger?from_date=2026-13-01")
     await expect(page.locator("#from_date-error")).to_have_text("YYYY-MM-DD")
+
+
+async def test_routing_templates_webhooks_and_dead_deliveries(web: Web, page: Page) -> None:
+    await sign_in(page, web, "hosp-admin", then="/admin/routing")
+    spare = page.get_by_label("第 1 行 承办部门")
+    typed = await spare.input_value()
+    assert typed                                         # the seeded table is shown
+    await spare.fill("不存在的科室")
+    await page.get_by_role("button", name="保存").click()
+    await expect(page.get_by_role("alert")).to_contain_text("the routing table is not valid")
+    await expect(page.locator("#routing-table")).to_contain_text("'不存在的科室' is not a "
+                                                                 "department")
+    await accessible(page)
+    await page.get_by_label("第 1 行 承办部门").fill(typed)
+    await page.get_by_role("button", name="保存").click()
+    await expect(page.get_by_role("status")).to_contain_text("已保存")
+
+    await page.goto(f"{web.url}/admin/templates")
+    await page.locator("#templates a", has_text="受理回执").first.click()
+    body = page.get_by_label("正文")
+    await expect(body).not_to_be_empty()
+    await body.fill("{{ case_number ")                   # does not render: refused
+    await page.get_by_role("button", name="保存").click()
+    await expect(page.get_by_role("alert")).to_contain_text("does not render")
+    await expect(body).to_have_value("{{ case_number ")
+    await accessible(page)
+
+    await page.goto(f"{web.url}/admin/webhooks")
+    await page.get_by_label("标识").fill("oa-system")
+    await page.get_by_label("地址").fill("https://oa.hospital.invalid/casebridge")
+    await page.get_by_label("密钥").fill("short")
+    await page.get_by_role("button", name="保存").click()
+    await expect(page.locator("#hook-secret-error")).to_contain_text("16 characters")
+    await expect(page.locator("#hook-url-error")).to_contain_text("does not resolve")  # .invalid never does
+    await expect(page.get_by_label("地址")).to_have_value("https://oa.hospital.invalid/casebridge")
+    await page.get_by_label("地址").fill("https://93.184.215.14/casebridge")   # a public address
+    secret = "s3cret-shared-with-the-oa-only"
+    await page.get_by_label("密钥").fill(secret)
+    await page.get_by_label("超期通知").check()
+    await page.get_by_role("button", name="保存").click()
+    await expect(page.locator("#endpoints")).to_contain_text("oa-system")
+    await expect(page.locator("#endpoints")).to_contain_text("超期通知")
+    assert secret not in await page.content()            # never shown again
+    await accessible(page)
+
+    await page.goto(f"{web.url}/admin/deliveries")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("发送失败的通知")
+    await accessible(page)

@@ -125,8 +125,9 @@ i18n.add({
                             "recomputed."),
     "admin.calendar.line": ("第 {n} 行", "line {n}"),
     "admin.templates": ("通知模板", "Notice templates"),
-    "admin.templates.hint": ("模板为 Jinja2 格式；保存前由通知服务用样例数据试渲染，无法渲染的会被拒绝。"
-                             "页面不另行渲染预览。", "Templates are Jinja2; the notification "
+    "admin.templates.hint": ("模板为 Jinja2 格式；保存前由通知服务用样例数据试渲染，"
+                             "无法渲染的会被拒绝。页面不另行渲染预览。",
+                             "Templates are Jinja2; the notification "
                              "service renders each with sample data before saving and refuses "
                              "one that does not render. No separate preview is rendered here."),
     "admin.tpl.name": ("模板", "Template"), "admin.tpl.locale": ("语言", "Language"),
@@ -596,13 +597,14 @@ async def put_endpoint(request: Request, session: Signed) -> Response:
     check_csrf(request, session, str(form.get("csrf", "")))
     if not session.has("admin"):
         return forbidden(request, session)
-    typed = {"endpoint_id": str(form.get("endpoint_id", "")).strip(),
-             "url": str(form.get("url", "")).strip(),
-             "templates": [str(v) for v in form.getlist("templates")],
-             "active": bool(form.get("active"))}
+    endpoint = notification_pb2.Endpoint(
+        endpoint_id=str(form.get("endpoint_id", "")).strip(), url=str(form.get("url", "")).strip(),
+        templates=[str(v) for v in form.getlist("templates")], active=bool(form.get("active")),
+        secret=str(form.get("secret", "")))
+    typed = {"endpoint_id": endpoint.endpoint_id, "url": endpoint.url,
+             "templates": list(endpoint.templates), "active": endpoint.active}
     call = call_for(request, session)
-    answer, refusal = await attempt(call.svc.notification.PutEndpoint(notification_pb2.Endpoint(
-        secret=str(form.get("secret", "")), **typed), **call.options))
+    answer, refusal = await attempt(call.svc.notification.PutEndpoint(endpoint, **call.options))
     if answer is None:
         return await _webhooks_page(request, session, typed=typed, refusal=refusal)
     return back("/admin/webhooks", saved=answer.endpoint_id)
