@@ -151,16 +151,17 @@ async def test_routing_templates_webhooks_and_dead_deliveries(web: Web, page: Pa
     await page.get_by_label("密钥").fill("short")
     await page.get_by_role("button", name="保存").click()
     await expect(page.locator("#hook-secret-error")).to_contain_text("16 characters")
-    await expect(page.locator("#hook-url-error")).to_contain_text("does not resolve")  # .invalid never does
-    await expect(page.get_by_label("地址")).to_have_value("https://oa.hospital.invalid/casebridge")
-    await page.get_by_label("地址").fill("https://93.184.215.14/casebridge")   # a public address
-    secret = "s3cret-shared-with-the-oa-only"
-    await page.get_by_label("密钥").fill(secret)
+    url = page.get_by_label("地址")
+    await expect(page.locator("#hook-url-error")).to_contain_text("does not resolve")  # .invalid
+    await expect(url).to_have_value("https://oa.hospital.invalid/casebridge")
+    await url.fill("https://93.184.215.14/casebridge")            # a public address
+    shared = "s3cret-shared-with-the-oa-only"
+    await page.get_by_label("密钥").fill(shared)
     await page.get_by_label("超期通知").check()
     await page.get_by_role("button", name="保存").click()
     await expect(page.locator("#endpoints")).to_contain_text("oa-system")
     await expect(page.locator("#endpoints")).to_contain_text("超期通知")
-    assert secret not in await page.content()            # never shown again
+    assert shared not in await page.content()            # never shown again
     await accessible(page)
 
     await page.goto(f"{web.url}/admin/deliveries")
