@@ -81,6 +81,8 @@ class Desk:
         return (await self.http.get("/v1/transfers", params={"direction": "in"})).json()
 
 
+# one database (each process path is the same on both): the other deployment runs on SQLite
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
 async def test_a_dispute_goes_to_mediation_in_another_deployment_and_comes_back(
         deployments: tuple[Stack, Stack, Path]) -> None:
     hospital_stack, mediation_stack, secrets = deployments

@@ -77,6 +77,8 @@ async def stack(database: str, nats_url: str, tmp_path: Path,
         yield platform
 
 
+# one database (each process path is the same on both): the other e2e cover SQLite
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
 async def test_the_acknowledgement_reaches_mailbox_and_webhook_once_across_a_kill(
         stack: Stack, peers) -> None:
     mailbox, _, receiver, port = peers
@@ -128,6 +130,8 @@ async def test_the_acknowledgement_reaches_mailbox_and_webhook_once_across_a_kil
     assert webhook["attempts"] == 2
 
 
+# one database (each process path is the same on both): the other e2e cover PostgreSQL
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 async def test_staff_see_their_notices_live_over_server_sent_events(stack: Stack) -> None:
     supervisor = {"Authorization": f"Bearer {token(stack, role='supervisor')}"}
     clerk = {"Authorization": f"Bearer {token(stack)}"}

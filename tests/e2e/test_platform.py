@@ -8,6 +8,7 @@ import signal
 from collections import Counter
 
 import httpx
+import pytest
 from casebridge_platform.devstack import Stack, free_port
 
 from tests.e2e.conftest import eventually, token
@@ -53,6 +54,8 @@ async def test_a_complaint_goes_all_the_way_through(stack: Stack,
     assert "Application shutdown complete" in (stack.var_dir / "logs/gateway.log").read_text()
 
 
+# one database: the embedded default (PostgreSQL's crash safety: integration/test_messaging)
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 async def test_killing_the_case_service_loses_and_duplicates_nothing(
         stack: Stack, client: httpx.AsyncClient) -> None:
     accepted: dict[str, str] = {}
@@ -97,6 +100,8 @@ async def test_killing_the_case_service_loses_and_duplicates_nothing(
         assert types == ["received", "routed"], timeline  # same phone: may be flagged
 
 
+# one database (each process path is the same on both): SQLite: the same path, integration
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
 async def test_a_nats_outage_delays_cases_but_loses_none(database: str, tmp_path) -> None:
     """Intake keeps answering 201 while NATS is down; the outbox publishes when it is back."""
     stack = Stack(tmp_path / "own", database=database, gateway_port=free_port(),

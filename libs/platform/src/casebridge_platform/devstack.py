@@ -218,6 +218,7 @@ casebridge is running ({where},
 NATS at {stack.env['CASEBRIDGE_NATS_URL']}, logs in {stack.var_dir / 'logs'})
 
   gateway       {stack.gateway_url}
+  workbench     {stack.gateway_url}/  (sign in as one of the demo staff)
   API docs      {stack.gateway_url}/docs
   a token       make token TENANT=demo-hospital ROLE=intake_clerk
   demo tenants  {" ".join(t["id"] for t in json.loads(Path(
