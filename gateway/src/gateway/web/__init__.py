@@ -11,13 +11,25 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from gateway.web import case_page, inbox, notices, oidc, pages, register, signin, transfer_page
+from gateway.web import (
+    admin_pages,
+    case_page,
+    inbox,
+    ledger_page,
+    notices,
+    oidc,
+    pages,
+    register,
+    signin,
+    transfer_page,
+)
 from gateway.web.session import SignInRequired
 
 
 def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
-    for module in (signin, oidc, inbox, notices, register, case_page, transfer_page):
+    for module in (signin, oidc, inbox, notices, register, case_page, transfer_page,
+                   admin_pages, ledger_page):
         app.include_router(module.router)
 
     @app.get("/docs", include_in_schema=False)
