@@ -12,6 +12,10 @@ import nats.js.errors
 import pytest
 from casebridge_platform import testing
 from casebridge_platform.config import Settings
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -32,6 +36,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.xdist_group("browser"))   # one Chromium per worker
         elif "/integration/" in path:
             item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope="session")
+def spans() -> InMemorySpanExporter:
+    """Every span this test process makes, kept in memory (one provider per process:
+    OpenTelemetry lets it be set once, so this fixture is defined here only)."""
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    trace.set_tracer_provider(provider)
+    return exporter
 
 
 @pytest.fixture(scope="session")

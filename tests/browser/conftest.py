@@ -24,7 +24,6 @@ from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from conftest import a_database, own_settings
 from tests.integration.conftest import Platform, started
-from tests.integration.conftest import spans as spans  # the fixture, shared
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "var" / "screenshots"

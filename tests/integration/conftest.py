@@ -18,23 +18,10 @@ from fastapi import FastAPI
 from gateway.app import create_app
 from gateway.auth import issue_local_token, load_or_create_key
 from gateway.settings import GatewaySettings
-from opentelemetry import trace
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from conftest import a_database, own_settings
 from tests.support import daytime_seed
-
-
-@pytest.fixture(scope="session")
-def spans() -> InMemorySpanExporter:
-    """Every span this test process makes, kept in memory."""
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    trace.set_tracer_provider(provider)
-    return exporter
 
 
 @dataclass
