@@ -152,3 +152,32 @@ async def test_in_a_group_commit_one_bad_submission_fails_alone(intake) -> None:
     assert sorted(int(a.submission.case_number[-6:]) for a in stored) == list(range(1, 9))
     assert await count(runtime, submissions) == 8
     assert await count(runtime, outbox) == 8
+
+
+async def test_the_public_form_submits_through_the_web_channel_only(intake) -> None:
+    runtime, stub = intake
+    public = client_metadata(Principal("demo-hospital", "web", ("public",)),
+                             runtime.settings.signing_key())
+    form = await stub.GetForm(intake_pb2.GetFormRequest(), metadata=public)
+    assert "complainant.phone" in form.required
+    for refused in (request(),                                   # channel "visit"
+                    intake_pb2.SubmitComplaintRequest(channel="web", referred_by="卫健委",
+                                                      content="x", kind=intake_pb2.KIND_REPORT)):
+        with pytest.raises(grpc.aio.AioRpcError) as denied:
+            await stub.SubmitComplaint(refused, metadata=public)
+        assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    late = request()
+    late.channel = "web"
+    late.received_at.FromDatetime(datetime.now(UTC) - timedelta(days=1))
+    with pytest.raises(grpc.aio.AioRpcError) as backdated:
+        await stub.SubmitComplaint(late, metadata=public)
+    assert backdated.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert await count(runtime, submissions) == 0
+    web = request()
+    web.channel = "web"
+    answer = await stub.SubmitComplaint(web, metadata=public)
+    assert answer.submission.channel == "web" and answer.access_code
+    with pytest.raises(grpc.aio.AioRpcError) as unread:          # never reads one back
+        await stub.GetSubmission(intake_pb2.GetSubmissionRequest(
+            case_id=answer.submission.case_id), metadata=public)
+    assert unread.value.code() == grpc.StatusCode.PERMISSION_DENIED

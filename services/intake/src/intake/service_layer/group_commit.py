@@ -56,7 +56,7 @@ class GroupCommit:
                      request: intake_pb2.SubmitComplaintRequest) -> Answer:
         """The submission's answer once its batch commits; a caller without a submitting role
         is refused before it takes a place in a batch."""
-        principal.require(*handlers.SUBMITTERS)
+        handlers.authorise_submit(principal, request)
         waiting = _Waiting(principal, request, asyncio.get_running_loop().create_future())
         self._queue.append(waiting)
         if self._committer is None or self._committer.done():

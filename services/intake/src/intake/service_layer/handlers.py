@@ -14,7 +14,7 @@ from casebridge.intake.v1 import intake_pb2
 from casebridge.routing.v1 import routing_pb2
 from casebridge_platform.auth import Principal
 from casebridge_platform.db import dialect_insert
-from casebridge_platform.errors import Conflict, InvalidArgument, NotFound
+from casebridge_platform.errors import Conflict, InvalidArgument, NotFound, PermissionDenied
 from casebridge_platform.messaging.envelope import Event
 from casebridge_platform.messaging.outbox import UnitOfWork
 from casebridge_platform.sealing import Sealer
@@ -33,9 +33,26 @@ from intake.adapters.tables import counters, idempotency, submissions, tenants
 from intake.domain import duplicates, forms, model
 
 SUBMITTERS = ("intake_clerk", "handler", "supervisor", "admin")   # who may submit and read
+# The gateway's public form (no staff account): may read the tenant's form and submit through
+# the `web` channel, as the complainant writes it; never read a submission back.
+PUBLIC = "public"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Enough recent look-alikes to find the repeats, few enough to compare in Python cheaply.
 DUPLICATE_CANDIDATE_ROWS = 100
+
+
+def authorise_submit(principal: Principal, request: intake_pb2.SubmitComplaintRequest) -> None:
+    """Staff may submit through any channel; the public form only through `web`, received
+    now (no late registration) and not as a referral."""
+    if set(SUBMITTERS) & set(principal.roles):
+        return
+    if PUBLIC not in principal.roles:
+        principal.require(*SUBMITTERS)
+    if request.channel != "web":
+        raise PermissionDenied("the public form submits through the web channel only")
+    if request.HasField("received_at") or request.referred_by:
+        raise PermissionDenied("the public form cannot backdate a submission or name a "
+                               "referrer")
 
 
 def request_hash(request: intake_pb2.SubmitComplaintRequest) -> str:
@@ -179,7 +196,7 @@ async def get(uow: UnitOfWork, *, principal: Principal, case_id: str) -> intake_
 
 async def get_form(uow: UnitOfWork, *, principal: Principal) -> intake_pb2.Form:
     """The caller's tenant's intake form, for whoever may register a submission."""
-    principal.require(*SUBMITTERS)
+    principal.require(*SUBMITTERS, PUBLIC)
     return form_to_proto(form_of(await _tenant(uow, principal.tenant_id)))
 
 
