@@ -20,6 +20,7 @@ from gateway.routes import (
     notifications,
     oversight,
     portal,
+    public,
     transfers,
 )
 from gateway.routes.portal import Throttle
@@ -72,7 +73,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    for module in (cases, admin, deadlines, notifications, oversight, portal, transfers):
+    for module in (cases, admin, deadlines, notifications, oversight, portal, public,
+                   transfers):
         app.include_router(module.router)
     install_pages(app)
     return app

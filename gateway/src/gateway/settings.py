@@ -26,3 +26,10 @@ class GatewaySettings(Settings):
     grpc_timeout_s: float = 10.0
     session_ttl_s: int = 8 * 3600               # a signed-in page session
     default_language: Literal["zh-CN", "en"] = "zh-CN"
+    # The public filing form and API (/t/<tenant>/file, /v1/public/<tenant>/complaints)
+    public_behind_proxy: bool = False            # trust X-Forwarded-For (a proxy appends it)
+    public_ip_limit: int = 20                    # filings per IP address per hour
+    public_phone_limit: int = 3                  # filings per phone number per day
+    public_pow_bits: int = 16                    # proof of work: leading zero bits of SHA-256
+    public_challenge_ttl_s: int = 600            # a challenge is good this long, and once
+    public_max_body_bytes: int = 32 * 1024
