@@ -38,9 +38,8 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field, ValidationError
 
-from gateway import problems
+from gateway import problems, views
 from gateway import schemas as s
-from gateway import views
 from gateway.deps import Call
 from gateway.limits import Exceeded, Limit, limits_of
 
@@ -102,9 +101,9 @@ class Refused(Exception):
     """A public filing refused: the status, why, the fields at fault, when to retry."""
 
     def __init__(self, status: int, detail: str, fields: dict[str, str] | None = None,
-                 retry_after: int | None = None) -> None:
+                 retry_after: int | None = None, code: str = "") -> None:
         super().__init__(detail)
-        self.status, self.detail = status, detail
+        self.status, self.detail, self.code = status, detail, code   # code: the page's words
         self.fields, self.retry_after = fields or {}, retry_after
 
     def problem(self) -> JSONResponse:
@@ -136,28 +135,29 @@ def client_ip(request: Request) -> str:
 
 def known_tenant(request: Request, tenant_id: str) -> None:
     if tenant_id not in request.app.state.directory.tenants:
-        raise Refused(404, "no such institution")
+        raise Refused(404, "no such institution", code="tenant")
 
 
-async def _hit(request: Request, limit: Limit, who: str, detail: str) -> None:
+async def _hit(request: Request, limit: Limit, who: str, detail: str, code: str) -> None:
     try:
         await limits_of(request.app).hit(limit, who)
     except Exceeded as exc:
-        raise Refused(429, detail, retry_after=exc.retry_after) from exc
+        raise Refused(429, detail, retry_after=exc.retry_after, code=code) from exc
 
 
 async def count_ip(request: Request) -> None:
     """One filing attempt from this address (refused ones count too)."""
     settings = request.app.state.settings
     await _hit(request, Limit("public-ip", settings.public_ip_limit, HOUR), client_ip(request),
-               "too many filings from this address; try again later")
+               "too many filings from this address; try again later", "ip")
 
 
 def too_large(request: Request, size: int | None = None) -> None:
     limit = request.app.state.settings.public_max_body_bytes
     declared = request.headers.get("content-length", "")
     if (size if size is not None else int(declared) if declared.isdigit() else 0) > limit:
-        raise Refused(413, f"the filing is larger than {limit} bytes; shorten the text")
+        raise Refused(413, f"the filing is larger than {limit} bytes; shorten the text",
+                      code="size")
 
 
 # ---- proof of work ------------------------------------------------------------------------
@@ -192,18 +192,19 @@ def verify_work(request: Request, tenant_id: str, challenge: str, nonce: str) ->
     if len(parts) != 5 or not hmac.compare_digest(
             _mac(_key(request), ".".join(parts[:4])), parts[4]):
         raise Refused(400, "the security check is not one this server gave; reload the page",
-                      {"challenge": "not issued by this server"})
+                      {"challenge": "not issued by this server"}, code="pow_bad")
     issued_for, ident, expires, bits = parts[:4]
     if issued_for != tenant_id:
         raise Refused(400, "the security check was given for another institution",
-                      {"challenge": "for another institution"})
+                      {"challenge": "for another institution"}, code="pow_bad")
     if int(expires) < time.time():
         raise Refused(400, "the security check has expired; reload the page and file again",
-                      {"challenge": "expired"})
+                      {"challenge": "expired"}, code="pow_expired")
     digest = hashlib.sha256(f"{challenge}:{nonce}".encode()).digest()
     if not NONCE.match(nonce) or leading_zero_bits(digest) < int(bits):
         raise Refused(400, "the security check was not completed (it needs JavaScript)",
-                      {"nonce": f"SHA-256 of challenge:nonce needs {bits} leading zero bits"})
+                      {"nonce": f"SHA-256 of challenge:nonce needs {bits} leading zero bits"},
+                      code="pow_needed")
     return ident
 
 
@@ -239,7 +240,7 @@ async def file(request: Request, tenant_id: str,
     refusals come back as gRPC errors). The caller has counted the address already."""
     if not body.consent:
         raise Refused(422, "the consent to the processing of personal information is required",
-                      {"consent": "required: tick the box to agree"})
+                      {"consent": "required: tick the box to agree"}, code="consent")
     ident = verify_work(request, tenant_id, body.challenge, body.nonce)
     settings = request.app.state.settings
     try:
@@ -247,11 +248,12 @@ async def file(request: Request, tenant_id: str,
             Once("public-challenge", 1, settings.public_challenge_ttl_s), ident)
     except Exceeded as exc:
         raise Refused(400, "this security check was already used; reload the page to file "
-                      "again", {"challenge": "already used"}) from exc
+                      "again", {"challenge": "already used"}, code="pow_used") from exc
     if body.complainant and body.complainant.phone:
         await _hit(request, Limit("public-phone", settings.public_phone_limit, DAY),
                    f"{tenant_id}:{phone_key(body.complainant.phone)}",
-                   "too many filings with this phone number today; try again tomorrow")
+                   "too many filings with this phone number today; try again tomorrow",
+                   "phone")
     create = s.ComplaintCreate.model_validate({
         **body.model_dump(exclude={"consent", "challenge", "nonce"}, exclude_none=True),
         "channel": "web"})
