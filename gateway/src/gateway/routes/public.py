@@ -40,18 +40,13 @@ from pydantic import BaseModel, Field, ValidationError
 
 from gateway import problems, views
 from gateway import schemas as s
+from gateway.consent import CONSENT_TEXT, CONSENT_VERSION
 from gateway.deps import Call
 from gateway.limits import Exceeded, Limit, limits_of
 
 router = APIRouter(prefix="/v1/public/{tenant_id}", tags=["public"])
 Tenant = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")]
 PUBLIC_ROLE = "public"
-CONSENT_VERSION = "pipl-2026-1"
-CONSENT_TEXT = (
-    "本人同意本机构为受理、办理和答复本次投诉或举报而处理所填写的个人信息（包括姓名、电话、"
-    "地址及所述事实中的个人信息，其中可能含有医疗健康等敏感个人信息），并可依法转交有管辖权的"
-    "机构办理；除法律另有规定外不作他用。（依据《中华人民共和国个人信息保护法》第十三条、"
-    "第十四条、第二十九条）")
 HOUR, DAY = 3600, 86400
 NONCE = re.compile(r"^[0-9]{1,20}$")
 

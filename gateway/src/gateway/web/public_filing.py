@@ -25,6 +25,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
+from gateway.consent import CONSENT_TEXT, CONSENT_TEXT_EN
 from gateway.routes import public
 from gateway.web import i18n
 from gateway.web.calls import Refusal
@@ -48,14 +49,7 @@ i18n.add({
                          "on the institution."),
     "public.consent_legend": ("个人信息处理同意", "Consent to the processing of personal "
                               "information"),
-    "public.consent_text": (public.CONSENT_TEXT,
-                            "I agree that this institution processes the personal information "
-                            "I give here (name, phone, address and any personal information "
-                            "in the facts, which may include sensitive health information) "
-                            "to take in, handle and answer this complaint or report, and may "
-                            "pass it on to the competent authority; for no other purpose "
-                            "unless the law requires (Personal Information Protection Law of "
-                            "the PRC, Articles 13, 14 and 29)."),
+    "public.consent_text": (CONSENT_TEXT, CONSENT_TEXT_EN),
     "public.consent": ("我已阅读并同意上述个人信息处理说明", "I have read and agree to the "
                        "above"),
     "public.pow_working": ("正在进行安全校验…", "Running the security check…"),
