@@ -129,6 +129,13 @@ async def test_each_address_files_a_limited_number_of_times(platform: Platform) 
     assert 0 < int(answer.headers["retry-after"]) <= 3600
     elsewhere = await file(platform, CENTRE, report(**work, consent=False), next(ADDRESSES))
     refused(elsewhere, 422, ["consent"])                            # another address may
+    # without a trusted proxy, X-Forwarded-For is anyone's to write: the peer is counted
+    platform.app.state.settings = settings.model_copy(update={
+        "public_ip_limit": 2, "public_behind_proxy": False})
+    for _ in range(2):
+        refused(await file(platform, CENTRE, report(), next(ADDRESSES)), 422,
+                ["challenge", "nonce"])
+    refused(await file(platform, CENTRE, report(), next(ADDRESSES)), 429, [])
     assert await stored(platform) == 0
 
 
