@@ -43,3 +43,4 @@ def install(app: FastAPI) -> None:
         return RedirectResponse(f"/signin?next={target}", status_code=303)
 
     app.add_exception_handler(SignInRequired, to_signin)
+    app.add_exception_handler(admin_pages.AdminOnly, admin_pages.forbidden)
