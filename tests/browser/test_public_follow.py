@@ -162,7 +162,10 @@ async def test_a_named_complainant_sees_the_answer_asks_for_a_re_look_then_is_sa
     await expect(page.locator("#follow-steps")).to_contain_text("重新处理")
     staff = await web.platform.wait_for_case(complaint["case_id"], lambda c: True,
                                              complaint["clerk"])
-    assert (staff["round"], staff["timeline"][-1]["reason"]) == (2, "请核对11月3日的CT收费明细")
+    reopened = [e for e in staff["timeline"] if e["type"] == "reopen"]
+    assert staff["round"] == 2
+    assert (reopened[0]["actor"], reopened[0]["reason"]) == \
+        ("complainant", "请核对11月3日的CT收费明细")
 
     await staff_answer(web, complaint["case_id"], "复核确认重复收费，已退还380元", first=False)
     await page.reload()
