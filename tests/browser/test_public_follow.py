@@ -4,6 +4,9 @@ throttle; hostile content shown as text; the phone layout."""
 
 from __future__ import annotations
 
+import re
+import time
+
 from playwright.async_api import Page, expect
 
 from tests.browser.conftest import Web, accessible, shot
@@ -59,7 +62,7 @@ async def test_an_anonymous_report_is_followed_added_to_withdrawn_and_then_throt
     cookies = {c["name"]: c for c in await page.context.cookies()}
     opened = cookies["cb_follow"]
     assert opened["httpOnly"] and opened["sameSite"] == "Strict"
-    assert 0 < opened["expires"] - __import__("time").time() <= 1800
+    assert 0 < opened["expires"] - time.time() <= 1800
     assert all(code not in c["value"] for c in cookies.values())   # never the code itself
 
     await page.get_by_label("补充文字材料").fill(f"后厨照片三张，发票一张 {HOSTILE}")
@@ -81,11 +84,11 @@ async def test_an_anonymous_report_is_followed_added_to_withdrawn_and_then_throt
     assert width <= 390, f"the page scrolls sideways on a phone ({width} px)"
     await page.set_viewport_size({"width": 1366, "height": 768})
 
-    await page.get_by_role("button", name="撤回投诉…").click()     # the confirmation step
+    await page.get_by_role("button", name="撤回…").click()     # the confirmation step
     await expect(page.get_by_role("heading", level=1)).to_have_text("确认撤回")
     await page.get_by_role("link", name="不撤回，返回").click()
     await expect(page.locator("#follow-status")).to_have_text("已分派")
-    await page.get_by_role("button", name="撤回投诉…").click()
+    await page.get_by_role("button", name="撤回…").click()
     await page.get_by_label("撤回原因").fill("已与商家协商解决")
     await page.get_by_role("button", name="确认撤回").click()
     await expect(page.locator("#follow-done")).to_have_text("已撤回。")
@@ -112,8 +115,7 @@ async def staff_answer(web: Web, case_id: str, text: str, first: bool) -> None:
     handler = web.platform.auth("demo-hospital", "handler", case["handler_id"],
                                 case["department"])
     supervisor = web.platform.auth("demo-hospital", "supervisor", "hosp-supervisor")
-    steps = [(clerk, {"action": "accept"}), (handler, {"action": "start_investigation"})] \
-        if first else []
+    steps = [(handler, {"action": "start_investigation"})] if first else []
     steps += [(handler, {"action": "propose", "text": f"处理意见：{text}"}),
               (supervisor, {"action": "approve_proposal", "note": "同意"}),
               (handler, {"action": "answer", "mode": "written", "text": text})]
@@ -133,11 +135,19 @@ async def test_a_named_complainant_sees_the_answer_asks_for_a_re_look_then_is_sa
         "details": {"patient_name": "王五", "patient_sex": "男", "patient_age": "56",
                     "inpatient_number": "ZY2026-0815"}})
     number, code = complaint["case_number"], complaint["access_code"]
-    await staff_answer(web, complaint["case_id"], "经核实收费无误，不予退费", first=True)
+    accepted = await web.platform.http.post(f"/v1/cases/{complaint['case_id']}/actions",
+                                            json={"action": "accept"},
+                                            headers=complaint["clerk"])
+    assert accepted.status_code == 200, accepted.text
+    await web.platform.wait_for_case(complaint["case_id"], lambda c: bool(c["due_at"]),
+                                     complaint["clerk"])
 
     await open_case(page, web, "demo-hospital", number, code, query="?lang=en")
     assert await page.get_attribute("html", "lang") == "en"
-    await expect(page.locator("#follow-status")).to_have_text("answered")
+    await expect(page.locator("#follow-status")).to_have_text("assigned")
+    await expect(page.locator("#follow-deadline")).to_have_text(            # the one now
+        re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$"))
+    await staff_answer(web, complaint["case_id"], "经核实收费无误，不予退费", first=True)
     await page.goto(f"{web.url}/t/demo-hospital/follow?lang=zh-CN")
     await expect(page.locator("#follow-status")).to_have_text("已答复")
     body = await page.locator("main").inner_text()

@@ -29,7 +29,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from gateway.deps import Call, system_call
-from gateway.routes import portal as rest_portal   # a module: gateway.limits imports web
+from gateway.routes import portal as rest_portal  # a module: gateway.limits imports web
 from gateway.web import i18n
 from gateway.web.calls import Refusal
 from gateway.web.pages import templates
@@ -37,7 +37,7 @@ from gateway.web.pages import templates
 router = APIRouter(prefix="/t/{tenant_id}/follow", include_in_schema=False)
 
 OPENED = "cb_follow"            # the opened case: signed (tenant, case id), 30 minutes
-TOKEN = "cb_follow_csrf"        # the anonymous forms' double-submit token
+FORMS = "cb_follow_forms"     # the anonymous forms' double-submit token
 LANGUAGE = "cb_lang"
 AUDIENCE = "casebridge-follow"
 TTL_S = 30 * 60
@@ -82,9 +82,9 @@ i18n.add({
     "follow.answer_round": ("第 {round} 轮答复", "Answer, round {round}"),
     "follow.no_answer": ("尚未答复。", "Not answered yet."),
     "follow.materials": ("补充材料", "Material"),
-    "follow.by_you": ("您提交", "from you"), "follow.by_office": ("机构登记", "recorded by the office"),
+    "follow.by_you": ("您提交", "from you"),
+    "follow.by_office": ("机构登记", "recorded by the office"),
     "follow.add_material": ("补充文字材料", "Add material (text)"),
-    "follow.material_label": ("材料说明", "Describe the material"),
     "follow.send": ("提交", "Send"),
     "follow.rate": ("评价答复", "Rate the answer"),
     "follow.rating": ("满意程度", "How satisfied are you?"),
@@ -101,7 +101,7 @@ i18n.add({
                            "You were not satisfied with the answer: within the rounds of "
                            "handling this institution allows, you may ask for a re-look."),
     "follow.relook_reason": ("需要重新处理的问题", "What should be looked at again"),
-    "follow.withdraw": ("撤回投诉", "Withdraw"),
+    "follow.withdraw": ("撤回", "Withdraw"),
     "follow.withdraw_confirm": ("确认撤回", "Confirm the withdrawal"),
     "follow.withdraw_warning": ("撤回后本案即办结，不能恢复；如需再次反映须重新登记。",
                                 "Once withdrawn the case is closed for good; to raise it "
@@ -152,12 +152,12 @@ def _token_ok(request: Request, token: str) -> bool:
 
 
 def _token(request: Request) -> str:
-    found = request.cookies.get(TOKEN, "")
+    found = request.cookies.get(FORMS, "")
     return found if _token_ok(request, found) else _sign(request, secrets.token_urlsafe(18))
 
 
 def _check_token(request: Request, submitted: str) -> bool:
-    cookie = request.cookies.get(TOKEN, "")
+    cookie = request.cookies.get(FORMS, "")
     return bool(submitted) and _token_ok(request, cookie) and \
         secrets.compare_digest(cookie, submitted)
 
@@ -211,7 +211,7 @@ def _page(request: Request, tenant_id: str, name: str, *, status_code: int = 200
         "tenant_name": tenant.get("name", tenant_id), "base": _path(tenant_id),
         "other_lang": i18n.EN if lang == i18n.ZH else i18n.ZH, **context},
         status_code=status_code)
-    _cookie(request, response, TOKEN, token, tenant_id, 2 * 3600)
+    _cookie(request, response, FORMS, token, tenant_id, 2 * 3600)
     if request.query_params.get("lang") == lang:
         _cookie(request, response, LANGUAGE, lang, tenant_id, 365 * 86400)
     response.headers["Cache-Control"] = "no-store"
@@ -282,11 +282,11 @@ async def open_with_code(request: Request, tenant_id: str,
     except HTTPException as exc:
         if exc.status_code == 429:
             seconds = int((exc.headers or {}).get("Retry-After", "900"))
-            response = _form(request, tenant_id, status_code=429, number=number,
-                             message=t("follow.throttled").format(
-                                 minutes=max(1, -(-seconds // 60))))
-            response.headers["Retry-After"] = str(seconds)
-            return response
+            throttled = _form(request, tenant_id, status_code=429, number=number,
+                              message=t("follow.throttled").format(
+                                  minutes=max(1, -(-seconds // 60))))
+            throttled.headers["Retry-After"] = str(seconds)
+            return throttled
         return _form(request, tenant_id, status_code=404, message=t("follow.wrong"),
                      number=number)
     except grpc.aio.AioRpcError as exc:
@@ -294,9 +294,9 @@ async def open_with_code(request: Request, tenant_id: str,
             return _form(request, tenant_id, status_code=404, message=t("follow.wrong"),
                          number=number)
         raise
-    response = RedirectResponse(_path(tenant_id), status_code=303)
-    _open(request, response, tenant_id, case_id)
-    return response
+    opened = RedirectResponse(_path(tenant_id), status_code=303)
+    _open(request, opened, tenant_id, case_id)
+    return opened
 
 
 async def _act(request: Request, tenant_id: str, csrf: str, done: str,
