@@ -19,6 +19,7 @@ from gateway.web import (
     notices,
     oidc,
     pages,
+    public_follow,
     register,
     signin,
     transfer_page,
@@ -29,7 +30,7 @@ from gateway.web.session import SignInRequired
 def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
     for module in (signin, oidc, inbox, notices, register, case_page, transfer_page,
-                   admin_pages, ledger_page):
+                   admin_pages, ledger_page, public_follow):
         app.include_router(module.router)
 
     @app.get("/docs", include_in_schema=False)
