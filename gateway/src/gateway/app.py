@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException
 
 from gateway import problems
 from gateway.auth import Authenticator, TenantDirectory
+from gateway.connection import live_of
 from gateway.deps import Services
 from gateway.middleware import BodyLimit, JsonOnly, SecurityHeaders, Tracing
 from gateway.routes import (
@@ -24,7 +25,6 @@ from gateway.routes import (
 )
 from gateway.settings import GatewaySettings
 from gateway.web import install as install_pages
-from gateway.web.live import live_of
 
 PROBLEM: dict[str, Any] = {"model": None, "content": {problems.MEDIA_TYPE: {}}}
 ERRORS: dict[int | str, dict[str, Any]] = {

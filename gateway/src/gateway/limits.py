@@ -23,7 +23,7 @@ from nats.js.api import KeyValueConfig
 from nats.js.errors import BucketNotFoundError, KeyNotFoundError, KeyWrongLastSequenceError
 from nats.js.kv import KeyValue
 
-from gateway.web.live import live_of
+from gateway.connection import live_of
 
 ATTEMPTS = 20
 

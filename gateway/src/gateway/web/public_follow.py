@@ -29,7 +29,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from gateway.deps import Call, system_call
-from gateway.routes import portal as rest_portal  # a module: gateway.limits imports web
+from gateway.routes import portal as rest_portal
 from gateway.web import i18n
 from gateway.web.calls import Refusal
 from gateway.web.pages import templates
