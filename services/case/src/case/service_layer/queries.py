@@ -127,8 +127,9 @@ def _add_item(case: case_pb2.Case, item: sa.Row, *, public_only: bool) -> None:
                                             text=data["text"], answered_by=item.actor,
                                             answered_at=at))
     elif item.kind == "material":
-        case.materials.append(case_pb2.Material(description=data["description"],
-                                                added_by=data["added_by"], added_at=at))
+        case.materials.append(case_pb2.Material(
+            description=data["description"], added_by=data["added_by"], added_at=at,
+            files=[case_pb2.FileRef(**f) for f in data.get("files", ())]))
     elif public_only:
         return
     elif item.kind == "investigation":
