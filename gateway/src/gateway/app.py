@@ -12,11 +12,13 @@ from starlette.exceptions import HTTPException
 from gateway import problems
 from gateway.auth import Authenticator, TenantDirectory
 from gateway.deps import Services
+from gateway.files.store import FileStore
 from gateway.middleware import BodyLimit, JsonOnly, SecurityHeaders, Tracing
 from gateway.routes import (
     admin,
     cases,
     deadlines,
+    files,
     notifications,
     oversight,
     portal,
@@ -60,8 +62,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.state.authenticator = Authenticator(settings, directory)
     app.state.principal_key = settings.signing_key()
     app.state.throttle = Throttle()
+    app.state.files = FileStore.of(settings)
     app.add_middleware(JsonOnly)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
+                       upload_bytes=settings.max_upload_bytes)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(Tracing)
     app.add_exception_handler(RequestValidationError, problems.on_validation_error)
@@ -72,7 +76,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    for module in (cases, admin, deadlines, notifications, oversight, portal, transfers):
+    for module in (cases, admin, deadlines, files, notifications, oversight, portal,
+                   transfers):
         app.include_router(module.router)
     install_pages(app)
     return app
