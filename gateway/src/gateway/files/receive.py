@@ -97,6 +97,21 @@ class _Parts:
         self.ended = True
 
 
+async def _read(request: Request, parser: MultipartParser, parts: _Parts) -> None:
+    try:
+        async for chunk in request.stream():
+            parser.write(chunk)
+        parser.finalize()
+    except ClientDisconnect:
+        raise Refused(400, "the upload was interrupted", "form") from None
+    except Refused:
+        raise
+    except Exception as exc:                          # the parser's errors
+        raise Refused(400, "the form data is malformed", "form") from exc
+    if not parts.ended:
+        raise Refused(400, "the upload was interrupted", "form")
+
+
 async def receive(request: Request, store: FileStore, tenant: str, policy: Policy, *,
                   max_files: int, before_storing: Callable[[dict[str, str]], Awaitable[None]]
                   | None = None) -> Received:
@@ -115,18 +130,7 @@ async def receive(request: Request, store: FileStore, tenant: str, policy: Polic
         "on_header_value": parts.on_header_value, "on_header_end": parts.on_header_end,
         "on_headers_finished": parts.on_headers_finished, "on_end": parts.on_end})
     try:
-        try:
-            async for chunk in request.stream():
-                parser.write(chunk)
-            parser.finalize()
-        except ClientDisconnect:
-            raise Refused(400, "the upload was interrupted", "form") from None
-        except Refused:
-            raise
-        except Exception as exc:                          # the parser's errors
-            raise Refused(400, "the form data is malformed", "form") from exc
-        if not parts.ended:
-            raise Refused(400, "the upload was interrupted", "form")
+        await _read(request, parser, parts)
         if not parts.uploads:
             raise Refused(422, "no file was sent")
         received.fields = parts.fields

@@ -26,33 +26,25 @@ HEAD = 64
 HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1", b"heim", b"heis")
 
 
+PREFIXES = ((b"\xff\xd8\xff", JPEG), (b"\x89PNG\r\n\x1a\n", PNG), (b"%PDF-", PDF),
+            (b"#!AMR", AMR), (b"ID3", MP3), (b"PK\x03\x04", ZIP),
+            (b"\x7fELF", "application/x-executable"), (b"MZ", "application/x-msdownload"))
+RIFF = {b"WEBP": WEBP, b"WAVE": WAV}
+
+
 def sniff(head: bytes) -> str:
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return WEBP
-    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
-        return WAV
+    for prefix, media_type in PREFIXES:
+        if head.startswith(prefix):
+            return media_type
+    if head[:4] == b"RIFF" and head[8:12] in RIFF:
+        return RIFF[head[8:12]]
     if head[4:8] == b"ftyp":
         brand = head[8:12]
         if brand in HEIF_BRANDS:
             return HEIC
         return M4A if brand in (b"M4A ", b"M4B ") else MP4
-    if head.startswith(b"%PDF-"):
-        return PDF
-    if head.startswith(b"#!AMR"):
-        return AMR
-    if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF
-                                   and head[1] & 0xE0 == 0xE0):
+    if len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:   # an MPEG audio frame
         return MP3
-    if head.startswith(b"PK\x03\x04"):
-        return ZIP
-    if head.startswith(b"\x7fELF"):
-        return "application/x-executable"
-    if head.startswith(b"MZ"):
-        return "application/x-msdownload"
     return "application/octet-stream"
 
 

@@ -13,7 +13,7 @@ import re
 import secrets
 import struct
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -95,7 +95,7 @@ class S3:
     """An S3-compatible bucket (MinIO, Ceph, OSS, COS, AWS), through boto3 in threads."""
 
     def __init__(self, settings: GatewaySettings) -> None:
-        import boto3                                  # only when S3 is configured
+        import boto3  # only when S3 is configured
         from botocore.config import Config
 
         secret = settings.files_s3_secret_key
@@ -118,7 +118,6 @@ class S3:
 
     async def save(self, key: str, path: Path) -> None:
         await asyncio.to_thread(self.client.upload_file, str(path), self.bucket, key)
-        path.unlink(missing_ok=True)
 
     async def read(self, key: str) -> AsyncIterator[bytes]:
         answer = await asyncio.to_thread(self.client.get_object, Bucket=self.bucket, Key=key)
@@ -232,30 +231,45 @@ class FileStore:
     async def open(self, tenant: str, sha256: str) -> AsyncIterator[bytes]:
         """The file's bytes as uploaded (opened when sealed)."""
         key = self.key(tenant, sha256)
-        buffer, sealed, index, pending = b"", None, 0, None
-        sealer = ChunkSealer(self._master, tenant)
-        async for chunk in self.backend.read(key):
-            buffer += chunk
-            if sealed is None:
-                if len(buffer) < len(MAGIC):
-                    continue
-                sealed = buffer.startswith(MAGIC)
-                if sealed:
-                    buffer = buffer[len(MAGIC):]
-            if not sealed:
-                yield buffer
-                buffer = b""
-                continue
+        chunks = self.backend.read(key)
+        head = b""
+        async for chunk in chunks:
+            head += chunk
+            if len(head) >= len(MAGIC):
+                break
+        if not head.startswith(MAGIC):
+            if head:
+                yield head
+            async for chunk in chunks:
+                yield chunk
+            return
+        async for plain in self._opened(key, ChunkSealer(self._master, tenant),
+                                        head[len(MAGIC):], chunks):
+            yield plain
+
+    @staticmethod
+    async def _opened(key: str, sealer: ChunkSealer, buffer: bytes,
+                      chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+        index, pending = 0, None
+
+        def boxes() -> Iterator[bytes]:
+            nonlocal buffer
             while len(buffer) >= 4 and len(buffer) >= 4 + (n := int.from_bytes(buffer[:4])):
                 box, buffer = buffer[4:4 + n], buffer[4 + n:]
+                yield box
+
+        async for chunk in chunks:
+            buffer += chunk
+            for box in boxes():
                 if pending is not None:     # the last box is the one nothing follows
                     yield sealer.open(pending, bound_to=key, index=index, last=False)
                     index += 1
                 pending = box
-        if not sealed:
-            if buffer:
-                yield buffer
-            return
+        for box in boxes():
+            if pending is not None:
+                yield sealer.open(pending, bound_to=key, index=index, last=False)
+                index += 1
+            pending = box
         if buffer:
             raise ValueError("the sealed file is cut short")
         if pending is not None:
