@@ -15,6 +15,7 @@ from gateway.files.policy import Policy
 from gateway.files.store import FileRef, FileStore, Refused, Upload
 
 MAX_FIELD = 16 * 1024
+Check = Callable[[dict[str, str]], Awaitable[None]]
 MAX_FIELDS = 20
 
 
@@ -73,7 +74,7 @@ class _Parts:
             self.skip = True          # a file input left empty; data here is refused below
             return
         if len(self.uploads) >= self.max_files:
-            raise Refused(422, f"at most {self.max_files} more files may be added to this case")
+            raise Refused(422, f"this case may take at most {self.max_files} more files")
         self.upload = self.store.begin(self.policy, filename)
         self.uploads.append(self.upload)
 
@@ -113,16 +114,14 @@ async def _read(request: Request, parser: MultipartParser, parts: _Parts) -> Non
 
 
 async def receive(request: Request, store: FileStore, tenant: str, policy: Policy, *,
-                  max_files: int, before_storing: Callable[[dict[str, str]], Awaitable[None]]
-                  | None = None) -> Received:
+                  max_files: int, require: bool = True,
+                  before_storing: Check | None = None) -> Received:
     """Read the form; check and store its files (after `before_storing`, e.g. the CSRF token,
     has seen the text fields)."""
     media, params = parse_options_header(request.headers.get("content-type", ""))
     if media != b"multipart/form-data" or b"boundary" not in params:
         raise Refused(415, "send the files as multipart/form-data", "form")
-    if max_files <= 0:
-        raise Refused(422, "this case has as many files as it may have")
-    parts = _Parts(store, policy, max_files)
+    parts = _Parts(store, policy, max(max_files, 0))
     received = Received(tenant, store)
     parser = MultipartParser(params[b"boundary"], {
         "on_part_begin": parts.on_part_begin, "on_part_data": parts.on_part_data,
@@ -131,7 +130,7 @@ async def receive(request: Request, store: FileStore, tenant: str, policy: Polic
         "on_headers_finished": parts.on_headers_finished, "on_end": parts.on_end})
     try:
         await _read(request, parser, parts)
-        if not parts.uploads:
+        if require and not parts.uploads:
             raise Refused(422, "no file was sent")
         received.fields = parts.fields
         if before_storing is not None:

@@ -43,8 +43,8 @@ def files_on(case: case_pb2.Case) -> int:
     return sum(len(m.files) for m in case.materials)
 
 
-async def upload_to(request: Request, call: Call, case: case_pb2.Case, *, key: str = "",
-                    check: object = None) -> case_pb2.Case:
+async def upload_to(request: Request, call: Call, case: case_pb2.Case, *,
+                    key: str = "") -> case_pb2.Case:
     """Store the request's files and record them on the case as one add_material."""
     if "add_material" not in case.allowed_actions:
         raise HTTPException(409, f"material cannot be added to a case in status {case.status}")
@@ -53,8 +53,7 @@ async def upload_to(request: Request, call: Call, case: case_pb2.Case, *, key: s
     try:
         received: Received = await receive(
             request, store_of(request), tenant, policy,
-            max_files=policy.max_files_per_case - files_on(case),
-            before_storing=check)  # type: ignore[arg-type]
+            max_files=policy.max_files_per_case - files_on(case))
     except Refused as refused:
         raise HTTPException(refused.status, refused.message) from None
     act = case_pb2.ActRequest(case_id=case.case_id, idempotency_key=key,
