@@ -40,7 +40,7 @@ SECRET = "secret_key_for_tests"  # noqa: S105 (moto takes any)
 
 @pytest.fixture(scope="module")
 def s3_endpoint() -> Iterator[str]:
-    """moto's S3 server as a subprocess on a free port, with an empty bucket."""
+    """moto's S3 server as a subprocess on a free port."""
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1",
                                 "-p", str(port)], stdout=subprocess.DEVNULL,
@@ -53,9 +53,6 @@ def s3_endpoint() -> Iterator[str]:
                 break
             except httpx.HTTPError:
                 time.sleep(0.05)
-        boto3.client("s3", endpoint_url=url, region_name="us-east-1",
-                     aws_access_key_id=ACCESS, aws_secret_access_key=SECRET
-                     ).create_bucket(Bucket="casebridge-files")
         yield url
     finally:
         process.terminate()
@@ -70,9 +67,13 @@ async def files_platform(request: pytest.FixtureRequest, nats_url: str,
     database, store = request.param
     tmp_path = tmp_path_factory.mktemp("files")
     extra: dict[str, object] = {"files_dir": tmp_path / "files"}
-    if store == "s3":
-        extra |= {"files_store": "s3", "files_s3_endpoint": request.getfixturevalue("s3_endpoint"),
-                  "files_s3_bucket": "casebridge-files", "files_s3_access_key": ACCESS,
+    if store == "s3":                       # a bucket per platform: each has its own key
+        endpoint, bucket = request.getfixturevalue("s3_endpoint"), f"files-{database}"
+        boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
+                     aws_access_key_id=ACCESS, aws_secret_access_key=SECRET
+                     ).create_bucket(Bucket=bucket)
+        extra |= {"files_store": "s3", "files_s3_endpoint": endpoint,
+                  "files_s3_bucket": bucket, "files_s3_access_key": ACCESS,
                   "files_s3_secret_key": SECRET}
     async with (a_database(request, database) as url,
                 own_settings(url, nats_url, tmp_path) as settings,
