@@ -274,6 +274,8 @@ async def test_the_complainant_adds_and_fetches_only_their_own_files(
     staff_sha = hashlib.sha256(staffs).hexdigest()
     assert (await platform.http.get(f"{portal}/files/{staff_sha}", headers=code)
             ).status_code == 404
+    seen = (await platform.http.get(portal, headers=code)).json()
+    assert [f["sha256"] for m in seen["materials"] for f in m["files"]] == [sha]
     # a wrong code opens nothing; the complainant's bad file is refused as staff's is
     wrong = {"X-Access-Code": "WRONGCODE234"}
     assert (await platform.http.get(f"{portal}/files/{sha}", headers=wrong)).status_code == 404

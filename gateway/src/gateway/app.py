@@ -24,7 +24,6 @@ from gateway.routes import (
     portal,
     transfers,
 )
-from gateway.routes.portal import Throttle
 from gateway.settings import GatewaySettings
 from gateway.web import install as install_pages
 from gateway.web.live import live_of
@@ -61,7 +60,6 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.state.directory = directory
     app.state.authenticator = Authenticator(settings, directory)
     app.state.principal_key = settings.signing_key()
-    app.state.throttle = Throttle()
     app.state.files = FileStore.of(settings)
     app.add_middleware(JsonOnly)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,

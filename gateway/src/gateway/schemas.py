@@ -505,6 +505,12 @@ class PortalWithdraw(Strict):
     reason: Annotated[str, Field(min_length=1, max_length=2_000)]
 
 
+class PortalReopen(Strict):
+    """Why the answer did not settle it: what should be looked at again."""
+
+    reason: Annotated[str, Field(min_length=1, max_length=2_000)]
+
+
 # --- routing administration ----------------------------------------------------------------
 
 class CategoryRule(Strict):

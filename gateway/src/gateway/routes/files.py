@@ -7,9 +7,7 @@ to someone who may see the case, always as an attachment."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from typing import Annotated
-from urllib.parse import quote
 
 from casebridge.case.v1 import case_pb2
 from fastapi import APIRouter, Path, Request
@@ -18,9 +16,9 @@ from starlette.exceptions import HTTPException
 
 from gateway import schemas as s
 from gateway.deps import Call, Key, Staff
-from gateway.files.policy import Policy
 from gateway.files.receive import Received, receive
-from gateway.files.store import FileStore, Refused
+from gateway.files.serve import download, files_on, listed, policy_of, store_of
+from gateway.files.store import Refused
 from gateway.routes.portal import Complainant, Number, Tenant
 from gateway.views import case_read
 
@@ -28,19 +26,6 @@ router = APIRouter(tags=["files"])
 Sha = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
 FORM = ("multipart/form-data. Fields: `file` (one or more files) and an optional "
         "`description`. The type is taken from the content; the tenant's limits apply.")
-
-
-def store_of(request: Request) -> FileStore:
-    store: FileStore = request.app.state.files
-    return store
-
-
-def policy_of(request: Request, tenant: str) -> Policy:
-    return Policy.of(request.app.state.directory.tenants.get(tenant))
-
-
-def files_on(case: case_pb2.Case) -> int:
-    return sum(len(m.files) for m in case.materials)
 
 
 async def upload_to(request: Request, call: Call, case: case_pb2.Case, *,
@@ -68,25 +53,6 @@ async def upload_to(request: Request, call: Call, case: case_pb2.Case, *,
         await received.undo()
         raise
     return answer
-
-
-def download(request: Request, tenant: str, ref: case_pb2.FileRef) -> StreamingResponse:
-    chunks: AsyncIterator[bytes] = store_of(request).open(tenant, ref.sha256)
-    return StreamingResponse(chunks, media_type=ref.media_type, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(ref.name, safe='')}",
-        "Content-Length": str(ref.size), "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "private, no-store"})
-
-
-def listed(case: case_pb2.Case, sha256: str, *, added_by: str | None = None,
-           ) -> case_pb2.FileRef:
-    for material in case.materials:
-        if added_by is not None and material.added_by != added_by:
-            continue
-        for ref in material.files:
-            if ref.sha256 == sha256:
-                return ref
-    raise HTTPException(404, "no such file on this case")
 
 
 @router.post("/v1/cases/{case_id}/files", status_code=201, response_model=s.CaseRead,

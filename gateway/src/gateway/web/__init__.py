@@ -20,6 +20,7 @@ from gateway.web import (
     notices,
     oidc,
     pages,
+    public_follow,
     register,
     signin,
     transfer_page,
@@ -30,7 +31,7 @@ from gateway.web.session import SignInRequired
 def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
     for module in (signin, oidc, inbox, notices, register, case_page, transfer_page,
-                   admin_pages, ledger_page, case_files):
+                   admin_pages, ledger_page, public_follow, case_files):
         app.include_router(module.router)
 
     @app.get("/docs", include_in_schema=False)
@@ -44,3 +45,4 @@ def install(app: FastAPI) -> None:
         return RedirectResponse(f"/signin?next={target}", status_code=303)
 
     app.add_exception_handler(SignInRequired, to_signin)
+    app.add_exception_handler(admin_pages.AdminOnly, admin_pages.forbidden)

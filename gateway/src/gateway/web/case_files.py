@@ -15,8 +15,8 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from gateway.files.receive import Received, receive
+from gateway.files.serve import download, files_on, listed, policy_of, store_of
 from gateway.files.store import Refused
-from gateway.routes.files import download, files_on, listed, policy_of, store_of
 from gateway.web import i18n
 from gateway.web.calls import Refusal, call_for
 from gateway.web.case_page import show
