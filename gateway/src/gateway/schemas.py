@@ -148,10 +148,20 @@ class LinkRead(BaseModel):
     relation: str
 
 
+class FileRead(BaseModel):
+    """A file in the store: download it from the case's `files/{sha256}`."""
+
+    sha256: str
+    size: int
+    media_type: str
+    name: str
+
+
 class MaterialRead(BaseModel):
     description: str
     added_by: str
     added_at: datetime
+    files: list[FileRead] = []
 
 
 class DuplicateRead(BaseModel):

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from gateway.web import (
     admin_pages,
+    case_files,
     case_page,
     inbox,
     ledger_page,
@@ -30,7 +31,7 @@ from gateway.web.session import SignInRequired
 def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
     for module in (signin, oidc, inbox, notices, register, case_page, transfer_page,
-                   admin_pages, ledger_page, public_follow):
+                   admin_pages, ledger_page, public_follow, case_files):
         app.include_router(module.router)
 
     @app.get("/docs", include_in_schema=False)

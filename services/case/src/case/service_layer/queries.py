@@ -139,9 +139,11 @@ def _add_item(case: case_pb2.Case, item: sa.Row, *, public_only: bool) -> None:
                                             answered_by="" if public_only else item.actor))
     elif item.kind == "material":
         by = data["added_by"]
+        mine = not public_only or by == "complainant"
         case.materials.append(case_pb2.Material(
-            description=data["description"], added_at=at,
-            added_by=by if not public_only or by == "complainant" else ""))
+            description=data["description"], added_at=at, added_by=by if mine else "",
+            # the portal lists only the complainant's own files
+            files=[case_pb2.FileRef(**f) for f in data.get("files", ())] if mine else []))
     elif public_only:
         return
     elif item.kind == "investigation":
