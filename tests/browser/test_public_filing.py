@@ -75,6 +75,14 @@ async def test_a_person_files_an_anonymous_report_and_keeps_the_code(
         await asyncio.sleep(0.05)
     assert opened.status_code == 200, opened.text
     assert opened.json()["channel"] == "web" and opened.json()["anonymous"]
+    await page.locator("#follow-link").click()                       # and on the follow page
+    await page.get_by_label("案件编号").fill(number)
+    await page.get_by_label("查询码").fill(code)
+    await page.get_by_role("button", name="查询").click()
+    await page.wait_for_load_state()
+    assert number in await page.locator("main").inner_text()
+    assert await page.locator("main script:not([src]), main img[src=x]").count() == 0
+    assert alerts == []
 
     # on a phone: one column, nothing wider than the screen
     await page.set_viewport_size({"width": 390, "height": 844})

@@ -49,10 +49,12 @@ class Platform:
 
 
 @asynccontextmanager
-async def started(settings: Settings, tmp_path: Path) -> AsyncIterator[Platform]:
-    """Every service on its own gRPC port in this process, the gateway over ASGI."""
+async def started(settings: Settings, tmp_path: Path,
+                  **gateway: object) -> AsyncIterator[Platform]:
+    """Every service on its own gRPC port in this process, the gateway over ASGI (with
+    `gateway` settings of its own, e.g. the file store's)."""
     addresses = {f"{s}_addr": f"127.0.0.1:{free_port()}" for s in SERVICES}
-    gw_settings = GatewaySettings(**{**settings.model_dump(), **addresses,
+    gw_settings = GatewaySettings(**{**settings.model_dump(), **addresses, **gateway,
                                      "principal_key": settings.principal_key,
                                      "seed_file": daytime_seed(tmp_path),
                                      "token_key_file": tmp_path / "token.key"})

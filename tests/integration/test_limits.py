@@ -4,6 +4,7 @@ count every hit once and never let more through than the limit."""
 from __future__ import annotations
 
 import asyncio
+import time
 
 import nats
 import pytest
@@ -35,3 +36,28 @@ async def test_replicas_racing_on_one_key_let_exactly_the_limit_through(nats_url
             if nc is first:
                 await js.delete_key_value(f"{prefix}_limits_portal_code")
             await nc.close()
+
+
+async def test_a_burst_across_a_window_end_is_still_held(nats_url: str) -> None:
+    """A fixed window would let `limit` more through the moment a window ends; the sliding
+    window lets through only what has aged out (here: about one, at once)."""
+    prefix = testing.unique("cbl")
+    nc = await nats.connect(nats_url)
+    try:
+        limits, limit = Limits(nc, prefix), Limit("edge", 3, 3)
+        for _ in range(3):
+            await limits.hit(limit, "198.51.100.7")
+        await asyncio.sleep(3 - time.time() % 3 + 0.05)        # the next window has begun
+        let_through = 0
+        for _ in range(3):
+            try:
+                await limits.hit(limit, "198.51.100.7")
+                let_through += 1
+            except Exceeded as refused:
+                assert 1 <= refused.retry_after <= 4
+        assert let_through < 3                                 # a fixed window: 3
+        await asyncio.sleep(3 - time.time() % 3 + 3.05)        # two windows on: all aged out
+        assert await limits.hit(limit, "198.51.100.7") == 1
+    finally:
+        await nc.jetstream().delete_key_value(f"{prefix}_limits_edge")
+        await nc.close()

@@ -11,22 +11,23 @@ from starlette.exceptions import HTTPException
 
 from gateway import problems
 from gateway.auth import Authenticator, TenantDirectory
+from gateway.connection import live_of
 from gateway.deps import Services
+from gateway.files.store import FileStore
 from gateway.middleware import BodyLimit, JsonOnly, SecurityHeaders, Tracing
 from gateway.routes import (
     admin,
     cases,
     deadlines,
+    files,
     notifications,
     oversight,
     portal,
     public,
     transfers,
 )
-from gateway.routes.portal import Throttle
 from gateway.settings import GatewaySettings
 from gateway.web import install as install_pages
-from gateway.web.live import live_of
 
 PROBLEM: dict[str, Any] = {"model": None, "content": {problems.MEDIA_TYPE: {}}}
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -60,9 +61,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.state.directory = directory
     app.state.authenticator = Authenticator(settings, directory)
     app.state.principal_key = settings.signing_key()
-    app.state.throttle = Throttle()
+    app.state.files = FileStore.of(settings)
     app.add_middleware(JsonOnly)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
+                       upload_bytes=settings.max_upload_bytes)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(Tracing)
     app.add_exception_handler(RequestValidationError, problems.on_validation_error)
@@ -73,8 +75,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    for module in (cases, admin, deadlines, notifications, oversight, portal, public,
-                   transfers):
+    for module in (cases, admin, deadlines, files, notifications, oversight, portal,
+                   public, transfers):
         app.include_router(module.router)
     install_pages(app)
     return app

@@ -3,7 +3,10 @@ key-value buckets (one per limit; entries expire by themselves).
 
 A limit allows `limit` hits per `window_s` per key (an IP address, a phone number, a case
 number). Each window is its own key, `<window index>.<hash of the key>`, so a count never
-needs resetting and old windows age out of the bucket (max age: two windows). A hit is a
+needs resetting and old windows age out of the bucket (max age: two windows). What counts
+is the current window plus the one before it weighted by how much of it still lies within
+one window of now (a sliding window, approximated), so a burst that straddles a window's end
+is still held — a fixed window would let `2 × limit` through there. A hit is a
 compare-and-set on the key's revision, retried when another replica got there first, so two
 replicas never lose each other's hits. The key itself is hashed: no phone number or IP
 address is stored in NATS.
@@ -23,7 +26,7 @@ from nats.js.api import KeyValueConfig
 from nats.js.errors import BucketNotFoundError, KeyNotFoundError, KeyWrongLastSequenceError
 from nats.js.kv import KeyValue
 
-from gateway.web.live import live_of
+from gateway.connection import live_of
 
 ATTEMPTS = 20
 
@@ -38,9 +41,25 @@ class Limit:
         digest = hashlib.sha256(f"{self.name}:{who}".encode()).hexdigest()[:32]
         return f"w{int(now // self.window_s)}.{digest}"
 
-    def retry_after(self, now: float) -> int:
-        """Seconds until the current window ends."""
-        return max(1, int(self.window_s - now % self.window_s))
+    def previous_key(self, who: str, now: float) -> str:
+        return self.key(who, now - self.window_s)
+
+    def weight(self, now: float) -> float:
+        """How much of the previous window still lies within one window of now."""
+        return 1 - (now % self.window_s) / self.window_s
+
+    def full(self, now: float, current: int, previous: int) -> bool:
+        return current + previous * self.weight(now) >= self.limit
+
+    def retry_after(self, now: float, current: int, previous: int) -> int:
+        """Seconds until one more hit would be let through."""
+        elapsed = now % self.window_s
+        if current < self.limit:        # wait for enough of the previous window to age out
+            until = self.window_s * (1 - (self.limit - current) / previous) if previous else 0
+            return max(1, int(until - elapsed) + 1)
+        # the current window is full: into the next one, until it has aged out enough
+        return max(1, int(self.window_s - elapsed + self.window_s * (1 - self.limit / current))
+                   + 1)
 
 
 class Exceeded(Exception):
@@ -74,42 +93,47 @@ class Limits:
                 self._buckets[limit.name] = bucket
             return self._buckets[limit.name]
 
-    async def count(self, limit: Limit, who: str) -> int:
-        """Hits in the current window."""
-        bucket = await self._bucket(limit)
+    async def _value(self, bucket: KeyValue, key: str) -> tuple[int, int | None]:
+        """A window's count and revision (None: no such key yet)."""
         try:
-            entry = await bucket.get(limit.key(who, time.time()))
+            entry = await bucket.get(key)
         except KeyNotFoundError:
-            return 0
-        return int(entry.value or b"0")
+            return 0, None
+        return int(entry.value or b"0"), entry.revision
+
+    async def count(self, limit: Limit, who: str) -> int:
+        """Hits in the current and the previous window (unweighted)."""
+        bucket, now = await self._bucket(limit), time.time()
+        current, _ = await self._value(bucket, limit.key(who, now))
+        previous, _ = await self._value(bucket, limit.previous_key(who, now))
+        return current + previous
 
     async def check(self, limit: Limit, who: str) -> None:
-        """Exceeded if the window is already full (without counting a hit)."""
-        if await self.count(limit, who) >= limit.limit:
-            raise Exceeded(limit, limit.retry_after(time.time()))
+        """Exceeded if the limit is already reached (without counting a hit)."""
+        bucket, now = await self._bucket(limit), time.time()
+        current, _ = await self._value(bucket, limit.key(who, now))
+        previous, _ = await self._value(bucket, limit.previous_key(who, now))
+        if limit.full(now, current, previous):
+            raise Exceeded(limit, limit.retry_after(now, current, previous))
 
     async def hit(self, limit: Limit, who: str) -> int:
-        """Count one; Exceeded (and nothing counted) when the window is full."""
+        """Count one; Exceeded (and nothing counted) when the limit is reached."""
         bucket = await self._bucket(limit)
         for _ in range(ATTEMPTS):
             now = time.time()
             key = limit.key(who, now)
+            previous, _ = await self._value(bucket, limit.previous_key(who, now))
+            current, revision = await self._value(bucket, key)
+            if limit.full(now, current, previous):
+                raise Exceeded(limit, limit.retry_after(now, current, previous))
             try:
-                entry = await bucket.get(key)
-            except KeyNotFoundError:
-                try:
+                if revision is None:
                     await bucket.create(key, b"1")
-                    return 1
-                except KeyWrongLastSequenceError:
-                    continue                      # another replica made it first
-            seen = int(entry.value or b"0")
-            if seen >= limit.limit:
-                raise Exceeded(limit, limit.retry_after(now))
-            try:
-                await bucket.update(key, str(seen + 1).encode(), last=entry.revision)
-                return seen + 1
+                else:
+                    await bucket.update(key, str(current + 1).encode(), last=revision)
+                return current + 1
             except KeyWrongLastSequenceError:
-                continue
+                continue                          # another replica counted first: again
         raise Exceeded(limit, 1)                  # contended beyond reason: refuse, safely
 
 

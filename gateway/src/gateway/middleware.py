@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from casebridge_platform import telemetry
 from opentelemetry import trace
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -36,24 +38,35 @@ class Tracing:
             span.set_attribute("http.response.status_code", status.get("code", 0))
 
 
+# where multipart file uploads are taken (with their own, larger cap on the body)
+UPLOADS = re.compile(r"^/(v1/cases/[^/]+|v1/portal/[^/]+/cases/[^/]+|cases/[^/]+)/files$")
+
+
+def is_upload(scope: Scope) -> bool:
+    return scope["method"] == "POST" and UPLOADS.match(scope["path"]) is not None
+
+
 class TooLarge(Exception):
     pass
 
 
 class BodyLimit:
-    """Refuse bodies over max_bytes with 413, whether announced by Content-Length or streamed."""
+    """Refuse bodies over max_bytes with 413, whether announced by Content-Length or streamed;
+    file uploads have their own cap (upload_bytes; each tenant caps each file below it)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, upload_bytes: int | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.upload_bytes = upload_bytes or max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.upload_bytes if is_upload(scope) else self.max_bytes
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self._refuse(scope, receive, send)
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await self._refuse(scope, receive, send, limit)
             return
         seen = 0
 
@@ -61,17 +74,17 @@ class BodyLimit:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
+            if seen > limit:
                 raise TooLarge
             return message
 
         try:
             await self.app(scope, counted, send)
         except TooLarge:
-            await self._refuse(scope, receive, send)
+            await self._refuse(scope, receive, send, limit)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = problem(413, f"the request body is larger than {self.max_bytes} bytes")
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        response = problem(413, f"the request body is larger than {limit} bytes")
         await response(scope, receive, send)
 
 
@@ -86,6 +99,8 @@ class JsonOnly:
         if scope["type"] == "http" and scope["method"] in ("POST", "PUT", "PATCH") \
                 and scope["path"].startswith("/v1/"):
             media = dict(scope["headers"]).get(b"content-type", b"").split(b";")[0].strip()
+            if media == b"multipart/form-data" and is_upload(scope):
+                media = b""                                 # a file upload (routes/files.py)
             if media and media != b"application/json" and not media.endswith(b"+json"):
                 response = problem(415, "the request body must be application/json")
                 await response(scope, receive, send)

@@ -148,10 +148,20 @@ class LinkRead(BaseModel):
     relation: str
 
 
+class FileRead(BaseModel):
+    """A file in the store: download it from the case's `files/{sha256}`."""
+
+    sha256: str
+    size: int
+    media_type: str
+    name: str
+
+
 class MaterialRead(BaseModel):
     description: str
     added_by: str
     added_at: datetime
+    files: list[FileRead] = []
 
 
 class DuplicateRead(BaseModel):
@@ -492,6 +502,12 @@ class PortalSurvey(Strict):
 
 
 class PortalWithdraw(Strict):
+    reason: Annotated[str, Field(min_length=1, max_length=2_000)]
+
+
+class PortalReopen(Strict):
+    """Why the answer did not settle it: what should be looked at again."""
+
     reason: Annotated[str, Field(min_length=1, max_length=2_000)]
 
 

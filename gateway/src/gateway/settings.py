@@ -26,6 +26,16 @@ class GatewaySettings(Settings):
     grpc_timeout_s: float = 10.0
     session_ttl_s: int = 8 * 3600               # a signed-in page session
     default_language: Literal["zh-CN", "en"] = "zh-CN"
+    # evidence files: the local disk (var_dir/files) or an S3-compatible bucket
+    files_store: Literal["local", "s3"] = "local"
+    files_dir: Path | None = None                # local: default var_dir/files
+    files_s3_endpoint: str | None = None         # e.g. https://minio.internal:9000
+    files_s3_bucket: str = "casebridge-files"
+    files_s3_access_key: str | None = None
+    files_s3_secret_key: SecretStr | None = None
+    files_s3_region: str = "us-east-1"
+    files_key: SecretStr | None = None           # base64url of 32 bytes; empty: var/secrets
+    max_upload_bytes: int = 110 * 1024 * 1024    # a whole upload request (tenants cap files)
     # The public filing form and API (/t/<tenant>/file, /v1/public/<tenant>/complaints)
     public_behind_proxy: bool = False            # trust X-Forwarded-For (a proxy appends it)
     public_ip_limit: int = 20                    # filings per IP address per hour

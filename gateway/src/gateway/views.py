@@ -112,8 +112,10 @@ def _work(case: case_pb2.Case) -> dict:
                        for f in case.follow_ups],
         "links": [s.LinkRead(case_id=x.case_id, case_number=x.case_number, relation=x.relation)
                   for x in case.links],
-        "materials": [s.MaterialRead(description=m.description, added_by=m.added_by,
-                                     added_at=at(m.added_at)) for m in case.materials],
+        "materials": [s.MaterialRead(
+            description=m.description, added_by=m.added_by, added_at=at(m.added_at),
+            files=[s.FileRead(sha256=f.sha256, size=f.size, media_type=f.media_type,
+                              name=f.name) for f in m.files]) for m in case.materials],
         "co_complainants": [_party(p) for p in case.co_complainants],
     }
 

@@ -1,21 +1,21 @@
 """The complainant portal: with the case number and the secret access code, and nothing else,
-a complainant (anonymous or not) follows the case, adds material, or withdraws it."""
+a complainant (anonymous or not) follows the case, adds material, rates the answer (回访),
+asks for a re-look when not satisfied (within the tenant's rounds), or withdraws it."""
 
 from __future__ import annotations
 
-import time
-from collections import defaultdict, deque
 from typing import Annotated
 
 import grpc
 from casebridge.case.v1 import case_pb2
 from casebridge.intake.v1 import intake_pb2
 from casebridge_platform.auth import Principal
-from fastapi import APIRouter, Depends, Header, Path, Request
+from fastapi import APIRouter, Depends, FastAPI, Header, Path, Request
 from starlette.exceptions import HTTPException
 
 from gateway import schemas as s
 from gateway.deps import Call, system_call
+from gateway.limits import Exceeded, Limit, limits_of
 from gateway.views import case_read
 
 router = APIRouter(prefix="/v1/portal/{tenant_id}/cases/{case_number}", tags=["portal"])
@@ -25,45 +25,55 @@ Tenant = Annotated[str, Path(min_length=1, max_length=64)]
 Number = Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[A-Z0-9]+-\d{4}-\d+$")]
 
 
-class Throttle:
-    """At most `limit` wrong codes per case number per `window_s`: a 60-bit code cannot be
-    guessed, and this keeps anyone from trying (the limit is per gateway replica)."""
+# 5 wrong codes per case number per 15 minutes, counted by every gateway replica together
+# (NATS key-value): a 60-bit code cannot be guessed, and this keeps anyone from trying.
+WRONG_CODES = Limit("portal-code", 5, 900)
 
-    def __init__(self, limit: int = 5, window_s: float = 900) -> None:
-        self.limit, self.window_s = limit, window_s
-        self.failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
 
-    def check(self, key: tuple[str, str]) -> None:
-        recent = self.failures[key]
-        while recent and recent[0] < time.monotonic() - self.window_s:
-            recent.popleft()
-        if len(recent) >= self.limit:
-            raise HTTPException(429, "too many wrong access codes for this case; try later",
-                                headers={"Retry-After": str(int(self.window_s))})
+def _throttled(exc: Exceeded) -> HTTPException:
+    return HTTPException(429, "too many wrong access codes for this case; try later",
+                         headers={"Retry-After": str(exc.retry_after)})
 
-    def failed(self, key: tuple[str, str]) -> None:
-        self.failures[key].append(time.monotonic())
+
+async def open_case(app: FastAPI, gateway: Call, tenant_id: str, case_number: str,
+                    access_code: str) -> str:
+    """The case id the access code opens. 404 (and one wrong code counted) when it opens
+    none; 429 once the case number had too many wrong codes in the window, even for the
+    right code. Shared by the REST portal and the follow page."""
+    if tenant_id not in app.state.directory.tenants:
+        raise HTTPException(404, "no case with that number and access code")
+    limits, who = limits_of(app), f"{tenant_id}/{case_number}"
+    try:
+        await limits.check(WRONG_CODES, who)
+    except Exceeded as exc:
+        raise _throttled(exc) from None
+    lookup = gateway.as_(Principal(tenant_id=tenant_id, user_id="portal", roles=("system",)))
+    try:
+        submission = await lookup.svc.intake.LookupByAccessCode(
+            intake_pb2.LookupByAccessCodeRequest(case_number=case_number,
+                                                 access_code=access_code), **lookup.options)
+    except grpc.aio.AioRpcError as exc:
+        if exc.code() == grpc.StatusCode.NOT_FOUND:
+            try:
+                await limits.hit(WRONG_CODES, who)
+            except Exceeded as full:                 # another replica filled it meanwhile
+                raise _throttled(full) from None
+        raise
+    return str(submission.case_id)
+
+
+def as_complainant(gateway: Call, tenant_id: str, case_id: str) -> Call:
+    """The complainant's call on one case: what the case service lets behind the code."""
+    return gateway.as_(Principal(tenant_id=tenant_id, user_id=f"access:{case_id}",
+                                 roles=("complainant",)))
 
 
 async def complainant(request: Request, tenant_id: Tenant, case_number: Number,
                       x_access_code: Code,
                       gateway: Annotated[Call, Depends(system_call)]) -> Call:
     """The complainant's call: only once the access code opens this very case."""
-    if tenant_id not in request.app.state.directory.tenants:
-        raise HTTPException(404, "no case with that number and access code")
-    throttle: Throttle = request.app.state.throttle
-    throttle.check((tenant_id, case_number))
-    lookup = gateway.as_(Principal(tenant_id=tenant_id, user_id="portal", roles=("system",)))
-    try:
-        submission = await lookup.svc.intake.LookupByAccessCode(
-            intake_pb2.LookupByAccessCodeRequest(case_number=case_number,
-                                                 access_code=x_access_code), **lookup.options)
-    except grpc.aio.AioRpcError as exc:
-        if exc.code() == grpc.StatusCode.NOT_FOUND:
-            throttle.failed((tenant_id, case_number))
-        raise
-    return gateway.as_(Principal(tenant_id=tenant_id, user_id=f"access:{submission.case_id}",
-                                 roles=("complainant",)))
+    case_id = await open_case(request.app, gateway, tenant_id, case_number, x_access_code)
+    return as_complainant(gateway, tenant_id, case_id)
 
 
 Complainant = Annotated[Call, Depends(complainant)]
@@ -102,4 +112,14 @@ async def survey(body: s.PortalSurvey, call: Complainant) -> s.CaseRead:
 async def withdraw(body: s.PortalWithdraw, call: Complainant) -> s.CaseRead:
     request = case_pb2.ActRequest(case_id=_case_id(call), reason=body.reason,
                                   withdraw=case_pb2.Withdraw())
+    return case_read(await call.svc.case.Act(request, **call.options))
+
+
+@router.post("/reopening", response_model=s.CaseRead,
+             summary="Ask for the case to be looked at again (申请重新处理)",
+             description="After an unsatisfied rating, within the tenant's rounds of handling; "
+             "past them the case is with leadership.")
+async def reopen(body: s.PortalReopen, call: Complainant) -> s.CaseRead:
+    request = case_pb2.ActRequest(case_id=_case_id(call), reason=body.reason,
+                                  reopen=case_pb2.Reopen())
     return case_read(await call.svc.case.Act(request, **call.options))

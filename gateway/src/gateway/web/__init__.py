@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from gateway.web import (
     admin_pages,
+    case_files,
     case_page,
     inbox,
     ledger_page,
@@ -20,6 +21,7 @@ from gateway.web import (
     oidc,
     pages,
     public_filing,
+    public_follow,
     register,
     signin,
     transfer_page,
@@ -30,7 +32,7 @@ from gateway.web.session import SignInRequired
 def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
     for module in (signin, oidc, inbox, notices, register, case_page, transfer_page,
-                   admin_pages, ledger_page, public_filing):
+                   admin_pages, ledger_page, public_follow, case_files, public_filing):
         app.include_router(module.router)
 
     @app.get("/docs", include_in_schema=False)
@@ -44,3 +46,4 @@ def install(app: FastAPI) -> None:
         return RedirectResponse(f"/signin?next={target}", status_code=303)
 
     app.add_exception_handler(SignInRequired, to_signin)
+    app.add_exception_handler(admin_pages.AdminOnly, admin_pages.forbidden)

@@ -172,9 +172,27 @@ async def attempt(work: Awaitable[T]) -> tuple[T | None, Refusal | None]:
         return None, Refusal.of(exc)
 
 
-def forbidden(request: Request, session: Session) -> Response:
-    return render(request, session, "error.html", status_code=403,
-                  message=i18n.text(session.lang, "admin.only"))
+class AdminOnly(Exception):
+    """A page for administrators asked for by someone else: a 403 page says so."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session.user_id)
+        self.session = session
+
+
+def admin(session: Signed) -> Session:
+    if not session.has("admin"):
+        raise AdminOnly(session)
+    return session
+
+
+Admin = Annotated[Session, Depends(admin)]
+
+
+async def forbidden(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, AdminOnly)
+    return render(request, exc.session, "error.html", status_code=403,
+                  message=i18n.text(exc.session.lang, "admin.only"))
 
 
 def failed(request: Request, session: Session, refusal: Refusal) -> Response:
@@ -231,9 +249,7 @@ def grouped(refusal: Refusal | None, lang: str) -> dict[str, list[str]]:
 
 
 @router.get("/admin")
-async def index(request: Request, session: Signed) -> Response:
-    if not session.has("admin"):
-        return forbidden(request, session)
+async def index(request: Request, session: Admin) -> Response:
     return render(request, session, "admin.html", sections=SECTIONS)
 
 
@@ -256,10 +272,8 @@ async def _categories_page(request: Request, session: Session, *, editing: dict[
 
 
 @router.get("/admin/categories")
-async def categories(request: Request, session: Signed, edit: str = "",
+async def categories(request: Request, session: Admin, edit: str = "",
                      saved: str = "") -> Response:
-    if not session.has("admin"):
-        return forbidden(request, session)
     editing: dict[str, Any] = {"name": "", "department": "", "keywords": "", "original": ""}
     if edit:
         call = call_for(request, session)
@@ -273,14 +287,12 @@ async def categories(request: Request, session: Signed, edit: str = "",
 
 
 @router.post("/admin/categories")
-async def put_category(request: Request, session: Signed, name: Annotated[str, Form()] = "",
+async def put_category(request: Request, session: Admin, name: Annotated[str, Form()] = "",
                        department: Annotated[str, Form()] = "",
                        keywords: Annotated[str, Form()] = "",
                        original: Annotated[str, Form()] = "",
                        csrf: Annotated[str, Form()] = "") -> Response:
     check_csrf(request, session, csrf)
-    if not session.has("admin"):
-        return forbidden(request, session)
     call = call_for(request, session)
     answer, refusal = await attempt(call.svc.routing.PutCategory(routing_pb2.CategoryRule(
         name=name.strip(), department=department.strip(), keywords=words_list(keywords)),
@@ -293,11 +305,9 @@ async def put_category(request: Request, session: Signed, name: Annotated[str, F
 
 
 @router.post("/admin/categories/delete")
-async def delete_category(request: Request, session: Signed, name: Annotated[str, Form()],
+async def delete_category(request: Request, session: Admin, name: Annotated[str, Form()],
                           csrf: Annotated[str, Form()] = "") -> Response:
     check_csrf(request, session, csrf)
-    if not session.has("admin"):
-        return forbidden(request, session)
     call = call_for(request, session)
     _, refusal = await attempt(call.svc.routing.DeleteCategory(
         routing_pb2.DeleteCategoryRequest(name=name), **call.options))
@@ -307,13 +317,11 @@ async def delete_category(request: Request, session: Signed, name: Annotated[str
 
 
 @router.post("/admin/classify")
-async def classify(request: Request, session: Signed,
+async def classify(request: Request, session: Admin,
                    content: Annotated[str, Form()] = "",
                    csrf: Annotated[str, Form()] = "") -> Response:
     """The preview fragment (htmx): how the routing service would classify the text."""
     check_csrf(request, session, csrf)
-    if not session.has("admin"):
-        return forbidden(request, session)
     if not content.strip():
         return render(request, session, "admin_classify.html", answer=None, refusal=None)
     call = call_for(request, session)
@@ -345,9 +353,7 @@ async def _routing_page(request: Request, session: Session, rows: list[dict[str,
 
 
 @router.get("/admin/routing")
-async def routing_table(request: Request, session: Signed, saved: str = "") -> Response:
-    if not session.has("admin"):
-        return forbidden(request, session)
+async def routing_table(request: Request, session: Admin, saved: str = "") -> Response:
     call = call_for(request, session)
     table, failure = await attempt(call.svc.routing.GetRoutingTable(
         routing_pb2.GetRoutingTableRequest(), **call.options))
@@ -358,11 +364,9 @@ async def routing_table(request: Request, session: Signed, saved: str = "") -> R
 
 
 @router.post("/admin/routing")
-async def put_routing_table(request: Request, session: Signed) -> Response:
+async def put_routing_table(request: Request, session: Admin) -> Response:
     form = await request.form()
     check_csrf(request, session, str(form.get("csrf", "")))
-    if not session.has("admin"):
-        return forbidden(request, session)
     fields = ("category", "respondent", "severity", "department")
     columns = {f: [str(v).strip() for v in form.getlist(f)] for f in fields}
     typed = [dict(zip(fields, values, strict=True))
@@ -398,22 +402,18 @@ async def _policy_page(request: Request, session: Session, *, refusal: Refusal |
 
 
 @router.get("/admin/policy")
-async def policy(request: Request, session: Signed, recomputed: str = "") -> Response:
-    if not session.has("admin"):
-        return forbidden(request, session)
+async def policy(request: Request, session: Admin, recomputed: str = "") -> Response:
     return await _policy_page(request, session, recomputed=recomputed)
 
 
 @router.post("/admin/policy/clock")
-async def change_clock(request: Request, session: Signed, name: Annotated[str, Form()],
+async def change_clock(request: Request, session: Admin, name: Annotated[str, Form()],
                        amount: Annotated[str, Form()] = "",
                        warn_fraction: Annotated[str, Form()] = "",
                        disabled: Annotated[str, Form()] = "",
                        csrf: Annotated[str, Form()] = "") -> Response:
     """One clock at a time, so the service's refusal is shown next to that clock."""
     check_csrf(request, session, csrf)
-    if not session.has("admin"):
-        return forbidden(request, session)
     try:
         whole = int(amount) if amount.strip() else 0
         fraction = float(warn_fraction) if warn_fraction.strip() else 0.0
@@ -431,12 +431,10 @@ async def change_clock(request: Request, session: Signed, name: Annotated[str, F
 
 
 @router.post("/admin/policy/warning")
-async def change_warning(request: Request, session: Signed,
+async def change_warning(request: Request, session: Admin,
                          warn_fraction: Annotated[str, Form()] = "",
                          csrf: Annotated[str, Form()] = "") -> Response:
     check_csrf(request, session, csrf)
-    if not session.has("admin"):
-        return forbidden(request, session)
     try:
         fraction = float(warn_fraction)
     except ValueError:
@@ -480,20 +478,16 @@ EMPTY_YEAR = {"year": "", "source": "", "holidays": "", "workdays": ""}
 
 
 @router.get("/admin/calendar")
-async def calendar(request: Request, session: Signed, done: str = "") -> Response:
-    if not session.has("admin"):
-        return forbidden(request, session)
+async def calendar(request: Request, session: Admin, done: str = "") -> Response:
     return await _calendar_page(request, session, typed=EMPTY_YEAR, done=done)
 
 
 @router.post("/admin/calendar")
-async def load_year(request: Request, session: Signed, year: Annotated[str, Form()] = "",
+async def load_year(request: Request, session: Admin, year: Annotated[str, Form()] = "",
                     source: Annotated[str, Form()] = "", holidays: Annotated[str, Form()] = "",
                     workdays: Annotated[str, Form()] = "",
                     csrf: Annotated[str, Form()] = "") -> Response:
     check_csrf(request, session, csrf)
-    if not session.has("admin"):
-        return forbidden(request, session)
     typed = {"year": year, "source": source, "holidays": holidays, "workdays": workdays}
     if not year.strip().isdigit():
         return await _calendar_page(request, session, typed=typed,
@@ -519,10 +513,8 @@ async def _templates(request: Request, session: Session
 
 
 @router.get("/admin/templates")
-async def templates(request: Request, session: Signed, edit: str = "", locale: str = "",
+async def templates(request: Request, session: Admin, edit: str = "", locale: str = "",
                     saved: str = "") -> Response:
-    if not session.has("admin"):
-        return forbidden(request, session)
     listed, failure = await _templates(request, session)
     if listed is None:
         assert failure is not None
@@ -536,14 +528,12 @@ async def templates(request: Request, session: Signed, edit: str = "", locale: s
 
 
 @router.post("/admin/templates")
-async def put_template(request: Request, session: Signed, name: Annotated[str, Form()],
+async def put_template(request: Request, session: Admin, name: Annotated[str, Form()],
                        locale: Annotated[str, Form()], subject: Annotated[str, Form()] = "",
                        body: Annotated[str, Form()] = "", sms: Annotated[str, Form()] = "",
                        reset: Annotated[str, Form()] = "",
                        csrf: Annotated[str, Form()] = "") -> Response:
     check_csrf(request, session, csrf)
-    if not session.has("admin"):
-        return forbidden(request, session)
     call = call_for(request, session)
     if reset:
         answer, refusal = await attempt(call.svc.notification.DeleteTemplate(
@@ -584,19 +574,15 @@ async def _webhooks_page(request: Request, session: Session, *, typed: dict[str,
 
 
 @router.get("/admin/webhooks")
-async def webhooks(request: Request, session: Signed, saved: str = "") -> Response:
-    if not session.has("admin"):
-        return forbidden(request, session)
+async def webhooks(request: Request, session: Admin, saved: str = "") -> Response:
     return await _webhooks_page(request, session, saved=saved, typed={
         "endpoint_id": "", "url": "", "templates": [], "active": True})
 
 
 @router.post("/admin/webhooks")
-async def put_endpoint(request: Request, session: Signed) -> Response:
+async def put_endpoint(request: Request, session: Admin) -> Response:
     form = await request.form()
     check_csrf(request, session, str(form.get("csrf", "")))
-    if not session.has("admin"):
-        return forbidden(request, session)
     endpoint = notification_pb2.Endpoint(
         endpoint_id=str(form.get("endpoint_id", "")).strip(), url=str(form.get("url", "")).strip(),
         templates=[str(v) for v in form.getlist("templates")], active=bool(form.get("active")),
@@ -611,12 +597,10 @@ async def put_endpoint(request: Request, session: Signed) -> Response:
 
 
 @router.post("/admin/webhooks/delete")
-async def delete_endpoint(request: Request, session: Signed,
+async def delete_endpoint(request: Request, session: Admin,
                           endpoint_id: Annotated[str, Form()],
                           csrf: Annotated[str, Form()] = "") -> Response:
     check_csrf(request, session, csrf)
-    if not session.has("admin"):
-        return forbidden(request, session)
     call = call_for(request, session)
     _, refusal = await attempt(call.svc.notification.DeleteEndpoint(
         notification_pb2.DeleteEndpointRequest(endpoint_id=endpoint_id), **call.options))
@@ -643,18 +627,14 @@ async def _deliveries_page(request: Request, session: Session, *,
 
 
 @router.get("/admin/deliveries")
-async def deliveries(request: Request, session: Signed, retried: str = "") -> Response:
-    if not session.has("admin"):
-        return forbidden(request, session)
+async def deliveries(request: Request, session: Admin, retried: str = "") -> Response:
     return await _deliveries_page(request, session, retried=retried)
 
 
 @router.post("/admin/deliveries/retry")
-async def retry(request: Request, session: Signed, delivery_id: Annotated[str, Form()],
+async def retry(request: Request, session: Admin, delivery_id: Annotated[str, Form()],
                 csrf: Annotated[str, Form()] = "") -> Response:
     check_csrf(request, session, csrf)
-    if not session.has("admin"):
-        return forbidden(request, session)
     call = call_for(request, session)
     answer, refusal = await attempt(call.svc.notification.RetryDelivery(
         notification_pb2.RetryDeliveryRequest(delivery_id=delivery_id), **call.options))

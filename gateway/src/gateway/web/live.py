@@ -10,25 +10,23 @@ decide what this person may see.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import re
 import uuid
 from collections.abc import AsyncIterator
 
-from casebridge_platform import bus
 from casebridge_platform.messaging.envelope import Event, PoisonMessage
-from fastapi import FastAPI, Request
+from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
 from google.protobuf import descriptor_pool, message_factory
 from google.protobuf.message import DecodeError, Message
-from nats.aio.client import Client
 from nats.errors import Error as NatsError
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js.api import ConsumerConfig, DeliverPolicy
 from nats.js.errors import Error as JetStreamError
 
+from gateway.connection import live_of
 from gateway.web.session import Session
 
 log = logging.getLogger(__name__)
@@ -36,33 +34,6 @@ KEEPALIVE_S = 15.0
 WAIT_S = 1.0                        # how often a quiet stream looks for a gone browser
 RETRY_MS = 3000
 SEQUENCE = re.compile(r"^[0-9]{1,19}$")
-
-
-class Live:
-    """The gateway's one NATS connection, made when a page first goes live."""
-
-    def __init__(self, url: str) -> None:
-        self._url = url
-        self._nc: Client | None = None
-        self._lock = asyncio.Lock()
-
-    async def connection(self) -> Client:
-        async with self._lock:
-            if self._nc is None or self._nc.is_closed:
-                self._nc = await bus.connect(self._url, "gateway-pages")
-            return self._nc
-
-    async def close(self) -> None:
-        if self._nc is not None and not self._nc.is_closed:
-            await self._nc.close()
-        self._nc = None
-
-
-def live_of(app: FastAPI) -> Live:
-    found = getattr(app.state, "live", None)
-    if found is None:
-        found = app.state.live = Live(app.state.settings.nats_url)
-    return found
 
 
 def changed_case(event: Event) -> str:

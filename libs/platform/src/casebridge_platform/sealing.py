@@ -1,4 +1,5 @@
-"""Sealing a reporter's identity (举报人身份) at rest: AES-256-GCM, bound to its case.
+"""Sealing a reporter's identity (举报人身份) at rest: AES-256-GCM, bound to its case; and
+a tenant's evidence files (ChunkSealer), when the tenant asks for it.
 
 Whoever holds the database, a backup or the JetStream files sees ciphertext; only a service
 given the identity key can open it, and the case service opens it only for a person allowed
@@ -15,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 VERSION = "v1"
 
@@ -48,7 +51,31 @@ class Sealer:
             raise ValueError("the sealed identity does not open with this key and case") from exc
 
 
-def identity_key(configured: str, var_dir: Path) -> bytes:
+class ChunkSealer:
+    """Seals files chunk by chunk with the same AES-256-GCM, under a key derived for one
+    tenant; each chunk is bound to the file, its index and whether it is the last, so chunks
+    cannot be reordered, swapped between files or cut off."""
+
+    def __init__(self, master: bytes, tenant: str) -> None:
+        if len(master) != 32:
+            raise ValueError("the file key must be 32 bytes")
+        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                   info=b"casebridge files " + tenant.encode()).derive(master)
+        self._aead = AESGCM(key)
+
+    def seal(self, chunk: bytes, *, bound_to: str, index: int, last: bool) -> bytes:
+        nonce = secrets.token_bytes(12)
+        return nonce + self._aead.encrypt(nonce, chunk, f"{bound_to}/{index}/{last}".encode())
+
+    def open(self, sealed: bytes, *, bound_to: str, index: int, last: bool) -> bytes:
+        try:
+            return self._aead.decrypt(sealed[:12], sealed[12:],
+                                      f"{bound_to}/{index}/{last}".encode())
+        except InvalidTag as exc:
+            raise ValueError("the sealed file does not open with this key") from exc
+
+
+def identity_key(configured: str, var_dir: Path, name: str = "identity.key") -> bytes:
     """CASEBRIDGE_IDENTITY_KEY (base64url of 32 bytes) in production; on a developer machine a
     key made once under var/secrets, created atomically so services starting together agree."""
     if configured:
@@ -56,7 +83,7 @@ def identity_key(configured: str, var_dir: Path) -> bytes:
         if len(key) != 32:
             raise RuntimeError("CASEBRIDGE_IDENTITY_KEY must be 32 bytes, base64url-encoded")
         return key
-    path = var_dir / "secrets" / "identity.key"
+    path = var_dir / "secrets" / name
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -172,3 +172,34 @@ def test_a_hospital_reports_to_the_nearest_health_authority_over_it() -> None:
     assert model.health_authority(hospital, bureaus).tenant_id == "county"
     assert model.health_authority(hospital, bureaus[:1]).tenant_id == "province"
     assert model.health_authority(hospital, bureaus[2:]) is None
+
+
+COMPLAINANT = Actor("access:c1", frozenset({"complainant"}))
+
+
+def test_the_complainant_rates_the_answer_online_even_when_anonymous() -> None:
+    anonymous = case(Status.ANSWERED, anonymous=True)
+    assert "follow_up" in model.allowed_actions(anonymous, COMPLAINANT)
+    assert model.plan("follow_up", anonymous, COMPLAINANT, reason="").to == Status.FOLLOW_UP
+    assert "follow_up" not in model.allowed_actions(anonymous, SUPERVISOR)   # no call back
+
+
+def test_an_unsatisfied_complainant_asks_for_a_re_look_within_the_rounds() -> None:
+    unhappy = case(Status.FOLLOW_UP, last_follow_up_satisfied=False, round=1)
+    assert "reopen" in model.allowed_actions(unhappy, COMPLAINANT)
+    assert model.plan("reopen", unhappy, COMPLAINANT, reason="答复未解决问题").to == \
+        Status.INVESTIGATING
+    with pytest.raises(ValueError):
+        model.plan("reopen", unhappy, COMPLAINANT, reason=" ")
+    assert model.reopen_allowed(unhappy, COMPLAINANT, max_rounds=2)
+    last = case(Status.FOLLOW_UP, last_follow_up_satisfied=False, round=2)
+    assert not model.reopen_allowed(last, COMPLAINANT, max_rounds=2)   # leadership's now
+    satisfied = case(Status.FOLLOW_UP, last_follow_up_satisfied=True)
+    assert "reopen" not in model.allowed_actions(satisfied, COMPLAINANT)
+    closed = case(Status.CLOSED)
+    assert "reopen" not in model.allowed_actions(closed, COMPLAINANT)   # staff reopen closed
+    with pytest.raises(Refusal):
+        model.plan("reopen", closed, COMPLAINANT, reason="不满意")
+    assert "reopen" in model.allowed_actions(closed, SUPERVISOR)
+    assert set(model.allowed_actions(case(Status.INVESTIGATING), COMPLAINANT)) == \
+        {"add_material", "withdraw"}

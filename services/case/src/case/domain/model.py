@@ -122,8 +122,10 @@ RULES: dict[str, Rule] = {
                       OVERSIGHT | {"intake_clerk", "complainant"}, handler=True),
     "close": Rule(WORKING | _s(Status.ANSWERED, Status.FOLLOW_UP), Status.CLOSED, OVERSIGHT,
                   handler=True),
-    "reopen": Rule(_s(Status.FOLLOW_UP, Status.CLOSED), Status.INVESTIGATING, OVERSIGHT,
-                   handler=True, needs_reason=True),
+    # the complainant asks for a re-look (申请重新处理) after an unsatisfied follow-up, within
+    # the tenant's rounds (seed 000 客户投诉处理制度: 客户不满意…进行再次投诉处理, 次数上限)
+    "reopen": Rule(_s(Status.FOLLOW_UP, Status.CLOSED), Status.INVESTIGATING,
+                   OVERSIGHT | {"complainant"}, handler=True, needs_reason=True),
     "hold": Rule(WORKING, Status.ON_HOLD, OVERSIGHT, handler=True, needs_reason=True),
     "resume": Rule(_s(Status.ON_HOLD), None, OVERSIGHT, handler=True),
     "withdraw": Rule(OPEN, Status.CLOSED, OFFICE | OVERSIGHT | {"complainant"}, handler=True,
@@ -209,19 +211,28 @@ def allowed_actions(case: CaseState, actor: Actor) -> tuple[str, ...]:
     """The actions this actor may take on the case now, for the UI and for errors."""
     return tuple(name for name, rule in RULES.items()
                  if case.status in rule.sources and may(rule, actor, case)
-                 and _fits(name, case))
+                 and _fits(name, case, actor))
 
 
-def _fits(action: str, case: CaseState) -> bool:
-    """Conditions beyond the status: what the case itself must be like."""
+def _complainant(actor: Actor | None) -> bool:
+    return actor is not None and actor.roles == {"complainant"}
+
+
+def _fits(action: str, case: CaseState, actor: Actor | None = None) -> bool:
+    """Conditions beyond the status: what the case itself must be like (and, for the
+    complainant's own follow-up and re-look, who asks)."""
     if action == "designate_lead":
         return case.coordinated
     if action == "declare_conflict":
         return bool(case.handler_id)
     if action == "reopen" and case.status == Status.FOLLOW_UP:
         return case.last_follow_up_satisfied is False
+    if action == "reopen":
+        return not _complainant(actor)   # a closed case is reopened by staff only
     if action == "follow_up":
-        return not case.anonymous   # an anonymous complainant cannot be called back
+        # staff cannot call an anonymous complainant back; the complainant may still rate
+        # the answer online, behind the access code (回访/满意度评价)
+        return not case.anonymous or _complainant(actor)
     if action == "reveal_identity":
         return case.sealed
     return _fits_transfer(action, case)
@@ -244,7 +255,7 @@ def plan(action: str, case: CaseState, actor: Actor, *, reason: str) -> Outcome:
     rule = RULES.get(action)
     if rule is None:
         raise Refusal(f"unknown action {action!r}")
-    if case.status not in rule.sources or not _fits(action, case):
+    if case.status not in rule.sources or not _fits(action, case, actor):
         allowed = allowed_actions(case, actor)
         raise Refusal(f"cannot {action} a case that is {case.status.value}"
                       + _why_not(action, case), case.status.value, allowed)

@@ -4,6 +4,7 @@ written with who, when and why, and announced as case.transitioned."""
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -380,11 +381,37 @@ async def _add_note(ctx: Act) -> None:
     ctx.summary = ctx.require(ctx.params.text, "add_note.text", "the note")
 
 
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+MAX_FILES = 20
+
+
+def _files(p: case_pb2.AddMaterial) -> list[dict]:
+    """The gateway's references to stored files: checked for shape, kept as data."""
+    if len(p.files) > MAX_FILES:
+        raise InvalidArgument("too many files", {"add_material.files": f"at most {MAX_FILES}"})
+    files = []
+    for i, f in enumerate(p.files):
+        name = f.name.strip()
+        if not SHA256.match(f.sha256) or f.size <= 0 or not f.media_type or not name \
+                or len(name) > 255 or len(f.media_type) > 100:
+            raise InvalidArgument("a file reference is malformed",
+                                  {f"add_material.files[{i}]": "sha256, size, type and name"})
+        files.append({"sha256": f.sha256, "size": f.size, "media_type": f.media_type,
+                      "name": name})
+    return files
+
+
 async def _add_material(ctx: Act) -> None:
-    description = ctx.require(ctx.params.description, "add_material.description",
-                              "a description of the material")
-    ctx.item("material", {"description": description, "added_by": ctx.actor})
+    p: case_pb2.AddMaterial = ctx.params
+    files = _files(p)
+    description = ctx.require(p.description, "add_material.description",
+                              "a description of the material") \
+        if p.description.strip() or not files else ""
+    ctx.item("material", {"description": description, "added_by": ctx.actor, "files": files})
     ctx.summary = f"material added by {ctx.actor}"
+    for f in files:
+        ctx.summary += (f"; file {f['name']} ({f['media_type']}, {f['size']} bytes, "
+                        f"SHA-256 {f['sha256']})")
     case = ctx.case
     if case.status == Status.ON_HOLD and case.hold_reason == "material":
         ctx.change(status=case.resumed_status(), held_from="", hold_reason="")

@@ -101,7 +101,8 @@ async def _complete(uow: UnitOfWork, row: Case, case: case_pb2.Case,
         timeline.c.tenant_id == row.tenant_id, timeline.c.case_id == row.case_id)
         .order_by(timeline.c.at, timeline.c.seq))).all()
     case.timeline.extend(case_pb2.TimelineEntry(
-        at=timestamp(e.at), type=e.type, summary=e.summary,
+        at=timestamp(e.at), type=e.type,
+        summary=_public_summary(e.type, e.summary, e.actor) if public_only else e.summary,
         actor="" if public_only else e.actor, event_id=e.event_id, from_status=e.from_status,
         to_status=e.to_status, reason="" if public_only else e.reason)
         for e in entries if not public_only or e.type in PUBLIC_ENTRIES)
@@ -115,6 +116,16 @@ async def _complete(uow: UnitOfWork, row: Case, case: case_pb2.Case,
     return case
 
 
+def _public_summary(kind: str, summary: str, actor: str) -> str:
+    """A public step's summary without the staff member it may name."""
+    if kind == "accept":
+        return "accepted (受理)"
+    if kind == "add_material":
+        return "material added by the complainant" if actor == "complainant" \
+            else "material added"
+    return summary
+
+
 PUBLIC_ENTRIES = frozenset({"received", "accept", "refuse", "refer", "answer", "close",
                             "reopen", "hold", "resume", "withdraw", "add_material",
                             "transfer", "transfer_outcome", "report_outcome"})
@@ -124,11 +135,15 @@ def _add_item(case: case_pb2.Case, item: sa.Row, *, public_only: bool) -> None:
     data, at = dict(item.data), timestamp(item.at)
     if item.kind == "answer":
         case.answers.append(case_pb2.Answer(round=data["round"], mode=data["mode"],
-                                            text=data["text"], answered_by=item.actor,
-                                            answered_at=at))
+                                            text=data["text"], answered_at=at,
+                                            answered_by="" if public_only else item.actor))
     elif item.kind == "material":
-        case.materials.append(case_pb2.Material(description=data["description"],
-                                                added_by=data["added_by"], added_at=at))
+        by = data["added_by"]
+        mine = not public_only or by == "complainant"
+        case.materials.append(case_pb2.Material(
+            description=data["description"], added_at=at, added_by=by if mine else "",
+            # the portal lists only the complainant's own files
+            files=[case_pb2.FileRef(**f) for f in data.get("files", ())] if mine else []))
     elif public_only:
         return
     elif item.kind == "investigation":
@@ -172,12 +187,27 @@ async def portal_view(uow: UnitOfWork, *, principal: Principal,
         demands=row.demands, anonymous=row.anonymous, received_at=timestamp(row.received_at),
         updated_at=timestamp(row.updated_at), disposition=row.disposition,
         acknowledged=row.acknowledged, refusal_reason=row.refusal_reason,
-        competent_body=row.competent_body)
+        competent_body=row.competent_body, round=row.round)
     if row.due_at is not None:
         case.due_at.CopyFrom(timestamp(row.due_at))
-    case.allowed_actions.extend(a for a in ("add_material", "withdraw")
-                                if row.status in model.OPEN)
+    # the lifecycle's own answer for the complainant: add material, withdraw, rate the
+    # answer, ask for a re-look after an unsatisfied rating
+    case.allowed_actions.extend(model.allowed_actions(row.lifecycle(), actor_of(principal)))
+    case.transfers.extend(_public_transfer(t) for t in
+                          await transfer_queries.of_case(uow, row.tenant_id, row.case_id)
+                          if t.direction == "out")
     return await _complete(uow, row, case, public_only=True)
+
+
+def _public_transfer(record: case_pb2.TransferRecord) -> case_pb2.TransferRecord:
+    """Where the case went and what came of it; not the receiver's case or the package."""
+    public = case_pb2.TransferRecord(
+        direction=record.direction, path=record.path, path_title=record.path_title,
+        peer=record.peer, status=record.status, outcome=record.outcome,
+        outcome_text=record.outcome_text)
+    public.offered_at.CopyFrom(record.offered_at)
+    public.updated_at.CopyFrom(record.updated_at)
+    return public
 
 
 def _cursor(values: list[str]) -> str:

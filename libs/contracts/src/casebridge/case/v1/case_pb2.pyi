@@ -111,14 +111,28 @@ class CaseLink(_message.Message):
     def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., relation: _Optional[str] = ...) -> None: ...
 
 class Material(_message.Message):
-    __slots__ = ("description", "added_by", "added_at")
+    __slots__ = ("description", "added_by", "added_at", "files")
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     ADDED_BY_FIELD_NUMBER: _ClassVar[int]
     ADDED_AT_FIELD_NUMBER: _ClassVar[int]
+    FILES_FIELD_NUMBER: _ClassVar[int]
     description: str
     added_by: str
     added_at: _timestamp_pb2.Timestamp
-    def __init__(self, description: _Optional[str] = ..., added_by: _Optional[str] = ..., added_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    files: _containers.RepeatedCompositeFieldContainer[FileRef]
+    def __init__(self, description: _Optional[str] = ..., added_by: _Optional[str] = ..., added_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., files: _Optional[_Iterable[_Union[FileRef, _Mapping]]] = ...) -> None: ...
+
+class FileRef(_message.Message):
+    __slots__ = ("sha256", "size", "media_type", "name")
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    SIZE_FIELD_NUMBER: _ClassVar[int]
+    MEDIA_TYPE_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    sha256: str
+    size: int
+    media_type: str
+    name: str
+    def __init__(self, sha256: _Optional[str] = ..., size: _Optional[int] = ..., media_type: _Optional[str] = ..., name: _Optional[str] = ...) -> None: ...
 
 class Case(_message.Message):
     __slots__ = ("case_id", "case_number", "tenant_id", "kind", "channel", "status", "category", "department", "handler_id", "due_at", "first_contact_owner", "content", "complainant", "anonymous", "respondent", "received_at", "updated_at", "timeline", "deadline_rule", "acknowledged", "demands", "tenant_kind", "severity", "severity_reasons", "category_source", "matched_keywords", "coordinated", "departments_involved", "on_duty", "facts", "incident_time", "incident_place", "claimed_amount", "details", "circumstances", "referred_by", "disposition", "held_from", "hold_reason", "round", "refusal_reason", "competent_body", "referral_mode", "co_complainants", "records", "proposals", "answers", "follow_ups", "links", "materials", "possible_duplicates", "allowed_actions", "escalated", "identity_withheld", "transfers")
@@ -512,10 +526,12 @@ class AddNote(_message.Message):
     def __init__(self, text: _Optional[str] = ...) -> None: ...
 
 class AddMaterial(_message.Message):
-    __slots__ = ("description",)
+    __slots__ = ("description", "files")
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    FILES_FIELD_NUMBER: _ClassVar[int]
     description: str
-    def __init__(self, description: _Optional[str] = ...) -> None: ...
+    files: _containers.RepeatedCompositeFieldContainer[FileRef]
+    def __init__(self, description: _Optional[str] = ..., files: _Optional[_Iterable[_Union[FileRef, _Mapping]]] = ...) -> None: ...
 
 class RevealIdentity(_message.Message):
     __slots__ = ()

@@ -1,0 +1,95 @@
+"""Files on the case page: the add_material form posts here as multipart (a description, files
+or both); each file is streamed to the store (routes/files.py's reader, the tenant's limits)
+and the material is recorded by the same Act add_material the API calls. A refused file is
+shown next to the file input, in words, and nothing is kept. Downloads go through the
+signed-in session, for files the case lists, always as attachments."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+import grpc
+from casebridge.case.v1 import case_pb2
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import RedirectResponse, Response
+
+from gateway.files.receive import Received, receive
+from gateway.files.serve import download, files_on, listed, policy_of, store_of
+from gateway.files.store import Refused
+from gateway.web import i18n
+from gateway.web.calls import Refusal, call_for
+from gateway.web.case_page import show
+from gateway.web.pages import render
+from gateway.web.session import Session, check_csrf, required
+
+router = APIRouter(include_in_schema=False)
+Sha = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
+
+i18n.add({
+    "files.input": ("附件（照片、扫描件、录音，可多选）",
+                    "Files (photos, scans, recordings; several at once)"),
+    "files.hint": ("文件类型按内容识别；压缩包、可执行文件不予接收。",
+                   "The type is read from the content; archives and programs are refused."),
+    "files.download": ("下载", "Download"), "files.bytes": ("字节", "bytes"),
+    "files.added": ("已上传附件", "Files added"),
+})
+
+
+@router.post("/cases/{case_id}/files")
+async def upload(request: Request, case_id: uuid.UUID,
+                 session: Annotated[Session, Depends(required)]) -> Response:
+    call = call_for(request, session)
+    try:
+        case = await call.svc.case.GetCase(case_pb2.GetCaseRequest(case_id=str(case_id)),
+                                           **call.options)
+    except grpc.aio.AioRpcError as exc:
+        refusal = Refusal.of(exc)
+        return render(request, session, "error.html", status_code=refusal.status,
+                      message=refusal.message)
+
+    async def csrf(fields: dict[str, str]) -> None:
+        check_csrf(request, session, fields.get("csrf", ""))
+
+    tenant = session.tenant_id
+    policy = policy_of(request, tenant)
+    received: Received | None = None
+    try:
+        received = await receive(request, store_of(request), tenant, policy,
+                                 max_files=policy.max_files_per_case - files_on(case),
+                                 require=False, before_storing=csrf)
+        fields = received.fields
+        rpc = case_pb2.ActRequest(
+            case_id=str(case_id), reason=fields.get("reason", "").strip(),
+            idempotency_key=fields.get("idempotency_key", "") or str(uuid.uuid4()),
+            add_material=case_pb2.AddMaterial(
+                description=fields.get("description", ""),
+                files=[case_pb2.FileRef(sha256=f.sha256, size=f.size, media_type=f.media_type,
+                                        name=f.name) for f in received.files]))
+        await call.svc.case.Act(rpc, **call.options)
+    except Refused as refused:
+        refusal = Refusal(refused.status, refused.message, {"file": refused.message})
+    except grpc.aio.AioRpcError as exc:
+        if received is not None:
+            await received.undo()
+        refusal = Refusal.of(exc)
+    else:
+        return RedirectResponse(f"/cases/{case_id}?done=add_material#result", status_code=303)
+    at_fault = {k.rsplit(".", 1)[-1]: v for k, v in refusal.fields.items()}
+    return await show(request, session, str(case_id), status_code=refusal.status,
+                      refused="add_material", refusal=refusal, at_fault=at_fault,
+                      submitted=dict(received.fields) if received else {})
+
+
+@router.get("/cases/{case_id}/files/{sha256}")
+async def fetch(request: Request, case_id: uuid.UUID, sha256: Sha,
+                session: Annotated[Session, Depends(required)]) -> Response:
+    call = call_for(request, session)
+    try:
+        case = await call.svc.case.GetCase(case_pb2.GetCaseRequest(case_id=str(case_id)),
+                                           **call.options)
+    except grpc.aio.AioRpcError as exc:
+        refusal = Refusal.of(exc)
+        return render(request, session, "error.html", status_code=refusal.status,
+                      message=refusal.message)
+    return download(request, session.tenant_id, listed(case, sha256))
