@@ -29,11 +29,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         path = str(item.path)
         if "/e2e/" in path:
             item.add_marker(pytest.mark.e2e)
-            # each starts every process: with -n, they take turns on one worker
-            item.add_marker(pytest.mark.xdist_group("e2e"))
+            # with -n, a module's tests stay together on one worker (they share fixtures and
+            # start every process); modules spread over the workers
+            item.add_marker(pytest.mark.xdist_group(f"e2e-{item.path.stem}"))
         elif "/browser/" in path:
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.xdist_group("browser"))   # one Chromium per worker
+            # a module's tests share one platform: together on one worker
+            item.add_marker(pytest.mark.xdist_group(f"browser-{item.path.stem}"))
         elif "/integration/" in path:
             item.add_marker(pytest.mark.integration)
 

@@ -49,7 +49,7 @@ async def test_a_handler_sees_a_new_complaint_arrive_live_and_filters_the_inbox(
     assert await excerpt.locator("script, img").count() == 0
     assert await count(page, "my_department") == 1
     assert await page.locator("nav.tabs a").count() == 4     # mine, department, first, all
-    await page.wait_for_function("document.body.dataset.live === 'open'")
+    await expect(page.locator("body[data-live='open']")).to_have_count(1)   # no eval under the CSP
 
     second = await submit(web, WOUND)                        # while the page stays open
     await expect(page.locator(f"#case-{second}")).to_be_visible(timeout=20_000)
@@ -110,7 +110,7 @@ async def test_notices_come_live_and_link_to_their_cases(web: Web, page: Page) -
     await sign_in(page, web, "hosp-h4a", then="/notices")
     notice = page.locator("li.notice-item", has=page.locator(f"a[href='/cases/{case_id}']"))
     assert await notice.count() == 0
-    await page.wait_for_function("document.body.dataset.live === 'open'")
+    await expect(page.locator("body[data-live='open']")).to_have_count(1)   # no eval under the CSP
     clerk = web.platform.auth("demo-hospital", "intake_clerk", "hosp-clerk")
     accepted = await web.platform.http.post(f"/v1/cases/{case_id}/actions", headers=clerk,
                                             json={"action": "accept"})

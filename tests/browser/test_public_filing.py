@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import re
 
-from playwright.async_api import Browser, Page
+from playwright.async_api import Browser, Page, expect
 
 from tests.browser.conftest import Web, accessible, shot
 
@@ -17,8 +17,8 @@ CONTENT = f"某某超市销售过期酸奶，生产日期被涂改。{HOSTILE}"
 
 
 async def solved(page: Page) -> None:
-    await page.wait_for_function(
-        "document.querySelector('form.public-file').dataset.solved === 'true'", timeout=30_000)
+    await expect(page.locator("form.public-file[data-solved='true']")).to_have_count(
+        1, timeout=30_000)                         # a locator: the CSP allows no eval
     assert await page.locator("#public-submit").is_enabled()
     assert len(await page.locator("#f-nonce").input_value()) > 0
 
