@@ -4,12 +4,15 @@ throttle; hostile content shown as text; the phone layout."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
+from pathlib import Path
 
 from playwright.async_api import Page, expect
 
 from tests.browser.conftest import Web, accessible, shot
+from tests.browser.test_files import PHOTO
 
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 
@@ -33,7 +36,7 @@ async def open_case(page: Page, web: Web, tenant: str, number: str, code: str,
 
 
 async def test_an_anonymous_report_is_followed_added_to_withdrawn_and_then_throttled(
-        web: Web, page: Page) -> None:
+        web: Web, page: Page, tmp_path: Path) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda d: dialogs.append(d.message))
     report = await registered(web, "demo-12315", "cc-clerk", {
@@ -74,6 +77,25 @@ async def test_an_anonymous_report_is_followed_added_to_withdrawn_and_then_throt
     staff = await web.platform.wait_for_case(report["case_id"], lambda c: bool(c["materials"]),
                                              report["clerk"])
     assert staff["materials"][0]["description"].startswith("后厨照片三张")
+
+    program = tmp_path / "后厨.jpg"                 # a program dressed as a photo: refused
+    program.write_bytes(b"\x7fELF\x02\x01\x01" + bytes(2000))
+    await page.locator("#follow-file").set_input_files(str(program))
+    await page.get_by_role("button", name="提交").click()
+    await expect(page.locator("#follow-file")).to_have_attribute("aria-invalid", "true")
+    photo = tmp_path / "后厨照片.jpg"               # a photo: kept, and only theirs to fetch
+    photo.write_bytes(PHOTO)
+    await page.locator("#follow-file").set_input_files(str(photo))
+    await page.get_by_role("button", name="提交").click()
+    await expect(page.locator("#follow-done")).to_have_text("材料已提交。")
+    link = page.get_by_role("link", name="后厨照片.jpg")
+    async with page.expect_download() as fetched:
+        await link.click()
+    assert (await (await fetched.value).path()).read_bytes() == PHOTO
+    staff = await web.platform.wait_for_case(report["case_id"],
+                                             lambda c: len(c["materials"]) == 2, report["clerk"])
+    assert [f["sha256"] for f in staff["materials"][1]["files"]] == [
+        hashlib.sha256(PHOTO).hexdigest()]              # one file: the program left nothing
     await expect(page.locator("#follow-steps")).to_contain_text("补充材料")
     await shot(page, "public-follow")
     await accessible(page)

@@ -39,7 +39,8 @@ class Tracing:
 
 
 # where multipart file uploads are taken (with their own, larger cap on the body)
-UPLOADS = re.compile(r"^/(v1/cases/[^/]+|v1/portal/[^/]+/cases/[^/]+|cases/[^/]+)/files$")
+UPLOADS = re.compile(r"^/(v1/cases/[^/]+|v1/portal/[^/]+/cases/[^/]+|cases/[^/]+)/files$"
+                     r"|^/t/[^/]+/follow/material$")
 
 
 def is_upload(scope: Scope) -> bool:

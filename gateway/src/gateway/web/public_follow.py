@@ -24,11 +24,14 @@ from typing import Annotated, Any
 import grpc
 import jwt
 from casebridge.case.v1 import case_pb2
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from gateway.deps import Call, system_call
+from gateway.files.receive import Received, receive
+from gateway.files.serve import download, files_on, listed, policy_of, store_of
+from gateway.files.store import Refused
 from gateway.routes import portal as rest_portal
 from gateway.web import i18n
 from gateway.web.calls import Refusal
@@ -322,11 +325,58 @@ async def _act(request: Request, tenant_id: str, csrf: str, done: str,
 
 
 @router.post("/material")
-async def add_material(request: Request, tenant_id: str,
-                       description: Annotated[str, Form(max_length=4000)] = "",
-                       csrf: Annotated[str, Form(max_length=200)] = "") -> Response:
-    return await _act(request, tenant_id, csrf, "material", case_pb2.ActRequest(
-        add_material=case_pb2.AddMaterial(description=description.strip())))
+async def add_material(request: Request, tenant_id: str) -> Response:
+    """Text, files or both (multipart): files are checked and stored like the staff's, then
+    recorded by the complainant's add_material; a refusal leaves nothing behind."""
+    _known(request, tenant_id)
+    case_id = _opened(request, tenant_id)
+    t = partial(i18n.text, _lang(request))
+    if case_id is None:
+        return _form(request, tenant_id, status_code=401, message=t("follow.expired"))
+    call = await _complainant(request, tenant_id, case_id)
+    case = await call.svc.case.PortalView(case_pb2.PortalViewRequest(case_id=case_id),
+                                          **call.options)
+
+    async def token(fields: dict[str, str]) -> None:
+        if not _check_token(request, fields.get("csrf", "")):
+            raise Refused(403, t("follow.stale"), "csrf")
+
+    policy = policy_of(request, tenant_id)
+    received: Received | None = None
+    try:
+        received = await receive(request, store_of(request), tenant_id, policy,
+                                 max_files=policy.max_files_per_case - files_on(case),
+                                 require=False, before_storing=token)
+        await call.svc.case.Act(case_pb2.ActRequest(case_id=case_id, add_material=(
+            case_pb2.AddMaterial(description=received.fields.get("description", "").strip(),
+                                 files=[case_pb2.FileRef(sha256=f.sha256, size=f.size,
+                                                         media_type=f.media_type, name=f.name)
+                                        for f in received.files]))), **call.options)
+    except Refused as refused:
+        refusal = Refusal(refused.status, refused.message, {"file": refused.message})
+    except grpc.aio.AioRpcError as exc:
+        if received is not None:
+            await received.undo()
+        refusal = Refusal.of(exc)
+    else:
+        return RedirectResponse(f"{_path(tenant_id)}?done=material", status_code=303)
+    return await _show(request, tenant_id, case_id, status_code=refusal.status,
+                       refusal=refusal)
+
+
+@router.get("/files/{sha256}")
+async def own_file(request: Request, tenant_id: str,
+                   sha256: Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]) -> Response:
+    """A file the complainant added, as an attachment; nobody else's."""
+    _known(request, tenant_id)
+    case_id = _opened(request, tenant_id)
+    if case_id is None:
+        return _form(request, tenant_id, status_code=401,
+                     message=i18n.text(_lang(request), "follow.expired"))
+    call = await _complainant(request, tenant_id, case_id)
+    case = await call.svc.case.PortalView(case_pb2.PortalViewRequest(case_id=case_id),
+                                          **call.options)
+    return download(request, tenant_id, listed(case, sha256, added_by="complainant"))
 
 
 @router.post("/rating")
