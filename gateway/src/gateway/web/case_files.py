@@ -14,10 +14,9 @@ from casebridge.case.v1 import case_pb2
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
-from gateway.files.receive import Received, receive
-from gateway.files.serve import download, files_on, listed, policy_of, store_of
-from gateway.files.store import Refused
+from gateway.files.serve import download, listed
 from gateway.web import i18n
+from gateway.web.attach import attach
 from gateway.web.calls import Refusal, call_for
 from gateway.web.case_page import show
 from gateway.web.pages import render
@@ -51,34 +50,13 @@ async def upload(request: Request, case_id: uuid.UUID,
     async def csrf(fields: dict[str, str]) -> None:
         check_csrf(request, session, fields.get("csrf", ""))
 
-    tenant = session.tenant_id
-    policy = policy_of(request, tenant)
-    received: Received | None = None
-    try:
-        received = await receive(request, store_of(request), tenant, policy,
-                                 max_files=policy.max_files_per_case - files_on(case),
-                                 require=False, before_storing=csrf)
-        fields = received.fields
-        rpc = case_pb2.ActRequest(
-            case_id=str(case_id), reason=fields.get("reason", "").strip(),
-            idempotency_key=fields.get("idempotency_key", "") or str(uuid.uuid4()),
-            add_material=case_pb2.AddMaterial(
-                description=fields.get("description", ""),
-                files=[case_pb2.FileRef(sha256=f.sha256, size=f.size, media_type=f.media_type,
-                                        name=f.name) for f in received.files]))
-        await call.svc.case.Act(rpc, **call.options)
-    except Refused as refused:
-        refusal = Refusal(refused.status, refused.message, {"file": refused.message})
-    except grpc.aio.AioRpcError as exc:
-        if received is not None:
-            await received.undo()
-        refusal = Refusal.of(exc)
-    else:
+    refused, submitted = await attach(request, call, session.tenant_id, case, csrf)
+    if refused is None:
         return RedirectResponse(f"/cases/{case_id}?done=add_material#result", status_code=303)
-    at_fault = {k.rsplit(".", 1)[-1]: v for k, v in refusal.fields.items()}
-    return await show(request, session, str(case_id), status_code=refusal.status,
-                      refused="add_material", refusal=refusal, at_fault=at_fault,
-                      submitted=dict(received.fields) if received else {})
+    at_fault = {k.rsplit(".", 1)[-1]: v for k, v in refused.fields.items()}
+    return await show(request, session, str(case_id), status_code=refused.status,
+                      refused="add_material", refusal=refused, at_fault=at_fault,
+                      submitted=submitted)
 
 
 @router.get("/cases/{case_id}/files/{sha256}")

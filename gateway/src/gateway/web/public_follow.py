@@ -29,11 +29,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from gateway.deps import Call, system_call
-from gateway.files.receive import Received, receive
-from gateway.files.serve import download, files_on, listed, policy_of, store_of
+from gateway.files.serve import download, listed
 from gateway.files.store import Refused
 from gateway.routes import portal as rest_portal
 from gateway.web import i18n
+from gateway.web.attach import attach
 from gateway.web.calls import Refusal
 from gateway.web.pages import templates
 
@@ -341,24 +341,8 @@ async def add_material(request: Request, tenant_id: str) -> Response:
         if not _check_token(request, fields.get("csrf", "")):
             raise Refused(403, t("follow.stale"), "csrf")
 
-    policy = policy_of(request, tenant_id)
-    received: Received | None = None
-    try:
-        received = await receive(request, store_of(request), tenant_id, policy,
-                                 max_files=policy.max_files_per_case - files_on(case),
-                                 require=False, before_storing=token)
-        await call.svc.case.Act(case_pb2.ActRequest(case_id=case_id, add_material=(
-            case_pb2.AddMaterial(description=received.fields.get("description", "").strip(),
-                                 files=[case_pb2.FileRef(sha256=f.sha256, size=f.size,
-                                                         media_type=f.media_type, name=f.name)
-                                        for f in received.files]))), **call.options)
-    except Refused as refused:
-        refusal = Refusal(refused.status, refused.message, {"file": refused.message})
-    except grpc.aio.AioRpcError as exc:
-        if received is not None:
-            await received.undo()
-        refusal = Refusal.of(exc)
-    else:
+    refusal, _ = await attach(request, call, tenant_id, case, token)
+    if refusal is None:
         return RedirectResponse(f"{_path(tenant_id)}?done=material", status_code=303)
     return await _show(request, tenant_id, case_id, status_code=refusal.status,
                        refusal=refusal)
