@@ -30,6 +30,8 @@ async def test_two_gateways_share_the_count_of_wrong_codes(platform: Platform) -
     first, other = await clerk.submit(BILLING), await clerk.submit(
         {**BILLING, "content": "门诊挂号处态度恶劣，拒绝解释收费项目", "complainant":
          {"name": "赵六", "phone": "13700000009", "relation": "本人"}})
+    for submitted in (first, other):        # opened by the case service (asynchronously)
+        await clerk.case(submitted["case_id"])
     portal = f"/v1/portal/demo-hospital/cases/{first['case_number']}"
     right = {"X-Access-Code": first["access_code"]}
     assert (await platform.http.get(portal, headers=right)).status_code == 200
