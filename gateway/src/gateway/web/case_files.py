@@ -14,6 +14,7 @@ from casebridge.case.v1 import case_pb2
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
+from gateway.deps import Call
 from gateway.files.serve import download, listed
 from gateway.web import i18n
 from gateway.web.attach import attach
@@ -35,17 +36,26 @@ i18n.add({
 })
 
 
-@router.post("/cases/{case_id}/files")
-async def upload(request: Request, case_id: uuid.UUID,
-                 session: Annotated[Session, Depends(required)]) -> Response:
-    call = call_for(request, session)
+async def _case(request: Request, session: Session, call: Call,
+                case_id: uuid.UUID) -> case_pb2.Case | Response:
+    """The case as the signed-in person may see it, or the page saying why not."""
     try:
-        case = await call.svc.case.GetCase(case_pb2.GetCaseRequest(case_id=str(case_id)),
-                                           **call.options)
+        found: case_pb2.Case = await call.svc.case.GetCase(
+            case_pb2.GetCaseRequest(case_id=str(case_id)), **call.options)
     except grpc.aio.AioRpcError as exc:
         refusal = Refusal.of(exc)
         return render(request, session, "error.html", status_code=refusal.status,
                       message=refusal.message)
+    return found
+
+
+@router.post("/cases/{case_id}/files")
+async def upload(request: Request, case_id: uuid.UUID,
+                 session: Annotated[Session, Depends(required)]) -> Response:
+    call = call_for(request, session)
+    case = await _case(request, session, call, case_id)
+    if isinstance(case, Response):
+        return case
 
     async def csrf(fields: dict[str, str]) -> None:
         check_csrf(request, session, fields.get("csrf", ""))
@@ -63,11 +73,7 @@ async def upload(request: Request, case_id: uuid.UUID,
 async def fetch(request: Request, case_id: uuid.UUID, sha256: Sha,
                 session: Annotated[Session, Depends(required)]) -> Response:
     call = call_for(request, session)
-    try:
-        case = await call.svc.case.GetCase(case_pb2.GetCaseRequest(case_id=str(case_id)),
-                                           **call.options)
-    except grpc.aio.AioRpcError as exc:
-        refusal = Refusal.of(exc)
-        return render(request, session, "error.html", status_code=refusal.status,
-                      message=refusal.message)
+    case = await _case(request, session, call, case_id)
+    if isinstance(case, Response):
+        return case
     return download(request, session.tenant_id, listed(case, sha256))

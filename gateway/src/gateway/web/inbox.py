@@ -184,7 +184,8 @@ def tabs_of(session: Session) -> tuple[str, ...]:
 
 def list_request(query: Query, *, scope: str, page_size: int = PAGE_SIZE,
                  filtered: bool = True) -> case_pb2.ListCasesRequest:
-    asked = case_pb2.ListCasesRequest(page_size=page_size, scope="" if scope == "all" else scope)
+    asked = case_pb2.ListCasesRequest(page_size=page_size, scope="" if scope == "all" else scope,
+                                      count=True)
     if not filtered:
         return asked
     g = query.get

@@ -285,8 +285,8 @@ async def list_cases(uow: UnitOfWork, *, principal: Principal,
     key = sa.func.coalesce(column, sa.literal(FAR_FUTURE, UTCDateTime)) \
         if column is cases.c.due_at else column
     where = _filters(request, principal, datetime.now(UTC))
-    total = (await uow.conn.execute(
-        sa.select(sa.func.count()).select_from(cases).where(*where))).scalar_one()
+    total = (await uow.conn.execute(sa.select(sa.func.count()).select_from(cases).where(
+        *where))).scalar_one() if request.count else 0
     if request.page_token:
         at, case_id = _after(request.page_token, sort)
         compare = sa.tuple_(key, cases.c.case_id)

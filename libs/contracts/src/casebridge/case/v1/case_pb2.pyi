@@ -274,7 +274,7 @@ class GetCaseRequest(_message.Message):
     def __init__(self, case_id: _Optional[str] = ...) -> None: ...
 
 class ListCasesRequest(_message.Message):
-    __slots__ = ("page_size", "page_token", "status", "department", "handler_id", "severity", "category", "channel", "overdue", "received_from", "received_to", "text", "scope", "sort", "kind", "due_soon")
+    __slots__ = ("page_size", "page_token", "status", "department", "handler_id", "severity", "category", "channel", "overdue", "received_from", "received_to", "text", "scope", "sort", "kind", "due_soon", "count")
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -291,6 +291,7 @@ class ListCasesRequest(_message.Message):
     SORT_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     DUE_SOON_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
     page_size: int
     page_token: str
     status: str
@@ -307,7 +308,8 @@ class ListCasesRequest(_message.Message):
     sort: str
     kind: str
     due_soon: bool
-    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., status: _Optional[str] = ..., department: _Optional[str] = ..., handler_id: _Optional[str] = ..., severity: _Optional[str] = ..., category: _Optional[str] = ..., channel: _Optional[str] = ..., overdue: _Optional[bool] = ..., received_from: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., received_to: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., text: _Optional[str] = ..., scope: _Optional[str] = ..., sort: _Optional[str] = ..., kind: _Optional[str] = ..., due_soon: _Optional[bool] = ...) -> None: ...
+    count: bool
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., status: _Optional[str] = ..., department: _Optional[str] = ..., handler_id: _Optional[str] = ..., severity: _Optional[str] = ..., category: _Optional[str] = ..., channel: _Optional[str] = ..., overdue: _Optional[bool] = ..., received_from: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., received_to: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., text: _Optional[str] = ..., scope: _Optional[str] = ..., sort: _Optional[str] = ..., kind: _Optional[str] = ..., due_soon: _Optional[bool] = ..., count: _Optional[bool] = ...) -> None: ...
 
 class ListCasesResponse(_message.Message):
     __slots__ = ("cases", "next_page_token", "total")
