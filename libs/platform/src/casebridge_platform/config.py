@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     federation_poll_s: float = 0.5
     idempotency_retention_h: float = 24.0
     log_level: str = "INFO"
+    stats_dir: Path | None = Field(None, description="benchmarks: write this process's SQL "
+                                   "statement count to <stats_dir>/<service>.json, 5 times a "
+                                   "second")
 
     def address(self, service: str) -> str:
         """host:port of a service's gRPC endpoint."""

@@ -95,6 +95,17 @@ class Runtime:
                                 self.settings.stream_replicas)
         self.relay = OutboxRelay(self.engine, self.js)
         self._spawn(self.relay.run(), "relay")
+        if self.settings.stats_dir:
+            self._spawn(self._write_stats(self.settings.stats_dir), "stats")
+
+    async def _write_stats(self, directory: Path) -> None:
+        await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
+        path = directory / f"{self.name}.json"
+        while True:
+            part = path.with_suffix(".part")
+            part.write_text(json.dumps({"statements": db.statements.total}))
+            part.replace(path)
+            await asyncio.sleep(0.2)
 
     async def run_parts(self, parts: ServiceParts) -> int:
         """Seed, run the start chores, then serve gRPC and consume; return the gRPC port."""
