@@ -9,8 +9,9 @@ is free. Closed loop (`--rate 0`): `--concurrency` connections, each sending its
 as soon as the previous is answered.
 
 Reads a JSON job on stdin ({"url", "token", "rate", "concurrency", "seconds", "requests"})
-where each request is [method, path, body, idempotency_key or null]; a request whose path
-contains "{n}" gets the request's number there. Writes one JSON line: per request
+where each request is [method, path, body, idempotency_key or null]; "{n}" in the path, the
+key or a string of the body becomes the request's number (zero-padded to 8 digits in the
+body: a phone number stays a phone number). Writes one JSON line: per request
 [status, due (epoch s), answered (epoch s), case_id], and the generator's CPU seconds.
 """
 
@@ -80,8 +81,13 @@ async def run(job: dict) -> dict:
     numbers = itertools.count()
     tag = f"{time.time():.0f}"
 
+    texts = [json.dumps(t[2], ensure_ascii=False) for t in templates]
+
     def request(n: int) -> bytes:
         method, path, body, key = templates[n % len(templates)]
+        text = texts[n % len(templates)]
+        if "{n}" in text:
+            body = json.loads(text.replace("{n}", f"{n:08d}"))
         return build(host, token, method, path.replace("{n}", str(n)), body,
                      key.replace("{n}", f"{tag}-{n}") if key else None)
 

@@ -71,6 +71,7 @@ def app():  # noqa: ANN201 (FastAPI, built only in the served process)
 class Running:
     url: str
     pid: int
+    admin_url: str   # its database, as the server's administrator
 
 
 def _start(url: str, store: Path, nats_port: int, port: int
@@ -96,7 +97,8 @@ async def running() -> AsyncIterator[Running]:
         base = f"http://127.0.0.1:{port}"
         await asyncio.to_thread(wait_until, lambda: http_ok(f"{base}/healthz"), 30,
                                 "one-hop app")
-        yield Running(base, server.pid)
+        yield Running(base, server.pid, testing.DEFAULT_POSTGRES.rsplit("/", 1)[0] + "/"
+                      + url.rsplit("/", 1)[1])
     finally:
         for process in (server, nats_server):
             process.terminate()

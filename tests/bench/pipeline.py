@@ -52,9 +52,9 @@ COMPLAINT = {
     "content": "在店里买的电饭煲用了三天就坏了，无法加热，商家拒绝退货",
     "facts": "2026年11月在门店购买，使用三天后无法加热，要求退货被拒绝",
     "demands": "退货退款",
-    "complainant": {"name": "测试", "phone": "13800000000", "address": "山东省某县某路1号"},
-    "respondent": {"unit": "某电器商店"},
-}
+    "complainant": {"name": "测试{n}", "phone": "138{n}", "address": "山东省某县某路1号"},
+    "respondent": {"unit": "某电器商店{n}"},
+}  # every complainant and shop another one: the duplicate check finds what it would in life
 DONE = "department <> '' AND handler_id <> '' AND due_at IS NOT NULL"
 ACCEPTED = "status = 'assigned' AND acknowledged AND due_at IS NOT NULL"
 
@@ -75,13 +75,14 @@ def _cpu_of(pid: int | str) -> tuple[str, float] | None:
     return name, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
-    """CPU seconds of each platform process and of all postgres processes (the database server
-    shares the two cores too)."""
+def cpu_seconds(pids: dict[str, int], backends: list[int] | None = None) -> dict[str, float]:
+    """CPU seconds of each platform process and of PostgreSQL's server processes: the backends
+    serving the platform's database when known (other work on the machine's server is not the
+    platform's), else all of them."""
     found = {name: cpu[1] for name, pid in pids.items() if (cpu := _cpu_of(pid))}
     found["postgresql server"] = sum(
-        cpu[1] for pid in os.listdir("/proc") if pid.isdigit()
-        and (cpu := _cpu_of(pid)) and cpu[0] == "postgres")
+        cpu[1] for pid in (backends if backends is not None else os.listdir("/proc"))
+        if str(pid).isdigit() and (cpu := _cpu_of(pid)) and cpu[0] == "postgres")
     return found
 
 
@@ -107,6 +108,18 @@ def generate(url: str, token: str, requests: list, *, rate: float = 0, concurren
     return json.loads(done.stdout)
 
 
+async def backends_of(url: str) -> list[int]:
+    import asyncpg
+    conn = await asyncpg.connect(url)
+    try:
+        name = url.rsplit("/", 1)[1]
+        return [r[0] for r in await conn.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+            name)]
+    finally:
+        await conn.close()
+
+
 class Probe:
     """Reads the case service's own table: how many of the tenant's cases are done (cheap
     enough to ask four times a second without loading the platform)."""
@@ -115,6 +128,10 @@ class Probe:
         self._file = var / "case.db"
         self._pg = (testing.DEFAULT_POSTGRES.rsplit("/", 1)[0] + "/" +
                     database_url.rsplit("/", 1)[1]) if database_url else None
+
+    async def backends(self) -> list[int]:
+        """The server processes serving the platform's database (none on SQLite)."""
+        return await backends_of(self._pg) if self._pg else []
 
     async def rows(self, where: str, *, count: bool) -> list:
         what = "count(*)" if count else "case_id, updated_at"
@@ -161,10 +178,10 @@ def per_item(after: dict, before: dict, items: int, scale: float = 1.0) -> dict:
             for k in after}
 
 
-async def idle_share(pids: dict[str, int], seconds: float) -> dict:
-    before = cpu_seconds(pids)
+async def idle_share(pids: dict[str, int], probe: Probe, seconds: float) -> dict:
+    before = cpu_seconds(pids, await probe.backends())
     await asyncio.sleep(seconds)
-    used = per_item(cpu_seconds(pids), before, 1)
+    used = per_item(cpu_seconds(pids, await probe.backends()), before, 1)
     machine = seconds * (os.cpu_count() or 1)
     return {"seconds": seconds, "machine_percent": round(100 * sum(used.values()) / machine, 2),
             "cpu_s_per_process": used}
@@ -177,12 +194,12 @@ async def phase(stack: Stack, probe: Probe, token: str, where: str, requests: li
     pids = {name: p.pid for name, p in stack.processes.items()}
     stats = stack.var_dir / "stats"
     before_done = set(await probe.finished(where))
-    cpu0, sql0 = cpu_seconds(pids), statements(stats)
+    cpu0, sql0 = cpu_seconds(pids, await probe.backends()), statements(stats)
     load = await asyncio.to_thread(generate, stack.gateway_url, token, requests, rate=rate,
                                    concurrency=concurrency, seconds=seconds, once=once)
     accepted = [r for r in load["results"] if r[0] in (200, 201)]
     await probe.wait(where, len(before_done) + len(accepted), settle)
-    cpu1 = cpu_seconds(pids)
+    cpu1 = cpu_seconds(pids, await probe.backends())
     await asyncio.sleep(0.5)  # the stats files are written five times a second
     sql1 = statements(stats)
     finished = {k: v for k, v in (await probe.finished(where)).items() if k not in before_done}
@@ -227,7 +244,8 @@ async def run_stack(database: str, args: argparse.Namespace) -> dict:
         file = [["POST", "/v1/complaints", COMPLAINT, "bench-{n}"]]
         await asyncio.sleep(3)  # start-up chores and the first sweeps are over
         pids = {name: p.pid for name, p in stack.processes.items()}
-        result: dict = {"database": database, "idle": await idle_share(pids, args.idle_seconds)}
+        result: dict = {"database": database,
+                        "idle": await idle_share(pids, probe, args.idle_seconds)}
         result["open_loop"] = await phase(stack, probe, clerk, DONE, file, rate=args.rate,
                                           concurrency=0, seconds=args.seconds / 2)
         result["saturation"] = await phase(stack, probe, clerk, DONE, file, rate=0,
@@ -263,11 +281,11 @@ async def reference(args: argparse.Namespace) -> dict:
 
     async with onehop.running() as app:
         pids = {"one-hop app": app.pid}
-        cpu0 = cpu_seconds(pids)
+        cpu0 = cpu_seconds(pids, await backends_of(app.admin_url))
         load = await asyncio.to_thread(
             generate, app.url, "-", [["POST", "/complaints", COMPLAINT, None]], rate=0,
             concurrency=args.concurrency, seconds=args.seconds / 2)
-        cpu1 = cpu_seconds(pids)
+        cpu1 = cpu_seconds(pids, await backends_of(app.admin_url))
     n = sum(1 for r in load["results"] if r[0] == 201)
     return {"accepted": n, "per_s": round(n / load["elapsed_s"], 1),
             "cpu_ms_per_item": per_item(cpu1, cpu0, n, 1000),
