@@ -23,5 +23,6 @@ def configure(runtime: Runtime) -> ServiceParts:
                                 batch_handler=handlers.on_events)],
         seed=seeding.seed,
         at_start=[("announce loaded years", years.announce_all)],
-        periodic=[Periodic("timers", runtime.settings.timer_poll_s, timers.fire_due)],
+        periodic=[Periodic("timers", runtime.settings.timer_poll_s, timers.fire_due,
+                           next_due=timers.next_due)],
     )

@@ -21,5 +21,6 @@ def configure(runtime: Runtime) -> ServiceParts:
                routing_pb2.DESCRIPTOR.services_by_name["RoutingService"].full_name)],
         consumers=[ConsumerSpec("routing", events.EVENT_TYPES, batch_handler=events.on_events)],
         seed=seeding.seed,
-        periodic=[Periodic("handover", runtime.settings.timer_poll_s, handover.handover_due)],
+        periodic=[Periodic("handover", runtime.settings.timer_poll_s, handover.handover_due,
+                           next_due=handover.next_due)],
     )
