@@ -608,6 +608,11 @@ class DeadlineExplanation(BaseModel):
     makeup_days_counted: list[NamedDay]
     paused: list[PauseRead]
     warnings: list[str]
+    moved_from: datetime | None = Field(
+        None, description="where a period in days would have ended before 《民法典》第二百零三条 "
+                          "moved it past a holiday or rest day to the next working day")
+    moved_over: list[NamedDay] = []
+    moved_why: str | None = None
 
 
 CaseRead.model_rebuild()

@@ -117,6 +117,7 @@ i18n.add({
     "case.holidays": ("跳过法定节假日", "Public holidays skipped"),
     "case.makeup": ("调休上班日（计入）", "Make-up working days (counted)"),
     "case.paused": ("中止期间（不计入）", "Paused (not counted)"),
+    "case.moved": ("期限届满日顺延", "End moved past a holiday"),
     "case.warnings": ("提示", "Warnings"), "case.no_clocks": ("尚无计时。", "No clock yet."),
     "case.clocks_unavailable": ("时限说明暂时无法读取。", "The deadline explanation is not "
                                 "available right now."),

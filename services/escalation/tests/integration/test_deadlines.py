@@ -314,3 +314,41 @@ async def test_a_company_breach_is_charged_by_its_level(runtime: Runtime) -> Non
     fired = [e.payload(escalation_pb2.TimerFired) for e in await announced(runtime)
              if e.type == "escalation.breached"]
     assert fired and not any(f.off_hours for f in fired if f.case_id == case_id)
+
+
+async def test_a_petition_period_ending_on_national_day_ends_on_the_next_working_day(
+        runtime: Runtime) -> None:
+    """《民法典》第二百零三条第一款：期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的
+    最后一日。 《信访工作条例》第二十二条 gives the petition bureau 15 days: a petition received
+    Wed 16 Sep 2026 would end on Thu 1 Oct, National Day (1–7 Oct), so it ends at 24:00 of
+    Thu 8 Oct, and the explanation says so."""
+    received = datetime(2026, 9, 16, 2, tzinfo=UTC)  # 10:00 in Shanghai
+    case_id = await open_case(runtime, "demo-petition", received, assigned=False)
+    clock = (await clocks_of(runtime, "demo-petition", case_id))["register_pass_on"]
+    assert clock.due_at == datetime(2026, 10, 8, 16, tzinfo=UTC)  # 9 Oct 00:00 +08
+    (why,) = [c for c in (await call(runtime, handlers.explain_clocks, "demo-petition",
+                                     "handler", case_id=case_id)).clocks
+              if c.name == "register_pass_on"]
+    assert why.moved_from.ToDatetime(UTC) == datetime(2026, 10, 1, 16, tzinfo=UTC)
+    assert [d.date for d in why.moved_over] == [f"2026-10-0{d}" for d in range(1, 8)]
+    assert "第二百零三条" in why.moved_why and len(why.counted) == 15
+
+
+async def test_a_hold_a_little_over_a_day_moves_a_day_deadline_by_one_whole_day(
+        runtime: Runtime) -> None:
+    """A hold pauses a day period by whole days (《民法典》第二百零一条第一款 "开始的当日不计入":
+    the day the count resumes is not counted): on hold Tue 3 Nov 2026 10:00 to Wed 10:00 and 5
+    ms, the 3-working-day answer moves from 24:00 Thu 5 Nov to 24:00 Fri 6 Nov — not to Fri
+    10:00 — and a hold placed and lifted within one day moves nothing."""
+    case_id = await open_case(runtime, HOSPITAL, MON)
+    held = datetime(2026, 11, 3, 2, tzinfo=UTC)
+    await move(runtime, HOSPITAL, case_id, "investigating", "on_hold", held, action="hold")
+    await move(runtime, HOSPITAL, case_id, "on_hold", "investigating",
+               held + timedelta(days=1, milliseconds=5), action="resume")
+    clock = (await clocks_of(runtime, HOSPITAL, case_id))["answer_simple"]
+    assert clock.due_at == datetime(2026, 11, 6, 16, tzinfo=UTC)  # 7 Nov 00:00 +08
+    await move(runtime, HOSPITAL, case_id, "investigating", "on_hold",
+               held + timedelta(days=1, hours=1), action="hold")
+    await move(runtime, HOSPITAL, case_id, "on_hold", "investigating",
+               held + timedelta(days=1, hours=3), action="resume")
+    assert (await clocks_of(runtime, HOSPITAL, case_id))["answer_simple"].due_at == clock.due_at
