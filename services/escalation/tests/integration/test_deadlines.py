@@ -352,3 +352,17 @@ async def test_a_hold_a_little_over_a_day_moves_a_day_deadline_by_one_whole_day(
     await move(runtime, HOSPITAL, case_id, "on_hold", "investigating",
                held + timedelta(days=1, hours=3), action="resume")
     assert (await clocks_of(runtime, HOSPITAL, case_id))["answer_simple"].due_at == clock.due_at
+
+
+async def test_a_hospital_complaint_nobody_accepted_has_its_answer_deadline_from_receipt(
+        runtime: Runtime) -> None:
+    """Seed 000 医院投诉管理制度 "一般性投诉处理不超过三个工作日" counts from the complaint's
+    receipt, so the clock runs from routing, before anyone accepts the case: received Wed 30 Sep
+    2026 15:00, the 3 working days are Thu 8, Fri 9 and Sat 10 Oct (调休上班) after National
+    Day, and an unaccepted case is overdue from 11 Oct 00:00."""
+    received = datetime(2026, 9, 30, 7, tzinfo=UTC)
+    case_id = await open_case(runtime, HOSPITAL, received, assigned=False)
+    clock = (await clocks_of(runtime, HOSPITAL, case_id))["answer_simple"]
+    assert clock.state == "running" and clock.started_at.replace(tzinfo=UTC) == received
+    assert clock.due_at == datetime(2026, 10, 10, 16, tzinfo=UTC)
+    assert (await pending(runtime, case_id))["breach"] == clock.due_at
