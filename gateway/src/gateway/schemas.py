@@ -403,6 +403,9 @@ class RecordMilestone(_Action):
     action: Literal["record_milestone"]
     milestone: Annotated[str, Field(min_length=1, max_length=64)]
     note: str | None = Field(None, max_length=2_000)
+    happened_at: AwareDatetime | None = Field(
+        None, description="when the step happened, if not now: the time of death (death), the "
+                          "end of a rescue (rescue_ended); legal periods count from it")
 
 
 class RevealIdentity(_Action):

@@ -66,7 +66,19 @@ MILESTONES = MappingProxyType({
     "autopsy_declined": "家属拒绝尸检并签字",
     "records_sealed": "病历封存",
     "records_completed": "抢救病历补记完成",
+    # 《医疗纠纷预防和处理条例》and《医疗事故处理条例》: steps whose time starts a legal period
+    "death": "患者死亡（记录死亡时间）",
+    "rescue_ended": "抢救结束",
+    "autopsy_signature_refused": "家属拒绝签字，视为不同意尸检",
+    "rights_informed": "已告知患方解决途径、病历封存复制及尸检规定",
+    "police_reported": "已向公安机关报案",
+    "major_dispute_reported": "已向卫生主管部门报告重大医疗纠纷",
+    "serious_error": "发现重大医疗过失行为（致死亡或可能二级以上医疗事故、3人以上人身损害）",
+    "serious_error_reported": "已向卫生主管部门报告重大医疗过失行为",
+    "resolution_reported": "已向卫生主管部门书面报告协商或法院解决结果",
+    "mediation_applied": "收到医疗纠纷行政调解申请",
 })
+HAPPENED_BACK = timedelta(days=30)   # like a late registration's received_at
 
 STAFF = frozenset({"intake_clerk", "handler", "supervisor", "leader", "admin"})
 OFFICE = frozenset({"intake_clerk", "supervisor", "admin"})         # the complaint office
@@ -144,7 +156,9 @@ RULES: dict[str, Rule] = {
                   needs_reason=True),
     "add_note": Rule(OPEN | DONE - {Status.ARCHIVED}, None, STAFF),
     "add_material": Rule(OPEN, None, STAFF | {"complainant"}),
-    "record_milestone": Rule(OPEN, None, OFFICE | OVERSIGHT, handler=True),
+    # also after closing: a report due after the end (《医疗事故处理条例》第四十三、四十四条)
+    "record_milestone": Rule(OPEN | DONE - {Status.ARCHIVED}, None, OFFICE | OVERSIGHT,
+                             handler=True),
     "reveal_identity": Rule(OPEN | DONE, None, OVERSIGHT, needs_reason=True),
     # along a legal path to another institution (or a court); see case/paths/<kind>.json
     "transfer": Rule(_s(Status.RECEIVED, Status.ANSWERED, Status.FOLLOW_UP) | WORKING,
@@ -353,6 +367,16 @@ def milestone_summary(milestone: str, note: str = "") -> str:
 def routed_summary(category: str, department: str, handler_id: str, reason: str) -> str:
     who = f", handler {handler_id}" if handler_id else ""
     return f"routed to {department}{who} (category {category or 'unclassified'}; {reason})"
+
+
+def happened_problem(happened: datetime, now: datetime, received: datetime) -> str:
+    """What is wrong with a step's recorded time, if anything: not ahead of now, and at most 30
+    days before the earlier of now and the complaint's receipt (a death may precede it)."""
+    if happened > now + timedelta(minutes=1):
+        return "a step cannot be recorded as happening in the future"
+    if happened < min(now, received) - HAPPENED_BACK:
+        return "a step may be recorded at most 30 days before the complaint was received"
+    return ""
 
 
 def local_deadline(moment: datetime) -> str:

@@ -118,7 +118,8 @@ async def _write(ctx: Act) -> None:
            from_status=old.status.value, to_status=new.status.value, reason=ctx.reason)
     transitioned(ctx.uow, old, action=ctx.action, to=new, actor=ctx.actor, reason=ctx.reason,
                  at=ctx.now, hold_kind=new.hold_reason, notice=ctx.notice,
-                 milestone=ctx.milestone, transfer_path=ctx.transfer_path,
+                 milestone=ctx.milestone, milestone_at=ctx.milestone_at,
+                 transfer_path=ctx.transfer_path,
                  outcome=ctx.outcome)
     for then in ctx.after:
         then()
@@ -430,6 +431,13 @@ async def _record_milestone(ctx: Act) -> None:
         raise InvalidArgument("the note is too long",
                               {"record_milestone.note": f"at most {MAX_NOTE} characters"})
     ctx.milestone = milestone
+    if p.HasField("happened_at"):
+        happened = p.happened_at.ToDatetime(tzinfo=UTC)
+        problem = model.happened_problem(happened, ctx.now, ctx.case.received_at)
+        if problem:
+            raise InvalidArgument(problem, {"record_milestone.happened_at": problem})
+        ctx.milestone_at = happened
+        note = f"{note}; happened at {model.local_deadline(happened)}".lstrip("; ")
     ctx.summary = model.milestone_summary(milestone, note)
 
 

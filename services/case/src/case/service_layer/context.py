@@ -63,6 +63,7 @@ class Act:
     summary: str = ""
     notice: str = ""
     milestone: str = ""
+    milestone_at: datetime | None = None
     transfer_path: str = ""
     outcome: str = ""
     after: list[Callable[[], None]] = field(default_factory=list)

@@ -42,9 +42,11 @@ async def save(uow: UnitOfWork, old: Case, new: Case, *, guard: bool = False) ->
 
 def transitioned(uow: UnitOfWork, case: Case, *, action: str, to: Case, actor: str,
                  reason: str, at: datetime, hold_kind: str = "", notice: str = "",
-                 milestone: str = "", transfer_path: str = "", outcome: str = "") -> None:
+                 milestone: str = "", transfer_path: str = "", outcome: str = "",
+                 milestone_at: datetime | None = None) -> None:
     """Announce case.transitioned: every change of a case, by a person or a message."""
     uow.emit("case.transitioned", case.tenant_id, case_pb2.CaseTransitioned(
+        milestone_at=timestamp(milestone_at) if milestone_at else None,
         case_id=case.case_id, case_number=case.case_number, tenant_kind=case.tenant_kind,
         kind=case.kind, action=action, from_status=case.status.value,
         to_status=to.status.value, actor=actor, reason=reason, disposition=to.disposition,

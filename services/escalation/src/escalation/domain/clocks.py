@@ -91,7 +91,18 @@ class Fact:
                 out.add("accepted")
         if d.get("milestone"):
             out.add(f"milestone:{d['milestone']}")
+        if d.get("to") in ENDS and d.get("from") not in ENDS and d.get("disposition"):
+            out.add(f"disposition:{d['disposition']}")
+        if d.get("outcome"):
+            out.add(f"outcome:{d['outcome']}")
         return out
+
+    @property
+    def happened_at(self) -> datetime:
+        """When the step happened: the recorded time (of death, of a rescue's end), else the
+        moment it was recorded."""
+        told = self.data.get("milestone_at")
+        return datetime.fromisoformat(told) if told else self.at
 
     @property
     def ends(self) -> bool:
@@ -153,6 +164,8 @@ def replay(pack: Pack, facts: Sequence[Fact], *, calendar: WorkCalendar,
     since_transfer: set[str] = set()   # for a transfer's clocks: each transfer is a new step
     for fact in sorted(facts, key=lambda f: (f.at, f.seq)):
         case.update({k: v for k, v in fact.data.items() if k in CASE_KEYS and v not in ("", None)})
+        if fact.data.get("milestone"):
+            case["milestones"] = [*case.get("milestones", ()), fact.data["milestone"]]
         if "action:transfer" in fact.triggers():
             since_transfer = set()
         for rule in pack.clocks:
@@ -187,7 +200,7 @@ def _start(rule: ClockRule, clocks: dict[str, ClockState], fact: Fact,
             and not seen & set(rule.stops_on)):
         received = case.get("received_at")
         start = (datetime.fromisoformat(received) if rule.counts_from == "received" and received
-                 else fact.at)
+                 else fact.happened_at if rule.counts_from == "event" else fact.at)
         clocks[rule.name] = ClockState(rule, start)
 
 

@@ -67,7 +67,10 @@ async def on_transitioned(uow: UnitOfWork, event: Event) -> None:
                           "from": m.from_status, "to": m.to_status, "milestone": m.milestone,
                           "hold_kind": m.hold_kind, "severity": m.severity,
                           "department": m.department, "handler": m.handler_id,
-                          "transfer": m.transfer_path})
+                          "transfer": m.transfer_path, "disposition": m.disposition,
+                          "outcome": m.outcome,
+                          "milestone_at": _at(m.milestone_at, event).isoformat()
+                          if m.HasField("milestone_at") else ""})
 
 
 async def get_clocks(uow: UnitOfWork, *, principal: Principal,

@@ -540,12 +540,14 @@ class RevealIdentity(_message.Message):
     def __init__(self) -> None: ...
 
 class RecordMilestone(_message.Message):
-    __slots__ = ("milestone", "note")
+    __slots__ = ("milestone", "note", "happened_at")
     MILESTONE_FIELD_NUMBER: _ClassVar[int]
     NOTE_FIELD_NUMBER: _ClassVar[int]
+    HAPPENED_AT_FIELD_NUMBER: _ClassVar[int]
     milestone: str
     note: str
-    def __init__(self, milestone: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
+    happened_at: _timestamp_pb2.Timestamp
+    def __init__(self, milestone: _Optional[str] = ..., note: _Optional[str] = ..., happened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Transfer(_message.Message):
     __slots__ = ("path", "to_agency", "reason_code", "consent", "reporter_consent", "note")
@@ -776,7 +778,7 @@ class CaseAssigned(_message.Message):
     def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., tenant_kind: _Optional[str] = ..., kind: _Optional[str] = ..., category: _Optional[str] = ..., department: _Optional[str] = ..., handler_id: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., anonymous: _Optional[bool] = ..., severity: _Optional[str] = ...) -> None: ...
 
 class CaseTransitioned(_message.Message):
-    __slots__ = ("case_id", "case_number", "tenant_kind", "kind", "action", "from_status", "to_status", "actor", "reason", "disposition", "department", "handler_id", "at", "anonymous", "severity", "hold_kind", "notice", "milestone", "transfer_path", "outcome")
+    __slots__ = ("case_id", "case_number", "tenant_kind", "kind", "action", "from_status", "to_status", "actor", "reason", "disposition", "department", "handler_id", "at", "anonymous", "severity", "hold_kind", "notice", "milestone", "transfer_path", "outcome", "milestone_at")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     TENANT_KIND_FIELD_NUMBER: _ClassVar[int]
@@ -797,6 +799,7 @@ class CaseTransitioned(_message.Message):
     MILESTONE_FIELD_NUMBER: _ClassVar[int]
     TRANSFER_PATH_FIELD_NUMBER: _ClassVar[int]
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    MILESTONE_AT_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     case_number: str
     tenant_kind: str
@@ -817,7 +820,8 @@ class CaseTransitioned(_message.Message):
     milestone: str
     transfer_path: str
     outcome: str
-    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., tenant_kind: _Optional[str] = ..., kind: _Optional[str] = ..., action: _Optional[str] = ..., from_status: _Optional[str] = ..., to_status: _Optional[str] = ..., actor: _Optional[str] = ..., reason: _Optional[str] = ..., disposition: _Optional[str] = ..., department: _Optional[str] = ..., handler_id: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., anonymous: _Optional[bool] = ..., severity: _Optional[str] = ..., hold_kind: _Optional[str] = ..., notice: _Optional[str] = ..., milestone: _Optional[str] = ..., transfer_path: _Optional[str] = ..., outcome: _Optional[str] = ...) -> None: ...
+    milestone_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., tenant_kind: _Optional[str] = ..., kind: _Optional[str] = ..., action: _Optional[str] = ..., from_status: _Optional[str] = ..., to_status: _Optional[str] = ..., actor: _Optional[str] = ..., reason: _Optional[str] = ..., disposition: _Optional[str] = ..., department: _Optional[str] = ..., handler_id: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., anonymous: _Optional[bool] = ..., severity: _Optional[str] = ..., hold_kind: _Optional[str] = ..., notice: _Optional[str] = ..., milestone: _Optional[str] = ..., transfer_path: _Optional[str] = ..., outcome: _Optional[str] = ..., milestone_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class RerouteRequested(_message.Message):
     __slots__ = ("case_id", "trigger", "category", "content", "respondent_department", "respondent_person", "respondent_unit", "complainant_name", "department", "severity", "exclude_handler_id", "previous_handler_id", "reason")
