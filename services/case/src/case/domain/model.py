@@ -389,6 +389,24 @@ def local_deadline(moment: datetime) -> str:
 
 
 REPORTED_SEVERITIES = frozenset({"重大", "危机"})
+# 《医疗纠纷预防和处理条例》第二十八条 "发生重大医疗纠纷的，医疗机构应当按照规定向所在地县级以上
+# 地方人民政府卫生主管部门报告" does not define 重大; the provinces' rules do (a patient's death,
+# disruption of medical order among them). A keyword (律师, 媒体, 12345) or a month's age raises a
+# case's severity inside the hospital, but does not make a dispute major: the tenant's
+# `major_dispute_circumstances` (default these) do.
+MAJOR_DISPUTE_CIRCUMSTANCES = frozenset({"death", "disruption"})
+# A month-old complaint waits lawfully, and is not raised, while on hold or with another
+# institution, or while one of its deadlines is still running (its nearest due moment ahead):
+# e.g. 12315 mediation (45 working days), 信访 handling (60 + 30 days), tourism (60 days), an
+# appraisal (45 days), a mediation committee's or health bureau's 30 working days.
+WAITING_LAWFULLY = frozenset({Status.ON_HOLD, Status.TRANSFERRED})
+
+
+def major_dispute(circumstances: Iterable[str], major: Iterable[str] | None = None) -> bool:
+    """Whether a hospital's 重大/危机 case is a 重大医疗纠纷 to report to the health authority:
+    one of the tenant's major circumstances (default MAJOR_DISPUTE_CIRCUMSTANCES) is present."""
+    wanted = frozenset(major) if major else MAJOR_DISPUTE_CIRCUMSTANCES
+    return bool(wanted & set(circumstances))
 
 
 def health_authority(hospital: Any, tenants: Iterable[Any]) -> Any | None:

@@ -90,4 +90,5 @@ def alert(uow: UnitOfWork, cause: str, case: Case, severity: str, reasons: list[
            f"{', '.join(audiences)}")
     uow.emit("case.alert", case.tenant_id, case_pb2.CaseAlert(
         case_id=case.case_id, case_number=case.case_number, severity=severity, reasons=reasons,
-        audiences=audiences), correlation_id=case.case_id, causation_id=cause)
+        audiences=audiences, circumstances=list(case.circumstances)),
+        correlation_id=case.case_id, causation_id=cause)

@@ -854,20 +854,22 @@ class RerouteRequested(_message.Message):
     def __init__(self, case_id: _Optional[str] = ..., trigger: _Optional[str] = ..., category: _Optional[str] = ..., content: _Optional[str] = ..., respondent_department: _Optional[str] = ..., respondent_person: _Optional[str] = ..., respondent_unit: _Optional[str] = ..., complainant_name: _Optional[str] = ..., department: _Optional[str] = ..., severity: _Optional[str] = ..., exclude_handler_id: _Optional[str] = ..., previous_handler_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class CaseAlert(_message.Message):
-    __slots__ = ("case_id", "case_number", "severity", "reasons", "audiences", "institution")
+    __slots__ = ("case_id", "case_number", "severity", "reasons", "audiences", "institution", "circumstances")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     SEVERITY_FIELD_NUMBER: _ClassVar[int]
     REASONS_FIELD_NUMBER: _ClassVar[int]
     AUDIENCES_FIELD_NUMBER: _ClassVar[int]
     INSTITUTION_FIELD_NUMBER: _ClassVar[int]
+    CIRCUMSTANCES_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     case_number: str
     severity: str
     reasons: _containers.RepeatedScalarFieldContainer[str]
     audiences: _containers.RepeatedScalarFieldContainer[str]
     institution: str
-    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., severity: _Optional[str] = ..., reasons: _Optional[_Iterable[str]] = ..., audiences: _Optional[_Iterable[str]] = ..., institution: _Optional[str] = ...) -> None: ...
+    circumstances: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., severity: _Optional[str] = ..., reasons: _Optional[_Iterable[str]] = ..., audiences: _Optional[_Iterable[str]] = ..., institution: _Optional[str] = ..., circumstances: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class OverseeRequest(_message.Message):
     __slots__ = ("from_date", "to_date")
