@@ -113,3 +113,66 @@ async def test_a_path_that_never_carries_a_reporter_refuses_and_writes_nothing(
     assert "odr_settlement" in off_path.value.fields["transfer.path"]
     assert await state(runtime, case_id) == ("received", 0)
     assert await offers(runtime) == []
+
+
+HOSPITAL, MEDIATION = "hospital-a", "mediation-a"
+
+
+async def dispute(runtime: Runtime, tenant: str, kind: str) -> str:
+    case_id = str(uuid.uuid4())
+    submission = intake_pb2.Submission(
+        case_id=case_id, case_number=f"X-2026-{uuid.uuid4().int % 10**6:06d}",
+        tenant_id=tenant, kind=intake_pb2.KIND_COMPLAINT, channel="visit",
+        content="手术后感染，要求赔偿", received_by="clerk",
+        received_at=timestamp(datetime.now(UTC)))
+    async with runtime.uow() as uow:
+        await uow.set_tenant(tenant)
+        await handlers.on_received(uow, Event(make("intake.received", tenant,
+                                                 intake_pb2.ComplaintReceived(
+                                                     tenant_kind=kind,
+                                                     submission=submission))))
+        await uow.commit()
+    return case_id
+
+
+async def act_as(runtime: Runtime, tenant: str, request: case_pb2.ActRequest) -> None:
+    async with runtime.uow() as uow:
+        await uow.set_tenant(tenant)
+        await actions.act(uow, principal=Principal(tenant, "boss", ("supervisor",)),
+                          request=request)
+        await uow.commit()
+
+
+def court_accepted(case_id: str) -> case_pb2.ActRequest:
+    return case_pb2.ActRequest(case_id=case_id, record_milestone=case_pb2.RecordMilestone(
+        milestone="court_accepted", note="县人民法院已立案"))
+
+
+async def test_a_dispute_a_court_accepted_goes_to_no_mediator(runtime: Runtime) -> None:
+    """《医疗纠纷预防和处理条例》第三十一条第三款：当事人已经向人民法院提起诉讼并且已被受理……
+    的，医疗纠纷人民调解委员会不予受理; 第四十条第二款 the same for the health bureau. The
+    hospital may not send it to the 医调委, and a 医调委 that receives the application itself
+    refuses to accept it once the court's acceptance is on record."""
+    async with runtime.uow() as uow:
+        await seeding.seed(await uow.all_tenants(), {"tenants": [
+            {"id": i, "kind": k, "division": DIVISION, "coordinating_department": "办公室"}
+            for i, k in ((HOSPITAL, "hospital"), (MEDIATION, "mediation_committee"))]})
+        await uow.commit()
+    origin = await dispute(runtime, HOSPITAL, "hospital")
+    await act_as(runtime, HOSPITAL, court_accepted(origin))
+    with pytest.raises(FailedPrecondition, match="第三十一条"):
+        await act_as(runtime, HOSPITAL, case_pb2.ActRequest(
+            case_id=origin, transfer=case_pb2.Transfer(
+                path="people_mediation", to_agency=MEDIATION,
+                reason_code="negotiation_failed", consent=True)))
+    assert await state(runtime, origin) == ("received", 0)
+    direct = await dispute(runtime, MEDIATION, "mediation_committee")
+    await act_as(runtime, MEDIATION, court_accepted(direct))
+    with pytest.raises(FailedPrecondition, match="不予受理"):
+        await act_as(runtime, MEDIATION, case_pb2.ActRequest(case_id=direct,
+                                                             accept=case_pb2.Accept()))
+    assert (await state(runtime, direct))[0] == "received"
+    other = await dispute(runtime, MEDIATION, "mediation_committee")
+    await act_as(runtime, MEDIATION, case_pb2.ActRequest(case_id=other,
+                                                         accept=case_pb2.Accept()))
+    assert (await state(runtime, other))[0] in ("accepted", "assigned")

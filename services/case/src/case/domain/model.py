@@ -77,6 +77,9 @@ MILESTONES = MappingProxyType({
     "serious_error_reported": "已向卫生主管部门报告重大医疗过失行为",
     "resolution_reported": "已向卫生主管部门书面报告协商或法院解决结果",
     "mediation_applied": "收到医疗纠纷行政调解申请",
+    "court_accepted": "人民法院已受理诉讼",
+    "people_mediation_accepted": "医疗纠纷人民调解委员会已受理调解",
+    "administrative_mediation_accepted": "卫生主管部门已受理调解",
 })
 HAPPENED_BACK = timedelta(days=30)   # like a late registration's received_at
 

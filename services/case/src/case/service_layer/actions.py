@@ -141,6 +141,8 @@ def _reroute(ctx: Act, trigger: str, *, category: str = "", department: str = ""
 
 async def _accept(ctx: Act) -> None:
     case = ctx.case
+    if why := await outbound.other_route(ctx, case.tenant_kind):
+        raise FailedPrecondition(why)
     ctx.summary = "accepted (受理)" + (f", handler {case.handler_id}"
                                       if case.handler_id else ", awaiting a handler")
     if ctx.new.status == Status.ASSIGNED:
