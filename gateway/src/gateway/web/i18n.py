@@ -133,6 +133,7 @@ CODES: Mapping[str, Mapping[str, tuple[str, str]]] = {
         "refusal_notice": ("不予受理告知", "refusal notice"),
         "regulator_report": ("向监管部门报告", "report to the regulator"),
         "result_notice": ("处理结果告知", "result notice"),
+        "rights_notice": ("医疗纠纷处理告知书", "medical dispute rights notice"),
         "transfer_notice": ("转送告知", "transfer notice"),
         "transfer_offered": ("来件转送待接收", "transfer offered"),
     },

@@ -433,6 +433,8 @@ async def _record_milestone(ctx: Act) -> None:
         raise InvalidArgument("the note is too long",
                               {"record_milestone.note": f"at most {MAX_NOTE} characters"})
     ctx.milestone = milestone
+    if milestone == "rights_informed" and "death" in ctx.case.circumstances:
+        ctx.notice = "death"   # the notice (第二十三条) then tells the autopsy rules too
     if p.HasField("happened_at"):
         happened = p.happened_at.ToDatetime(tzinfo=UTC)
         problem = model.happened_problem(happened, ctx.now, ctx.case.received_at)
