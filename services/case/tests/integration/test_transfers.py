@@ -176,3 +176,30 @@ async def test_a_dispute_a_court_accepted_goes_to_no_mediator(runtime: Runtime) 
     await act_as(runtime, MEDIATION, case_pb2.ActRequest(case_id=other,
                                                          accept=case_pb2.Accept()))
     assert (await state(runtime, other))[0] in ("accepted", "assigned")
+
+
+async def test_a_12315_complaint_past_the_three_year_bar_is_not_accepted_without_a_reason(
+        runtime: Runtime) -> None:
+    """《市场监督管理投诉举报处理暂行办法》第十五条第（四）项：投诉人知道或者应当知道自己的权益受到
+    被投诉人侵害之日起超过三年的，不予受理 — unless staff record why it still applies."""
+    case_id = str(uuid.uuid4())
+    submission = intake_pb2.Submission(
+        case_id=case_id, case_number=f"CC-2026-{uuid.uuid4().int % 10**6:06d}",
+        tenant_id=CENTER, kind=intake_pb2.KIND_COMPLAINT, channel="phone",
+        content="三年多前买的热水器漏电", received_by="c-clerk", incident_time="2020-05-01",
+        received_at=timestamp(datetime.now(UTC)))
+    async with runtime.uow() as uow:
+        await uow.set_tenant(CENTER)
+        await handlers.on_received(uow, Event(make("intake.received", CENTER,
+                                                 intake_pb2.ComplaintReceived(
+                                                     tenant_kind="consumer_center",
+                                                     submission=submission))))
+        await uow.commit()
+    with pytest.raises(FailedPrecondition, match="第十五条第（四）项"):
+        await act_as(runtime, CENTER, case_pb2.ActRequest(case_id=case_id,
+                                                          accept=case_pb2.Accept()))
+    assert (await state(runtime, case_id))[0] == "received"
+    await act_as(runtime, CENTER, case_pb2.ActRequest(
+        case_id=case_id, accept=case_pb2.Accept(),
+        reason="产品质量法第四十五条：损害赔偿请求权在造成损害的缺陷产品交付最初消费者满十年丧失"))
+    assert (await state(runtime, case_id))[0] in ("accepted", "assigned")

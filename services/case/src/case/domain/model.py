@@ -80,6 +80,12 @@ MILESTONES = MappingProxyType({
     "court_accepted": "人民法院已受理诉讼",
     "people_mediation_accepted": "医疗纠纷人民调解委员会已受理调解",
     "administrative_mediation_accepted": "卫生主管部门已受理调解",
+    # 《市场监督管理投诉举报处理暂行办法》
+    "mediation_ended": "作出终止调解决定",
+    "mediation_end_told": "已告知投诉人和被投诉人终止调解",
+    "violation_found": "调解中发现涉嫌违法线索",
+    "jurisdiction_disputed": "与其他市场监督管理部门发生处理权限争议",
+    "jurisdiction_settled": "处理权限争议已协商解决或经指定",
 })
 HAPPENED_BACK = timedelta(days=30)   # like a late registration's received_at
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from casebridge.case.v1 import case_pb2
 from casebridge_platform.auth import Principal
+from casebridge_platform.calendar import WorkCalendar
 from casebridge_platform.errors import (
     Conflict,
     FailedPrecondition,
@@ -26,7 +27,7 @@ from casebridge_platform.sealing import Sealer
 
 from case.adapters import records
 from case.adapters.tables import action_keys, items, tenants
-from case.domain import model, settlement
+from case.domain import limits, model, settlement
 from case.domain.case import Case
 from case.domain.model import Status
 from case.service_layer import outbound
@@ -143,8 +144,13 @@ async def _accept(ctx: Act) -> None:
     case = ctx.case
     if why := await outbound.other_route(ctx, case.tenant_kind):
         raise FailedPrecondition(why)
+    barred = limits.time_barred(case, case.tenant_kind, WorkCalendar())
+    if barred and not ctx.reason.strip():
+        raise FailedPrecondition(barred)
     ctx.summary = "accepted (受理)" + (f", handler {case.handler_id}"
                                       if case.handler_id else ", awaiting a handler")
+    if barred:   # staff recorded why the three-year bar does not apply (法律另有规定, …)
+        ctx.summary += f"; past the three-year bar (第十五条第（四）项), because: {ctx.reason}"
     if ctx.new.status == Status.ASSIGNED:
         ctx.after.append(lambda: assigned(ctx.uow, "", case, case.department, case.handler_id,
                                           case.severity))
