@@ -342,7 +342,7 @@ class Reopen(_Action):
 class Hold(_Action):
     """Wait for the complainant's material, an external appraisal or testing."""
     action: Literal["hold"]
-    kind: Literal["material", "appraisal", "testing"]
+    kind: Literal["material", "appraisal", "testing", "hearing"]
 
 
 class Resume(_Action):

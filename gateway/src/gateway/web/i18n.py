@@ -68,7 +68,8 @@ CODES: Mapping[str, Mapping[str, tuple[str, str]]] = {
     },
     "hold": {"material": ("等待投诉人补充材料", "waiting for the complainant's material"),
              "appraisal": ("等待鉴定", "waiting for an appraisal"),
-             "testing": ("等待检验检测", "waiting for testing")},
+             "testing": ("等待检验检测", "waiting for testing"),
+             "hearing": ("举行听证（听证时间不计入期限）", "holding a hearing (not counted)")},
     "record_type": {
         "interview_complainant": ("约谈投诉人", "interview with the complainant"),
         "interview_respondent": ("约谈被投诉人", "interview with the respondent"),

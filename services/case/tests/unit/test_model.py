@@ -158,6 +158,7 @@ def test_the_milestones_are_a_fixed_vocabulary_each_with_its_chinese_label() -> 
         "police_reported", "major_dispute_reported", "serious_error",
         "serious_error_reported", "resolution_reported", "mediation_applied",
         "court_accepted", "people_mediation_accepted", "administrative_mediation_accepted",
+        "petitioner_told",
         "mediation_ended", "mediation_end_told", "violation_found", "jurisdiction_disputed",
         "jurisdiction_settled"]
     assert model.MILESTONES["records_sealed"] == "病历封存"

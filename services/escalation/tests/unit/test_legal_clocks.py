@@ -70,3 +70,50 @@ def test_a_violation_found_while_mediating_is_verified_in_15_working_days_plus_1
     extended = Fact("extended", utc(2026, 10, 20, 2), {"clock": "violation_verification"})
     clocks, _ = replay(pack("consumer_center"), [*facts, extended], calendar=CAL)
     assert clocks["violation_verification"].due_at == utc(2026, 11, 13, 16)
+
+
+def test_a_petition_received_directly_gets_the_15_day_written_notice_moved_past_a_holiday(
+        ) -> None:
+    """《信访工作条例》第二十三条第二款：对信访人直接提出的信访事项……不能当场告知的，应当自收到
+    信访事项之日起15日内书面告知信访人; 《民法典》第二百零三条. A visit to the health bureau on
+    Wed 16 Sep 2026: day 15 is Thu 1 Oct (National Day), so the notice is due 24:00 Thu 8 Oct. A
+    phone complaint, or an anonymous one (住址不清), gets no such clock."""
+    received = utc(2026, 9, 16, 2)
+    clocks, _ = replay(pack("health_bureau"), [opened(received, channel="visit")], calendar=CAL)
+    assert clocks["petition_notice_direct"].due_at == utc(2026, 10, 8, 16)
+    told = step(utc(2026, 9, 20, 2), "petitioner_told", status="received")
+    clocks, _ = replay(pack("health_bureau"), [opened(received, channel="visit"), told],
+                       calendar=CAL)
+    assert clocks["petition_notice_direct"].state == "stopped"
+    for other in (opened(received, channel="phone"),
+                  Fact("opened", received, {"kind": "complaint", "channel": "visit",
+                                            "received_at": received.isoformat(),
+                                            "anonymous": True})):
+        clocks, _ = replay(pack("health_bureau"), [other], calendar=CAL)
+        assert "petition_notice_direct" not in clocks
+    hospital, _ = replay(pack("hospital"), [opened(received, channel="petition_office")],
+                         calendar=CAL)
+    assert hospital["petition_notice_direct"].due_at == utc(2026, 10, 8, 16)
+
+
+def test_hearing_time_is_not_counted_in_the_re_review_period() -> None:
+    """《信访工作条例》第三十六条：收到复核请求的机关、单位应当自收到复核请求之日起30日内提出复核
+    意见……听证所需时间不计算在前款规定的期限内. Requested Mon 2 Nov 2026: 30 days end Wed 2 Dec;
+    a hearing from Tue 10 to Fri 13 Nov (three whole days) moves it to 24:00 Sat 5 Dec, a rest
+    day, so to 24:00 Mon 7 Dec (第二百零三条)."""
+    start = utc(2026, 11, 2, 2)
+    reopened = Fact("transitioned", start, {"from": "closed", "to": "investigating",
+                                            "action": "reopen"})
+    facts = [Fact("opened", utc(2026, 8, 3, 2), {"kind": "complaint", "anonymous": False,
+                                                 "received_at": utc(2026, 8, 3, 2).isoformat()}),
+             reopened]
+    clocks, _ = replay(pack("petition_bureau"), facts, calendar=CAL)
+    assert clocks["review"].due_at == utc(2026, 12, 2, 16)
+    hearing = [Fact("transitioned", utc(2026, 11, 10, 2), {"from": "investigating",
+                                                           "to": "on_hold", "action": "hold",
+                                                           "hold_kind": "hearing"}),
+               Fact("transitioned", utc(2026, 11, 13, 2), {"from": "on_hold",
+                                                           "to": "investigating",
+                                                           "action": "resume"})]
+    clocks, _ = replay(pack("petition_bureau"), [*facts, *hearing], calendar=CAL)
+    assert clocks["review"].due_at == utc(2026, 12, 7, 16)

@@ -47,7 +47,8 @@ ALERTING = frozenset({"重大", "危机"})
 DISPOSITIONS = frozenset({"resolved", "unfounded", "withdrawn", "mediated", "transferred",
                           "judged", "merged", "concluded"})   # concluded: outcome reported back
 LEGAL_PATH = frozenset({"mediated", "transferred", "judged"})   # may close before an answer
-HOLD_KINDS = frozenset({"material", "appraisal", "testing"})
+# hearing: 信访 复查/复核 听证, whose time is not counted (《信访工作条例》第三十六条)
+HOLD_KINDS = frozenset({"material", "appraisal", "testing", "hearing"})
 RECORD_TYPES = frozenset({"interview_complainant", "interview_respondent", "interview_witness",
                           "document_review", "expert_consultation", "site_inspection"})
 ANSWER_MODES = frozenset({"written", "oral"})
@@ -80,6 +81,7 @@ MILESTONES = MappingProxyType({
     "court_accepted": "人民法院已受理诉讼",
     "people_mediation_accepted": "医疗纠纷人民调解委员会已受理调解",
     "administrative_mediation_accepted": "卫生主管部门已受理调解",
+    "petitioner_told": "已书面告知信访人接收情况以及处理途径和程序",
     # 《市场监督管理投诉举报处理暂行办法》
     "mediation_ended": "作出终止调解决定",
     "mediation_end_told": "已告知投诉人和被投诉人终止调解",

@@ -299,7 +299,7 @@ async def _hold(ctx: Act) -> None:
     kind = ctx.params.kind
     if kind not in model.HOLD_KINDS:
         raise InvalidArgument("unknown hold", {"hold.kind": "must be material (the "
-                              "complainant's), appraisal or testing"})
+                              "complainant's), appraisal, testing or hearing"})
     ctx.change(held_from=ctx.case.status.value, hold_reason=kind)
     ctx.summary = f"on hold: waiting for {kind}"
 

@@ -77,7 +77,7 @@ async def on_received(uow: UnitOfWork, event: Event) -> None:
         case_id=s.case_id, case_number=s.case_number, tenant_kind=received.tenant_kind,
         kind=case.kind, received_at=s.received_at, anonymous=s.anonymous,
         circumstances=s.circumstances, received_by=s.received_by, category=s.category,
-        inbound_path=case.transfer_in.path if case.transfer_in else ""),
+        inbound_path=case.transfer_in.path if case.transfer_in else "", channel=s.channel),
         correlation_id=s.case_id, causation_id=event.id)
 
 

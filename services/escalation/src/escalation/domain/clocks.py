@@ -126,7 +126,7 @@ class Fact:
 
 
 CASE_KEYS = ("kind", "anonymous", "circumstances", "received_at", "first_contact", "category",
-             "severity", "coordinated", "department", "handler", "transfer", "path")
+             "severity", "coordinated", "department", "handler", "transfer", "path", "channel")
 
 
 @dataclass

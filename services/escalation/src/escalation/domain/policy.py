@@ -27,8 +27,8 @@ TRIGGER = re.compile(r"^(opened|routed|decided|accepted|assigned|"
 # arrived by (the receiver's linked case)
 WHEN_KEYS = {"kind": list, "severity": list, "category": list, "circumstances": list,
              "coordinated": bool, "anonymous": bool, "transfer": list, "path": list,
-             "milestones": list}   # milestones: one of them was recorded before
-HOLD_KINDS = frozenset({"material", "appraisal", "testing", "transfer"})
+             "milestones": list, "channel": list}   # milestones: one of them was recorded before
+HOLD_KINDS = frozenset({"material", "appraisal", "testing", "hearing", "transfer"})
 NAME = re.compile(r"^[a-z0-9_]{1,64}$")
 DEFAULT_WARN = 2 / 3
 

@@ -33,7 +33,7 @@ async def on_opened(uow: UnitOfWork, event: Event) -> None:
                           "anonymous": o.anonymous, "received_at": received.isoformat(),
                           "circumstances": list(o.circumstances),
                           "first_contact": o.received_by, "category": o.category,
-                          "path": o.inbound_path})
+                          "path": o.inbound_path, "channel": o.channel})
 
 
 async def on_routed(uow: UnitOfWork, event: Event) -> None:
