@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from case.adapters.tables import cases, transfers
 from case.service_layer import actions, handlers, seeding
 from casebridge.case.v1 import case_pb2
+from casebridge.common.v1 import common_pb2
 from casebridge.intake.v1 import intake_pb2
 from casebridge_platform.auth import Principal
 from casebridge_platform.errors import FailedPrecondition, InvalidArgument
@@ -203,3 +204,34 @@ async def test_a_12315_complaint_past_the_three_year_bar_is_not_accepted_without
         case_id=case_id, accept=case_pb2.Accept(),
         reason="产品质量法第四十五条：损害赔偿请求权在造成损害的缺陷产品交付最初消费者满十年丧失"))
     assert (await state(runtime, case_id))[0] in ("accepted", "assigned")
+
+
+@pytest.mark.parametrize(("case_rules", "limit_yuan"), [
+    ({}, 30_000), ({"self_settlement_limit_fen": 9_000_000}, 30_000),
+    ({"self_settlement_limit_fen": 1_000_000}, 10_000)])
+async def test_a_public_hospital_may_not_settle_30000_yuan_by_itself_whatever_its_seed_says(
+        runtime: Runtime, case_rules: dict, limit_yuan: int) -> None:
+    """Seed 000 医疗纠纷处理流程图：对患方索赔三万元以上的医疗纠纷，公立医疗机构不得自行与患方
+    协商解决 — a legal threshold of the hospital kind (case/paths/hospital.json, `legal: true`):
+    it holds for a hospital with no rule of its own, one that tries to raise it is held to it,
+    and one that lowers it (10,000 元) is held to its own."""
+    async with runtime.uow() as uow:
+        await seeding.seed(await uow.all_tenants(), {"tenants": [
+            {"id": HOSPITAL, "kind": "hospital", "division": DIVISION,
+             "coordinating_department": "医务处", "case_rules": case_rules}]})
+        await uow.commit()
+    case_id = await dispute(runtime, HOSPITAL, "hospital")
+    async with runtime.uow() as uow:
+        await uow.set_tenant(HOSPITAL)
+        await uow.conn.execute(cases.update().where(cases.c.case_id == case_id)
+                               .values(status="investigating"))
+        await uow.commit()
+
+    def propose(yuan: int) -> case_pb2.ActRequest:
+        return case_pb2.ActRequest(case_id=case_id, propose=case_pb2.Propose(
+            text="赔偿", compensation=common_pb2.Money(currency="CNY", amount_fen=yuan * 100)))
+
+    with pytest.raises(FailedPrecondition, match=f"{limit_yuan:,} 元 or more"):
+        await act_as(runtime, HOSPITAL, propose(limit_yuan))
+    await act_as(runtime, HOSPITAL, propose(limit_yuan - 1))
+    assert (await state(runtime, case_id))[0] == "proposal_made"

@@ -102,9 +102,9 @@ async def _locked(uow: UnitOfWork, principal: Principal, case_id: str) -> Case:
 
 
 async def _rules(uow: UnitOfWork, tenant_id: str) -> TenantRules:
-    rules = (await uow.conn.execute(sa.select(tenants.c.rules)
-                                    .where(tenants.c.tenant_id == tenant_id))).scalar()
-    return TenantRules.of(rules)
+    row = (await uow.conn.execute(sa.select(tenants.c.rules, tenants.c.kind)
+                                  .where(tenants.c.tenant_id == tenant_id))).first()
+    return TenantRules.of(row.rules, row.kind) if row else TenantRules.of(None)
 
 
 async def _write(ctx: Act) -> None:
