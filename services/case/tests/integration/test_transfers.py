@@ -150,7 +150,7 @@ def court_accepted(case_id: str) -> case_pb2.ActRequest:
 
 
 async def test_a_dispute_a_court_accepted_goes_to_no_mediator(runtime: Runtime) -> None:
-    """《医疗纠纷预防和处理条例》第三十一条第三款：当事人已经向人民法院提起诉讼并且已被受理……
+    """《医疗纠纷预防和处理条例》第三十一条第四款：当事人已经向人民法院提起诉讼并且已被受理……
     的，医疗纠纷人民调解委员会不予受理; 第四十条第二款 the same for the health bureau. The
     hospital may not send it to the 医调委, and a 医调委 that receives the application itself
     refuses to accept it once the court's acceptance is on record."""

@@ -96,24 +96,32 @@ def test_a_petition_received_directly_gets_the_15_day_written_notice_moved_past_
     assert hospital["petition_notice_direct"].due_at == utc(2026, 10, 8, 16)
 
 
-def test_hearing_time_is_not_counted_in_the_re_review_period() -> None:
+def test_hearing_time_is_not_counted_in_the_re_review_period_only() -> None:
     """《信访工作条例》第三十六条：收到复核请求的机关、单位应当自收到复核请求之日起30日内提出复核
-    意见……听证所需时间不计算在前款规定的期限内. Requested Mon 2 Nov 2026: 30 days end Wed 2 Dec;
-    a hearing from Tue 10 to Fri 13 Nov (three whole days) moves it to 24:00 Sat 5 Dec, a rest
-    day, so to 24:00 Mon 7 Dec (第二百零三条)."""
-    start = utc(2026, 11, 2, 2)
-    reopened = Fact("transitioned", start, {"from": "closed", "to": "investigating",
-                                            "action": "reopen"})
-    facts = [Fact("opened", utc(2026, 8, 3, 2), {"kind": "complaint", "anonymous": False,
-                                                 "received_at": utc(2026, 8, 3, 2).isoformat()}),
-             reopened]
-    clocks, _ = replay(pack("petition_bureau"), facts, calendar=CAL)
-    assert clocks["review"].due_at == utc(2026, 12, 2, 16)
-    hearing = [Fact("transitioned", utc(2026, 11, 10, 2), {"from": "investigating",
-                                                           "to": "on_hold", "action": "hold",
-                                                           "hold_kind": "hearing"}),
-               Fact("transitioned", utc(2026, 11, 13, 2), {"from": "on_hold",
-                                                           "to": "investigating",
-                                                           "action": "resume"})]
-    clocks, _ = replay(pack("petition_bureau"), [*facts, *hearing], calendar=CAL)
+    意见。复核机关、单位可以……举行听证……听证所需时间不计算在前款规定的期限内. 第三十五条 (复查)
+    says no such thing, so a hearing during 复查 does not pause it. 复核 requested Mon 2 Nov
+    2026: 30 days end Wed 2 Dec; a hearing from Tue 10 to Fri 13 Nov (three whole days) moves it
+    to Sat 5 Dec, a rest day, so to 24:00 Mon 7 Dec (《民法典》第二百零三条)."""
+    def reopen(at: datetime) -> Fact:
+        return Fact("transitioned", at, {"from": "closed", "to": "investigating",
+                                         "action": "reopen"})
+
+    def hearing(days_from: datetime) -> list[Fact]:
+        return [Fact("transitioned", days_from, {"from": "investigating", "to": "on_hold",
+                                                 "action": "hold", "hold_kind": "hearing"}),
+                Fact("transitioned", days_from + timedelta(days=3),
+                     {"from": "on_hold", "to": "investigating", "action": "resume"})]
+
+    first = Fact("opened", utc(2026, 6, 1, 2), {"kind": "complaint", "anonymous": False,
+                                                "received_at": utc(2026, 6, 1, 2).isoformat()})
+    review = [first, reopen(utc(2026, 9, 1, 2)), *hearing(utc(2026, 9, 8, 2))]
+    clocks, _ = replay(pack("petition_bureau"), review, calendar=CAL)
+    assert clocks["review"].due_at == utc(2026, 10, 8, 16)  # 1 Oct (国庆) → 8 Oct, no pause
+    answered = Fact("transitioned", utc(2026, 9, 30, 2), {"from": "investigating",
+                                                          "to": "answered", "action": "answer"})
+    re_review = [*review, answered, reopen(utc(2026, 11, 2, 2))]
+    clocks, _ = replay(pack("petition_bureau"), re_review, calendar=CAL)
+    assert clocks["review"].round == 2 and clocks["review"].due_at == utc(2026, 12, 2, 16)
+    clocks, _ = replay(pack("petition_bureau"), [*re_review, *hearing(utc(2026, 11, 10, 2))],
+                       calendar=CAL)
     assert clocks["review"].due_at == utc(2026, 12, 7, 16)

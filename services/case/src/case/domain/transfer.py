@@ -116,7 +116,7 @@ def package(case: Case, path: Path, *, reporter: Mapping[str, str] | None,
 # not take a dispute a court, or the other mediator, has already accepted.
 ONE_ROUTE: Mapping[str, tuple[frozenset[str], str]] = {
     "mediation_committee": (frozenset({"court_accepted", "administrative_mediation_accepted"}),
-                            "《医疗纠纷预防和处理条例》第三十一条第三款：当事人已经向人民法院提起诉讼"
+                            "《医疗纠纷预防和处理条例》第三十一条第四款：当事人已经向人民法院提起诉讼"
                             "并且已被受理，或者已经申请卫生主管部门调解并且已被受理的，医疗纠纷人民"
                             "调解委员会不予受理；已经受理的，终止调解"),
     "health_bureau": (frozenset({"court_accepted", "people_mediation_accepted"}),

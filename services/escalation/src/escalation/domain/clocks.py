@@ -217,7 +217,7 @@ def _move(rule: ClockRule, clocks: dict[str, ClockState], clock: ClockState, fac
     elif triggers & set(rule.restarts_on) and not ends and rule.applies(case):
         clocks[rule.name] = ClockState(rule, fact.at, round=clock.round + 1)
     elif (live and fact.holds and clock.state == "running"
-          and rule.pauses_for(fact.hold_kind)):
+          and rule.pauses_for(fact.hold_kind) and clock.round >= rule.pausable_from_round):
         clock.state, clock.paused_at = "paused", fact.at
     elif live and fact.resumes and clock.state == "paused" and clock.paused_at is not None:
         clock.pauses.append((clock.paused_at, max(fact.at, clock.paused_at)))

@@ -56,6 +56,7 @@ class ClockRule:
     stops_on: tuple[str, ...] = ()
     restarts_on: tuple[str, ...] = ()
     pausable: bool | tuple[str, ...] = True   # every hold, none, or these hold kinds only
+    pausable_from_round: int = 1        # e.g. 2: only from the second run (信访 复核, not 复查)
     outlives_case: bool = False         # runs on after the case ends (e.g. telling a reporter)
     extension: int = 0
     extension_cite: str = ""
@@ -167,6 +168,7 @@ def _clock(data: dict[str, Any], at: str, errors: list[tuple[str, str]]) -> Cloc
         counts_from=data.get("counts_from", "received"), stops_on=tuple(data.get("stops_on", ())),
         restarts_on=tuple(data.get("restarts_on", ())),
         pausable=p if isinstance(p := data.get("pausable", True), bool) else tuple(p),
+        pausable_from_round=int(data.get("pausable_from_round", 1)),
         outlives_case=bool(data.get("outlives_case")),
         extension=int(ext.get("amount", 0)), extension_cite=ext.get("cite", ""),
         warn_fraction=data.get("warn_fraction"))
