@@ -191,3 +191,13 @@ async def test_a_missed_deadline_shows_on_the_timeline(runtime: Runtime) -> None
         entry = (await uow.conn.execute(sa.select(timeline).where(
             timeline.c.case_id == case_id, timeline.c.type == "deadline_breach"))).one()
     assert entry.summary == "answer deadline missed: due 2026-11-25 24:00 (3个工作日内答复)"
+
+
+async def test_a_time_of_death_registered_at_intake_is_announced_for_the_autopsy_clock(
+        runtime: Runtime) -> None:
+    """《医疗纠纷预防和处理条例》第二十六条 counts the 48 hours from the death: the hospital form's
+    detail death_time (Beijing time) goes out with case.opened."""
+    await open_case(runtime, datetime.now(UTC), details={"death_time": "2026-10-01T03:00"},
+                    circumstances=["death"])
+    [opened] = [e.payload(case_pb2.CaseOpened) for e in await published(runtime, "case.opened")]
+    assert opened.died_at.ToDatetime(tzinfo=UTC) == datetime(2026, 9, 30, 19, tzinfo=UTC)

@@ -125,3 +125,14 @@ def test_hearing_time_is_not_counted_in_the_re_review_period_only() -> None:
     clocks, _ = replay(pack("petition_bureau"), [*re_review, *hearing(utc(2026, 11, 10, 2))],
                        calendar=CAL)
     assert clocks["review"].due_at == utc(2026, 12, 7, 16)
+
+
+def test_a_death_registered_at_intake_starts_the_autopsy_clock_from_the_death() -> None:
+    """《医疗纠纷预防和处理条例》第二十六条：应当在患者死亡后48小时内进行尸检. Died Thu 1 Oct 2026
+    03:00 (National Day), complaint registered Fri 2 Oct 09:00 with the time of death: due Sat 3
+    Oct 03:00 — hours are not moved past holidays."""
+    died = utc(2026, 9, 30, 19)
+    facts = [opened(utc(2026, 10, 2, 1), died_at=died.isoformat())]
+    clocks, _ = replay(pack("hospital"), facts, calendar=CAL)
+    assert clocks["autopsy"].started_at == died
+    assert clocks["autopsy"].due_at == utc(2026, 10, 2, 19)

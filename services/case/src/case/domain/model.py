@@ -380,6 +380,15 @@ def routed_summary(category: str, department: str, handler_id: str, reason: str)
     return f"routed to {department}{who} (category {category or 'unclassified'}; {reason})"
 
 
+def parse_moment(text: str) -> datetime | None:
+    """An ISO date-time from a form; without an offset it is Beijing time."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+
+
 def happened_problem(happened: datetime, now: datetime, received: datetime) -> str:
     """What is wrong with a step's recorded time, if anything: not ahead of now, and at most 30
     days before the earlier of now and the complaint's receipt (a death may precede it)."""

@@ -14,8 +14,9 @@ from casebridge.intake.v1 import intake_pb2
 from casebridge.notification.v1 import notification_pb2
 from casebridge.routing.v1 import routing_pb2
 from casebridge_platform.messaging.consumer import Transient
-from casebridge_platform.messaging.envelope import Event
+from casebridge_platform.messaging.envelope import Event, timestamp
 from casebridge_platform.messaging.outbox import UnitOfWork
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from case.adapters import records
 from case.adapters.tables import cases, tenants, transfers
@@ -77,8 +78,15 @@ async def on_received(uow: UnitOfWork, event: Event) -> None:
         case_id=s.case_id, case_number=s.case_number, tenant_kind=received.tenant_kind,
         kind=case.kind, received_at=s.received_at, anonymous=s.anonymous,
         circumstances=s.circumstances, received_by=s.received_by, category=s.category,
-        inbound_path=case.transfer_in.path if case.transfer_in else "", channel=s.channel),
+        inbound_path=case.transfer_in.path if case.transfer_in else "", channel=s.channel,
+        died_at=_moment(s.details.get("death_time", ""))),
         correlation_id=s.case_id, causation_id=event.id)
+
+
+def _moment(text: str) -> Timestamp | None:
+    """A registered date-time (Beijing time when it has no offset) as a Timestamp, if any."""
+    moment = model.parse_moment(text)
+    return timestamp(moment) if moment else None
 
 
 async def _arrival(uow: UnitOfWork, event: Event, s: intake_pb2.Submission) -> Inbound | None:

@@ -79,6 +79,8 @@ class Fact:
 
     def triggers(self) -> set[str]:
         """The names policy rules start, stop and restart on."""
+        if self.type == "opened" and self.data.get("died_at"):
+            return {"opened", "milestone:death"}   # the death registered at intake
         if self.type != "transitioned":
             return {self.type}
         d = self.data
@@ -101,7 +103,7 @@ class Fact:
     def happened_at(self) -> datetime:
         """When the step happened: the recorded time (of death, of a rescue's end), else the
         moment it was recorded."""
-        told = self.data.get("milestone_at")
+        told = self.data.get("milestone_at") or self.data.get("died_at")
         return datetime.fromisoformat(told) if told else self.at
 
     @property

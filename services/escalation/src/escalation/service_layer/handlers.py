@@ -33,7 +33,9 @@ async def on_opened(uow: UnitOfWork, event: Event) -> None:
                           "anonymous": o.anonymous, "received_at": received.isoformat(),
                           "circumstances": list(o.circumstances),
                           "first_contact": o.received_by, "category": o.category,
-                          "path": o.inbound_path, "channel": o.channel})
+                          "path": o.inbound_path, "channel": o.channel,
+                          "died_at": o.died_at.ToDatetime(tzinfo=UTC).isoformat()
+                          if o.HasField("died_at") else ""})
 
 
 async def on_routed(uow: UnitOfWork, event: Event) -> None:

@@ -730,7 +730,7 @@ class PortalViewRequest(_message.Message):
     def __init__(self, case_id: _Optional[str] = ...) -> None: ...
 
 class CaseOpened(_message.Message):
-    __slots__ = ("case_id", "case_number", "tenant_kind", "kind", "received_at", "anonymous", "circumstances", "received_by", "category", "inbound_path", "channel")
+    __slots__ = ("case_id", "case_number", "tenant_kind", "kind", "received_at", "anonymous", "circumstances", "received_by", "category", "inbound_path", "channel", "died_at")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     TENANT_KIND_FIELD_NUMBER: _ClassVar[int]
@@ -742,6 +742,7 @@ class CaseOpened(_message.Message):
     CATEGORY_FIELD_NUMBER: _ClassVar[int]
     INBOUND_PATH_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    DIED_AT_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     case_number: str
     tenant_kind: str
@@ -753,7 +754,8 @@ class CaseOpened(_message.Message):
     category: str
     inbound_path: str
     channel: str
-    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., tenant_kind: _Optional[str] = ..., kind: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., anonymous: _Optional[bool] = ..., circumstances: _Optional[_Iterable[str]] = ..., received_by: _Optional[str] = ..., category: _Optional[str] = ..., inbound_path: _Optional[str] = ..., channel: _Optional[str] = ...) -> None: ...
+    died_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., tenant_kind: _Optional[str] = ..., kind: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., anonymous: _Optional[bool] = ..., circumstances: _Optional[_Iterable[str]] = ..., received_by: _Optional[str] = ..., category: _Optional[str] = ..., inbound_path: _Optional[str] = ..., channel: _Optional[str] = ..., died_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class CaseAssigned(_message.Message):
     __slots__ = ("case_id", "case_number", "tenant_kind", "kind", "category", "department", "handler_id", "received_at", "anonymous", "severity")
