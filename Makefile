@@ -8,7 +8,7 @@ export UV_PYTHON_DOWNLOADS := never
 TENANT ?= demo-hospital
 ROLE ?= intake_clerk
 BENCH_SECONDS ?= 20
-BENCH_CONCURRENCY ?= 32
+BENCH_CONCURRENCY ?= 64
 TEST_WORKERS ?= 2
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

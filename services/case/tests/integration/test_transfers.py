@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 from case.adapters.tables import cases, transfers
-from case.service_layer import actions, handlers, seeding
+from case.service_layer import actions, consuming, seeding
 from casebridge.case.v1 import case_pb2
 from casebridge.common.v1 import common_pb2
 from casebridge.intake.v1 import intake_pb2
@@ -49,7 +49,7 @@ async def report(runtime: Runtime) -> str:
         received_at=timestamp(datetime.now(UTC)))
     async with runtime.uow() as uow:
         await uow.set_tenant(CENTER)
-        await handlers.on_received(uow, Event(make("intake.received", CENTER,
+        await consuming.on_event(uow, Event(make("intake.received", CENTER,
                                                  intake_pb2.ComplaintReceived(
                                                      tenant_kind="consumer_center",
                                                      submission=submission))))
@@ -128,7 +128,7 @@ async def dispute(runtime: Runtime, tenant: str, kind: str) -> str:
         received_at=timestamp(datetime.now(UTC)))
     async with runtime.uow() as uow:
         await uow.set_tenant(tenant)
-        await handlers.on_received(uow, Event(make("intake.received", tenant,
+        await consuming.on_event(uow, Event(make("intake.received", tenant,
                                                  intake_pb2.ComplaintReceived(
                                                      tenant_kind=kind,
                                                      submission=submission))))
@@ -191,7 +191,7 @@ async def test_a_12315_complaint_past_the_three_year_bar_is_not_accepted_without
         received_at=timestamp(datetime.now(UTC)))
     async with runtime.uow() as uow:
         await uow.set_tenant(CENTER)
-        await handlers.on_received(uow, Event(make("intake.received", CENTER,
+        await consuming.on_event(uow, Event(make("intake.received", CENTER,
                                                  intake_pb2.ComplaintReceived(
                                                      tenant_kind="consumer_center",
                                                      submission=submission))))

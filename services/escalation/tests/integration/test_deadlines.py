@@ -56,17 +56,17 @@ async def open_case(runtime: Runtime, tenant: str, received: datetime, *, kind: 
                     assigned: bool = True) -> str:
     case_id = str(uuid.uuid4())
     number = f"T-{case_id[:8]}"
-    await deliver(runtime, tenant, handlers.on_opened, "case.opened", case_pb2.CaseOpened(
+    await deliver(runtime, tenant, handlers.on_event, "case.opened", case_pb2.CaseOpened(
         case_id=case_id, case_number=number, kind=kind, received_at=timestamp(received),
         anonymous=anonymous, received_by="clerk-1"))
-    await deliver(runtime, tenant, handlers.on_routed, "routing.decided",
+    await deliver(runtime, tenant, handlers.on_event, "routing.decided",
                   routing_pb2.RoutingDecided(case_id=case_id, severity=severity,
                                              department="医务处", handler_id="hosp-h4a"),
                   at=received + timedelta(seconds=1))
     if assigned:
         await move(runtime, tenant, case_id, "received", "assigned",
                    received + timedelta(minutes=5), action="accept")
-        await deliver(runtime, tenant, handlers.on_assigned, "case.assigned",
+        await deliver(runtime, tenant, handlers.on_event, "case.assigned",
                       case_pb2.CaseAssigned(case_id=case_id, case_number=number, kind=kind,
                                             department="医务处", handler_id="hosp-h4a",
                                             severity=severity, received_at=timestamp(received)),
@@ -76,7 +76,7 @@ async def open_case(runtime: Runtime, tenant: str, received: datetime, *, kind: 
 
 async def move(runtime: Runtime, tenant: str, case_id: str, frm: str, to: str, at: datetime,
                action: str = "x", milestone: str = "") -> None:
-    await deliver(runtime, tenant, handlers.on_transitioned, "case.transitioned",
+    await deliver(runtime, tenant, handlers.on_event, "case.transitioned",
                   case_pb2.CaseTransitioned(case_id=case_id, from_status=frm, to_status=to,
                                             action=action, milestone=milestone,
                                             at=timestamp(at)))
@@ -372,7 +372,7 @@ async def opened_with(runtime: Runtime, tenant: str, received: datetime,
                       *circumstances: str) -> str:
     """A case registered with these circumstances, not routed yet."""
     case_id = str(uuid.uuid4())
-    await deliver(runtime, tenant, handlers.on_opened, "case.opened", case_pb2.CaseOpened(
+    await deliver(runtime, tenant, handlers.on_event, "case.opened", case_pb2.CaseOpened(
         case_id=case_id, case_number=f"T-{case_id[:8]}", kind="complaint",
         received_at=timestamp(received), received_by="clerk-1",
         circumstances=list(circumstances)))
@@ -386,7 +386,7 @@ async def milestone(runtime: Runtime, tenant: str, case_id: str, name: str, at: 
                                      at=timestamp(at))
     if happened is not None:
         told.milestone_at.CopyFrom(timestamp(happened))
-    await deliver(runtime, tenant, handlers.on_transitioned, "case.transitioned", told)
+    await deliver(runtime, tenant, handlers.on_event, "case.transitioned", told)
 
 
 async def test_the_autopsy_clock_runs_48_hours_from_the_death_not_from_the_complaint(
@@ -468,7 +468,7 @@ async def test_a_court_judgement_is_reported_in_7_days_moved_past_national_day(
     25 Sep 2026: day 7 is Fri 2 Oct (National Day), so the report is due 24:00 Thu 8 Oct; it runs
     after the case closed, and is stopped by the report recorded on the closed case."""
     case_id = await opened_with(runtime, HOSPITAL, datetime(2026, 9, 1, 2, tzinfo=UTC))
-    await deliver(runtime, HOSPITAL, handlers.on_transitioned, "case.transitioned",
+    await deliver(runtime, HOSPITAL, handlers.on_event, "case.transitioned",
                   case_pb2.CaseTransitioned(
                       case_id=case_id, from_status="transferred", to_status="closed",
                       action="report_outcome", disposition="judged",
