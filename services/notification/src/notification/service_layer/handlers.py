@@ -161,6 +161,8 @@ def _complainant_notices(moved: case_pb2.CaseTransitioned, tenant_id: str, porta
                                      "transferred": moved.disposition == "transferred"})]
     if moved.action == "transfer" and moved.notice:   # not a court filing: no receiver
         return [("transfer_notice", {**base, "receiver": moved.notice})]
+    if moved.action == "record_milestone" and moved.milestone == "rights_informed":
+        return [("rights_notice", {**base, "death": "death" in moved.notice})]
     if moved.action == "answer":
         return [("result_notice", {**base, "answer_summary": moved.notice, "amount_fen": None,
                                    "objection": "", "portal_url": portal_url}),
