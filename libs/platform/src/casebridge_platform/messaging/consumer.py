@@ -110,6 +110,7 @@ class Consumer:
     """Fetches batches; applies each batch in one transaction, one by one if that fails."""
 
     TOP_UP_S = 0.02
+    IDLE_WAIT_S = 5.0   # a long poll: an idle consumer asks the server every 5 s, not every 1
     BACKOFF_BASE_S = 0.5
 
     def __init__(self, *, js: JetStreamContext, stream: str, prefix: str, spec: ConsumerSpec,
@@ -174,12 +175,12 @@ class Consumer:
             await sub.unsubscribe()
 
     async def _fetch(self, sub: JetStreamContext.PullSubscription) -> list[Msg]:
-        """Wait up to a second for work, then take what else is ready, up to a batch.
+        """Wait up to IDLE_WAIT_S for work, then take what else is ready, up to a batch.
 
         One fetch of a whole batch would wait its full timeout for the batch to fill;
         under a trickle that adds the timeout to every hop of the pipeline.
         """
-        self._idle = asyncio.ensure_future(sub.fetch(1, timeout=1.0))
+        self._idle = asyncio.ensure_future(sub.fetch(1, timeout=self.IDLE_WAIT_S))
         try:
             msgs = await self._idle
         finally:
