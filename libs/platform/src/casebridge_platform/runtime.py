@@ -8,9 +8,8 @@ import json
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Coroutine
-from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,6 @@ from casebridge_platform.messaging.consumer import Consumer, ConsumerSpec
 from casebridge_platform.messaging.outbox import OutboxRelay, UnitOfWork
 
 log = logging.getLogger(__name__)
-_CHORE: ContextVar[bool] = ContextVar("casebridge_chore", default=False)
 
 Seeder = Callable[[UnitOfWork, dict[str, Any]], Awaitable[None]]
 Chore = Callable[[UnitOfWork], Awaitable[object]]
@@ -42,14 +40,15 @@ class Periodic:
     """A chore run in its own transaction across all tenants, every `every_s` seconds.
 
     With `next_due` (the moment the chore next has work, None when nothing waits) it runs
-    when that moment comes or soon after a commit of this process (which may have added
-    work), and `every_s` is only the sweep for work another replica added: an idle platform
-    does not poll."""
+    when that moment comes, or sooner when a transaction of this process added work due
+    sooner (`wake_on`), and `every_s` is only the sweep for work another replica added: an
+    idle platform does not poll."""
 
     name: str
     every_s: float
     chore: Chore
     next_due: NextDue | None = None
+    wake_on: str = ""   # the topic (UnitOfWork.wake) that says work was added
 
 
 @dataclass
@@ -91,23 +90,20 @@ class Runtime:
         self._consuming: list[asyncio.Task[None]] = []
         self._on_stop: list[StopHook] = []
         self.failed = asyncio.Event()
-        self._bells: list[asyncio.Event] = []
+        self._bells: dict[str, Bell] = {}
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, self.settings.subject_prefix, self._committed)
+        return UnitOfWork(self.engine, self.settings.subject_prefix, self.relay.committed,
+                          self._woken)
 
-    def _committed(self, events: list[dict[str, Any]]) -> None:
-        if events:
-            self.relay.committed(events)
-        if not _CHORE.get():
-            for bell in self._bells:
-                bell.set()
+    def _woken(self, topics: dict[str, datetime | None]) -> None:
+        for topic, due in topics.items():
+            if (bell := self._bells.get(topic)) is not None:
+                bell.ring(due)
 
-    def bell(self) -> asyncio.Event:
-        """An event set at every commit of this process but a chore's own (consumers and
-        requests may have added work); `wait_for_work` waits for it."""
-        self._bells.append(asyncio.Event())
-        return self._bells[-1]
+    def bell(self, topic: str) -> Bell:
+        """What a chore of this process waits on between runs; rung by UnitOfWork.wake."""
+        return self._bells.setdefault(topic, Bell())
 
     async def start(self) -> None:
         """Migrate the database, connect to NATS, make sure the stream exists, start the relay."""
@@ -167,8 +163,7 @@ class Runtime:
         return await self.server.start(self.settings.address(self.name))
 
     async def _run_periodically(self, periodic: Periodic) -> None:
-        as_chore()
-        bell = self.bell() if periodic.next_due else None
+        bell = self.bell(periodic.wake_on) if periodic.wake_on else None
         while True:
             wait_s = periodic.every_s
             try:
@@ -183,7 +178,7 @@ class Runtime:
             if bell is None:
                 await asyncio.sleep(wait_s)
             else:
-                await wait_for_work(bell, wait_s)
+                await bell.wait(wait_s)
 
     def _spawn(self, coro: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
         task = asyncio.create_task(coro, name=f"{self.name}:{name}")
@@ -230,19 +225,28 @@ class Runtime:
                 log.error("%s: stop hook %s failed", self.name, _name_of(hook), exc_info=True)
 
 
-def as_chore() -> None:
-    """The calling task's commits do not ring the bells (a chore is not woken by itself)."""
-    _CHORE.set(True)
+class Bell:
+    """Wakes a chore that sleeps until its next work falls due when work due sooner is added
+    (a rung bell during its run makes it run again at once)."""
 
+    def __init__(self) -> None:
+        self._event = asyncio.Event()
+        self._planned: datetime | None = None
 
-async def wait_for_work(bell: asyncio.Event, timeout_s: float, min_gap_s: float = 0.1) -> None:
-    """Sleep `timeout_s`, or less when the bell rings — at most once per `min_gap_s`, so that a
-    busy process does not spin."""
-    with contextlib.suppress(TimeoutError):
-        async with asyncio.timeout(timeout_s):
-            await bell.wait()
-    bell.clear()
-    await asyncio.sleep(min(min_gap_s, timeout_s))
+    def ring(self, due: datetime | None = None) -> None:
+        if due is None or self._planned is None or due < self._planned:
+            self._event.set()
+
+    async def wait(self, timeout_s: float, min_gap_s: float = 0.02) -> None:
+        """Sleep `timeout_s`, or until rung — then at least `min_gap_s`, so a busy process
+        does not spin."""
+        self._planned = datetime.now(UTC) + timedelta(seconds=timeout_s)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout_s):
+                await self._event.wait()
+        self._event.clear()
+        self._planned = None
+        await asyncio.sleep(min(min_gap_s, timeout_s))
 
 
 def _name_of(hook: StopHook) -> str:

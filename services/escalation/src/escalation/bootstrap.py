@@ -25,5 +25,5 @@ def configure(runtime: Runtime) -> ServiceParts:
         seed=seeding.seed,
         at_start=[("announce loaded years", years.announce_all)],
         periodic=[Periodic("timers", runtime.settings.timer_poll_s, timers.fire_due,
-                           next_due=timers.next_due)],
+                           next_due=timers.next_due, wake_on="timers")],
     )

@@ -95,7 +95,7 @@ def configure(runtime: Runtime) -> ServiceParts:
     on = subscriptions(out)
     sender = Sender(runtime.uow, pushed, sealer, max_attempts=settings.delivery_max_attempts,
                     lease_s=settings.delivery_lease_s, poll_s=settings.delivery_poll_s,
-                    bell=runtime.bell())
+                    bell=runtime.bell("deliveries"))
     return ServiceParts(
         grpc=[(notification_pb2_grpc.add_NotificationServiceServicer_to_server,
                NotificationServicer(runtime.uow, sealer, settings.webhook_allow_private),

@@ -23,5 +23,5 @@ def configure(runtime: Runtime) -> ServiceParts:
         consumers=[ConsumerSpec("routing", EVENT_TYPES, batch_handler=events.on_events)],
         seed=seeding.seed,
         periodic=[Periodic("handover", runtime.settings.timer_poll_s, handover.handover_due,
-                           next_due=handover.next_due)],
+                           next_due=handover.next_due, wake_on="handovers")],
     )

@@ -27,10 +27,13 @@ class UnitOfWork:
     """One transaction: the service's writes plus the events they cause, committed together."""
 
     def __init__(self, engine: AsyncEngine, prefix: str,
-                 on_commit: Callable[[list[dict[str, Any]]], None]) -> None:
+                 on_commit: Callable[[list[dict[str, Any]]], None],
+                 on_wake: Callable[[dict[str, datetime | None]], None] | None = None) -> None:
         self._engine = engine
         self._prefix = prefix
         self._on_commit = on_commit
+        self._on_wake = on_wake
+        self._wake: dict[str, datetime | None] = {}
         self._pending: list[dict[str, Any]] = []
         self._later: dict[sa.Table, list[dict[str, Any]]] = {}
         self._tenant: str | None = None
@@ -80,6 +83,14 @@ class UnitOfWork:
         })
         return env
 
+    def wake(self, topic: str, due: datetime | None = None) -> None:
+        """After commit, tell this process's chore waiting on `topic` (timers, deliveries …)
+        that work falls due at `due` (None: now), in case it sleeps longer than that."""
+        if topic in self._wake:
+            earlier = self._wake[topic]
+            due = None if due is None or earlier is None else min(due, earlier)
+        self._wake[topic] = due
+
     def insert_later(self, table: sa.Table, row: dict[str, Any]) -> None:
         """Insert at commit, with the other rows for that table in one executemany: for rows
         nothing in the transaction reads back (timeline entries, decision records). Each row
@@ -98,7 +109,11 @@ class UnitOfWork:
         if events:
             await self.conn.execute(outbox.insert(), events)
         await self.conn.commit()
-        self._on_commit(events)
+        if events:
+            self._on_commit(events)
+        woken, self._wake = self._wake, {}
+        if woken and self._on_wake is not None:
+            self._on_wake(woken)
 
 
 class OutboxRelay:
@@ -128,8 +143,6 @@ class OutboxRelay:
 
     def committed(self, rows: list[dict[str, Any]]) -> None:
         """Rows just committed: publish them now rather than at the next scan."""
-        if not rows:
-            return
         self._committed.extend(rows)
         self._wake.set()
 

@@ -191,6 +191,8 @@ class Writes:
             await run(timers.update().where(*key), self.changed_timers)
         if self.new_timers:
             await run(timers.insert(), self.new_timers)
+        if armed := self.new_timers + self.changed_timers:
+            uow.wake("timers", min(t["due_at"] for t in armed))
 
 
 async def sync(uow: UnitOfWork, t: Tenant, cases: dict[str, dict[str, Any]], *,

@@ -85,6 +85,7 @@ async def retry(uow: UnitOfWork, *, principal: Principal,
     values = {"status": "retrying", "attempts": 0, "next_attempt_at": datetime.now(UTC)}
     await uow.conn.execute(deliveries.update().where(
         deliveries.c.delivery_id == row.delivery_id).values(**values))
+    uow.wake("deliveries")
     return protos.delivery_proto({**row._mapping, **values})
 
 

@@ -62,6 +62,8 @@ async def _deliver(uow: UnitOfWork, event: Event, *, case_id: str, template: str
     stored = await uow.conn.execute(insert_ignore(deliveries, uow.dialect).values(**row))
     if stored.rowcount != 1:
         return
+    if not stored_now:
+        uow.wake("deliveries", not_before or now)
     log.info("%s for case %s queued on %s", template, case_id or "-", channel)
     if stored_now:
         sender.announce(uow, row)

@@ -21,7 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from casebridge.notification.v1 import notification_pb2
 from casebridge_platform.messaging.outbox import UnitOfWork
-from casebridge_platform.runtime import as_chore, wait_for_work
+from casebridge_platform.runtime import Bell
 from casebridge_platform.sealing import Sealer
 
 from notification.adapters import protos
@@ -51,7 +51,7 @@ class Sender:
     lease_s: float = 30.0
     poll_s: float = 5.0     # the sweep for what another replica queued
     batch: int = 50
-    bell: asyncio.Event | None = None   # rung when this process queued something
+    bell: Bell | None = None   # rung when this process queued something ("deliveries")
 
     def __post_init__(self) -> None:
         self._secrets: dict[tuple[str, str, str], bytes] = {}   # opened endpoint secrets
@@ -59,7 +59,6 @@ class Sender:
     async def run(self) -> None:
         """Send what is due; then wait till the next retry falls due, something is queued
         here, or the sweep."""
-        as_chore()
         while True:
             wait_s = self.poll_s
             try:
@@ -75,7 +74,7 @@ class Sender:
             if self.bell is None:
                 await asyncio.sleep(wait_s)
             else:
-                await wait_for_work(self.bell, wait_s, min_gap_s=0.02)
+                await self.bell.wait(wait_s)
 
     async def next_due(self) -> datetime | None:
         """When the earliest delivery waiting for an attempt falls due."""

@@ -132,6 +132,7 @@ class _Writes:
         await queries.adjust_loads(uow, tenant_id, self.loads)
         if self.handovers:
             await uow.conn.execute(handovers.insert(), self.handovers)
+            uow.wake("handovers", min(h["handover_at"] for h in self.handovers))
 
 
 def _values(out: routing_pb2.RoutingDecided, decided: Decided) -> dict:
