@@ -11,9 +11,10 @@ BENCH_SECONDS ?= 20
 BENCH_CONCURRENCY ?= 32
 TEST_WORKERS ?= 2
 CHROMIUM := /usr/bin/chromium
+IMAGE ?= casebridge:dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup browser run test test-fast unit protos protos-check lint token bench bench-pg clean
+.PHONY: help setup browser run test test-fast unit protos protos-check lint token bench bench-pg clean image k8s
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -53,10 +54,22 @@ protos: setup ## Regenerate libs/contracts from protos/
 protos-check: setup ## Fail when libs/contracts is stale
 	$(PY) scripts/protos.py --check
 
-lint: setup ## ruff, mypy (strict on domain/ and casebridge_platform), import-linter contracts
+lint: setup ## ruff, mypy (strict on domain/ and casebridge_platform), import-linter contracts, hadolint
 	.venv/bin/ruff check .
 	.venv/bin/mypy
 	.venv/bin/lint-imports
+	.venv/bin/hadolint Dockerfile
+
+image: ## Build the one OCI image (IMAGE=casebridge:dev) with docker (BuildKit), podman or buildah
+	@if docker info >/dev/null 2>&1; then builder="docker buildx"; \
+	elif command -v podman >/dev/null; then builder=podman; \
+	elif command -v buildah >/dev/null; then builder=buildah; \
+	else echo "no working docker daemon, podman or buildah here: install one, or build elsewhere"; \
+		echo "from the repository root with: docker buildx build -t $(IMAGE) ."; exit 1; fi; \
+	echo "$$builder build -t $(IMAGE) ."; $$builder build -t $(IMAGE) .
+
+k8s: setup ## Render every kustomize overlay and validate it offline (Kubernetes and CRD schemas)
+	$(PY) -m pytest tests/deploy -q
 
 token: setup ## Print a bearer token: make token TENANT=demo-hospital ROLE=intake_clerk
 	@CASEBRIDGE_TOKEN_KEY_FILE=var/secrets/token.key CASEBRIDGE_SEED_FILE=deploy/seed/demo-tenants.json \
