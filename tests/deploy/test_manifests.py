@@ -117,7 +117,7 @@ def test_each_app_runs_locked_down_with_probes_and_budgets(overlay: str) -> None
         assert spec["securityContext"]["runAsNonRoot"] is True
         assert container["securityContext"]["readOnlyRootFilesystem"] is True
         assert container["securityContext"]["capabilities"]["drop"] == ["ALL"]
-        assert {"/tmp"} <= {m["mountPath"] for m in container["volumeMounts"]}
+        assert {"/tmp"} <= {m["mountPath"] for m in container["volumeMounts"]}  # noqa: S108
         assert set(container["resources"]) == {"requests", "limits"}
         assert {"startupProbe", "livenessProbe", "readinessProbe"} <= set(container)
         if app != "gateway":
