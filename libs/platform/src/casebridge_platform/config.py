@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     federation_poll_s: float = 0.5
     idempotency_retention_h: float = 24.0
     log_level: str = "INFO"
+    log_format: str = Field("text", pattern=r"^(text|json)$",
+                            description="json: one object a line with the trace id (production)")
+    metrics_port: int = Field(0, description="serve Prometheus /metrics on this port; 0: off")
 
     def address(self, service: str) -> str:
         """host:port of a service's gRPC endpoint."""

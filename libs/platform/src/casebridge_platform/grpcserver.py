@@ -15,7 +15,7 @@ from grpc_reflection.v1alpha import reflection
 from grpc_status import rpc_status
 from opentelemetry import trace
 
-from casebridge_platform import auth, telemetry
+from casebridge_platform import auth, metrics, telemetry
 from casebridge_platform.errors import DomainError, IllegalTransition, InvalidArgument
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,8 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):
         async def wrapped(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
             metadata = {k: v for k, v in (context.invocation_metadata() or ())
                         if isinstance(v, str)}
-            with telemetry.tracer().start_as_current_span(
+            with metrics.timed_rpc(method, lambda: _code_name(context)), \
+                    telemetry.tracer().start_as_current_span(
                 method.lstrip("/"), context=telemetry.extract(metadata),
                 kind=trace.SpanKind.SERVER, attributes={"rpc.system": "grpc"},
             ):
@@ -87,6 +88,11 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):
                     await context.abort(grpc.StatusCode.UNAVAILABLE,
                                         "the database is unavailable; retry the request")
         return wrapped
+
+
+def _code_name(context: grpc.aio.ServicerContext[Any, Any]) -> str:
+    code = context.code()
+    return code.name if isinstance(code, grpc.StatusCode) else "OK"
 
 
 def client_metadata(principal: auth.Principal, key: bytes) -> tuple[tuple[str, str], ...]:
@@ -117,6 +123,11 @@ class Server:
         for name in ("", *self._names):
             await self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
         return port
+
+    async def set_ready(self, ready: bool) -> None:
+        """Readiness, apart from liveness: NOT_SERVING while the database or NATS is away."""
+        await self.health.set(metrics.READY_SERVICE, health_pb2.HealthCheckResponse.SERVING
+                              if ready else health_pb2.HealthCheckResponse.NOT_SERVING)
 
     async def not_serving(self) -> None:
         await self.health.enter_graceful_shutdown()

@@ -17,7 +17,7 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from casebridge_platform import bus, db, migrations, telemetry
+from casebridge_platform import bus, db, logs, metrics, migrations, telemetry
 from casebridge_platform.config import Settings
 from casebridge_platform.grpcserver import Server
 from casebridge_platform.messaging.consumer import Consumer, ConsumerSpec
@@ -73,6 +73,7 @@ class Runtime:
         self.js: JetStreamContext
         self.relay: OutboxRelay
         self.server: Server | None = None
+        self.observer: metrics.Observer | None = None
         self.consumers: list[Consumer] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._consuming: list[asyncio.Task[None]] = []
@@ -80,7 +81,11 @@ class Runtime:
         self.failed = asyncio.Event()
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, self.settings.subject_prefix, self.relay.committed)
+        return UnitOfWork(self.engine, self.settings.subject_prefix, self._committed)
+
+    def _committed(self, rows: list[dict[str, Any]]) -> None:
+        metrics.count_committed(rows)
+        self.relay.committed(rows)
 
     async def start(self) -> None:
         """Migrate the database, connect to NATS, make sure the stream exists, start the relay."""
@@ -124,7 +129,14 @@ class Runtime:
         self.server = Server(self.settings.signing_key())
         for register, servicer, full_name in parts.grpc:
             self.server.add(register, servicer, full_name)
-        return await self.server.start(self.settings.address(self.name))
+        port = await self.server.start(self.settings.address(self.name))
+        self.observer = metrics.Observer(
+            engine=self.engine, nc=self.nc, js=self.js, stream=self.settings.stream,
+            prefix=self.settings.subject_prefix, durables=[c.durable for c in parts.consumers],
+            set_ready=self.server.set_ready)
+        await self.observer.observe()
+        self._spawn(self.observer.run(), "observer")
+        return port
 
     async def _run_periodically(self, periodic: Periodic) -> None:
         while True:
@@ -188,9 +200,9 @@ def _name_of(hook: StopHook) -> str:
 def main(name: str, migrations_dir: Path, configure: Callable[[Runtime], ServiceParts]) -> None:
     """Entry point of a service process: run until SIGTERM or SIGINT, then stop in order."""
     settings = Settings()
-    logging.basicConfig(level=settings.log_level,
-                        format=f"%(asctime)s {name} %(levelname)s %(name)s: %(message)s")
+    logs.setup(name, settings.log_level, settings.log_format)
     telemetry.setup_tracing(f"casebridge-{name}", settings.otlp_endpoint)
+    metrics.serve(settings.metrics_port)
 
     async def serve() -> None:
         runtime = Runtime(name, settings, migrations_dir)

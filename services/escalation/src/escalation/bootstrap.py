@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from casebridge.escalation.v1 import escalation_pb2, escalation_pb2_grpc
+from casebridge_platform import metrics
 from casebridge_platform.messaging.consumer import ConsumerSpec, dispatcher
 from casebridge_platform.runtime import Periodic, Runtime, ServiceParts
 
+from escalation.adapters.tables import timers as timer_rows
 from escalation.entrypoints.grpc_api import EscalationServicer
 from escalation.service_layer import handlers, seeding, timers, years
 
@@ -25,5 +27,7 @@ def configure(runtime: Runtime) -> ServiceParts:
         consumers=[ConsumerSpec("escalation", tuple(ON), dispatcher(ON))],
         seed=seeding.seed,
         at_start=[("announce loaded years", years.announce_all)],
-        periodic=[Periodic("timers", runtime.settings.timer_poll_s, timers.fire_due)],
+        periodic=[Periodic("timers", runtime.settings.timer_poll_s, timers.fire_due),
+                  Periodic("timer lag metric", 5.0, metrics.lag_sampler(
+                      timer_rows.c.due_at, timer_rows.c.fired_at.is_(None)))],
     )

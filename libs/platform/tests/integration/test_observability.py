@@ -1,0 +1,221 @@
+"""Readiness and metrics of a real service process's runtime: its own nats-server (the wheel's,
+killed and started again), PostgreSQL refusing and then accepting this database again, and
+/metrics scraped over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+import subprocess
+import urllib.request
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+
+import asyncpg
+import grpc
+import pytest
+from casebridge.common.v1 import common_pb2
+from casebridge_platform import metrics, testing
+from casebridge_platform.config import Settings
+from casebridge_platform.devstack import free_port, nats_server_binary, wait_until
+from casebridge_platform.messaging.consumer import ConsumerSpec
+from casebridge_platform.messaging.envelope import Event
+from casebridge_platform.messaging.outbox import UnitOfWork
+from casebridge_platform.runtime import Runtime, ServiceParts
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from .test_runtime import migrations_dir  # noqa: F401 (the fixture: outbox and inbox only)
+
+pytestmark = pytest.mark.xdist_group("observability")
+SERVING = health_pb2.HealthCheckResponse.SERVING
+
+
+class NatsProcess:
+    """One nats-server with JetStream on a fixed port and store, to kill and start again."""
+
+    def __init__(self, store: Path) -> None:
+        self.port = free_port()
+        self.store = store
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [nats_server_binary(), "-a", "127.0.0.1", "-p", str(self.port), "-js",
+             "-sd", str(self.store)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until(lambda: testing.reachable(self.url), 15, "nats-server")
+
+    def kill(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(10)
+            self.process = None
+
+
+@pytest.fixture
+def own_nats(tmp_path: Path) -> Iterator[NatsProcess]:
+    server = NatsProcess(tmp_path / "nats")
+    server.start()
+    yield server
+    server.kill()
+
+
+@pytest.fixture
+async def pg_database(postgres_admin_url: str) -> AsyncIterator[str]:
+    url = await testing.create_database(postgres_admin_url)
+    yield url
+    await testing.drop_database(postgres_admin_url, url)
+
+
+async def allow_connections(admin_url: str, url: str, allowed: bool) -> None:
+    """Let this database be connected to, or refuse it and cut the connections it has."""
+    name = url.rsplit("/", 1)[1]
+    conn = await asyncpg.connect(admin_url)
+    try:
+        await conn.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(allowed).lower()}')
+        if not allowed:
+            await conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                               "WHERE datname = $1", name)
+    finally:
+        await conn.close()
+
+
+async def ready(address: str) -> bool:
+    async with grpc.aio.insecure_channel(address) as channel:
+        stub = health_pb2_grpc.HealthStub(channel)  # type: ignore[no-untyped-call]
+        answer = await stub.Check(health_pb2.HealthCheckRequest(service=metrics.READY_SERVICE),
+                                  timeout=2)
+        return bool(answer.status == SERVING)
+
+
+async def eventually(what: str, check: Callable[[], Awaitable[bool]],
+                     timeout_s: float = 15.0) -> None:
+    """Poll until `check` holds (what it waits on has no event to await)."""
+    try:
+        async with asyncio.timeout(timeout_s):
+            while not await check():  # noqa: ASYNC110
+                await asyncio.sleep(0.1)
+    except TimeoutError:
+        pytest.fail(f"{what}: not within {timeout_s}s")
+
+
+def sample(name: str, labels: dict[str, str] | None = None) -> float:
+    from prometheus_client import REGISTRY
+
+    return REGISTRY.get_sample_value(name, labels or {}) or 0.0
+
+
+@contextlib.asynccontextmanager
+async def running(settings: Settings, migrations: Path, parts: ServiceParts
+                  ) -> AsyncIterator[Runtime]:
+    runtime = Runtime("intake", settings, migrations)
+    await runtime.start()
+    await runtime.run_parts(parts)
+    try:
+        yield runtime
+    finally:
+        await runtime.stop()
+
+
+def settings_for(database: str, nats_url: str, tmp_path: Path) -> Settings:
+    return Settings(database=database, var_dir=tmp_path / "var", nats_url=nats_url,
+                    stream=testing.unique("CBT"), subject_prefix=testing.unique("cbt"),
+                    principal_key=secrets.token_urlsafe(32), consumer_ack_wait_s=2.0,
+                    consumer_max_deliver=2, intake_addr=f"127.0.0.1:{free_port()}",
+                    shutdown_grace_s=0.5)
+
+
+async def test_readiness_fails_while_nats_or_the_database_is_unreachable(
+        own_nats: NatsProcess, pg_database: str, postgres_admin_url: str, tmp_path: Path,
+        migrations_dir: Path) -> None:  # noqa: F811
+    settings = settings_for(pg_database, own_nats.url, tmp_path)
+    async with running(settings, migrations_dir, ServiceParts()) as runtime:
+        address = settings.intake_addr
+        observer = runtime.observer
+        assert observer is not None
+        assert await ready(address) and sample("casebridge_ready") == 1
+
+        own_nats.kill()
+        await eventually("NATS seen gone", lambda: _not(observer.observe()))
+        assert not await ready(address) and sample("casebridge_ready") == 0
+        own_nats.start()
+        await eventually("NATS back", observer.observe)
+        assert await ready(address)
+
+        await allow_connections(postgres_admin_url, pg_database, False)
+        try:
+            assert not await observer.observe()
+            assert not await ready(address) and sample("casebridge_ready") == 0
+        finally:
+            await allow_connections(postgres_admin_url, pg_database, True)
+        await eventually("database back", observer.observe)
+        assert await ready(address)
+
+
+async def _not(check: Awaitable[bool]) -> bool:
+    return not await check
+
+
+async def test_metrics_follow_the_outbox_the_consumer_and_its_dead_letters(
+        own_nats: NatsProcess, tmp_path: Path, migrations_dir: Path) -> None:  # noqa: F811
+    settings = settings_for("sqlite", own_nats.url, tmp_path)
+    handled: list[str] = []
+
+    async def handler(uow: UnitOfWork, event: Event) -> None:
+        handled.append(event.id)
+
+    durable = testing.unique("obs")
+    parts = ServiceParts(consumers=[ConsumerSpec(durable, ("obs.seen",), handler)])
+    port = free_port()
+    metrics.serve(port)
+    async with running(settings, migrations_dir, parts) as runtime:
+        observer = runtime.observer
+        assert observer is not None
+        committed = sample("casebridge_events_published_total", {"type": "obs.seen"})
+
+        own_nats.kill()                           # the event waits in the outbox
+        async with runtime.uow() as uow:
+            uow.emit("obs.seen", "t1", common_pb2.Money(amount_fen=1))
+            await uow.commit()
+        await asyncio.sleep(1.1)
+        await observer.observe()
+        assert sample("casebridge_outbox_backlog") == 1
+        assert sample("casebridge_outbox_oldest_age_seconds") >= 1.0
+        assert sample("casebridge_events_published_total", {"type": "obs.seen"}) == committed + 1
+
+        own_nats.start()                          # published, consumed, acknowledged
+        await eventually("consumed", lambda: _true(bool(handled)), 30)
+        await eventually("outbox empty", lambda: _outbox_empty(observer))
+        assert sample("casebridge_consumer_pending", {"consumer": durable}) == 0
+
+        poison = f"{settings.subject_prefix}.obs.seen.t1"
+        await runtime.js.publish(poison, b"not an envelope", headers={"Nats-Msg-Id": "p1"})
+        await eventually("dead-lettered", lambda: _dead(observer, durable))
+
+        scraped = await asyncio.to_thread(_scrape, port)
+        assert f'casebridge_dead_letters{{consumer="{durable}"}} 1.0' in scraped
+        assert "casebridge_outbox_backlog 0.0" in scraped
+        assert "casebridge_db_pool_size" in scraped
+
+
+async def _true(value: bool) -> bool:
+    return value
+
+
+async def _outbox_empty(observer: metrics.Observer) -> bool:
+    await observer.observe()
+    return sample("casebridge_outbox_backlog") == 0
+
+
+async def _dead(observer: metrics.Observer, durable: str) -> bool:
+    await observer.observe()
+    return sample("casebridge_dead_letters", {"consumer": durable}) == 1
+
+
+def _scrape(port: int) -> str:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:  # noqa: S310
+        return str(r.read().decode())
