@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
-import subprocess
 import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -18,7 +17,7 @@ import pytest
 from casebridge.common.v1 import common_pb2
 from casebridge_platform import metrics, testing
 from casebridge_platform.config import Settings
-from casebridge_platform.devstack import free_port, nats_server_binary, wait_until
+from casebridge_platform.devstack import free_port
 from casebridge_platform.messaging.consumer import ConsumerSpec
 from casebridge_platform.messaging.envelope import Event
 from casebridge_platform.messaging.outbox import UnitOfWork
@@ -31,34 +30,9 @@ pytestmark = pytest.mark.xdist_group("observability")
 SERVING = health_pb2.HealthCheckResponse.SERVING
 
 
-class NatsProcess:
-    """One nats-server with JetStream on a fixed port and store, to kill and start again."""
-
-    def __init__(self, store: Path) -> None:
-        self.port = free_port()
-        self.store = store
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"nats://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [nats_server_binary(), "-a", "127.0.0.1", "-p", str(self.port), "-js",
-             "-sd", str(self.store)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_until(lambda: testing.reachable(self.url), 15, "nats-server")
-
-    def kill(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait(10)
-            self.process = None
-
-
 @pytest.fixture
-def own_nats(tmp_path: Path) -> Iterator[NatsProcess]:
-    server = NatsProcess(tmp_path / "nats")
+def own_nats(tmp_path: Path) -> Iterator[testing.NatsProcess]:
+    server = testing.NatsProcess(tmp_path / "nats")
     server.start()
     yield server
     server.kill()
@@ -130,7 +104,7 @@ def settings_for(database: str, nats_url: str, tmp_path: Path) -> Settings:
 
 
 async def test_readiness_fails_while_nats_or_the_database_is_unreachable(
-        own_nats: NatsProcess, pg_database: str, postgres_admin_url: str, tmp_path: Path,
+        own_nats: testing.NatsProcess, pg_database: str, postgres_admin_url: str, tmp_path: Path,
         migrations_dir: Path) -> None:  # noqa: F811
     settings = settings_for(pg_database, own_nats.url, tmp_path)
     async with running(settings, migrations_dir, ServiceParts()) as runtime:
@@ -161,7 +135,7 @@ async def _not(check: Awaitable[bool]) -> bool:
 
 
 async def test_metrics_follow_the_outbox_the_consumer_and_its_dead_letters(
-        own_nats: NatsProcess, tmp_path: Path, migrations_dir: Path) -> None:  # noqa: F811
+        own_nats: testing.NatsProcess, tmp_path: Path, migrations_dir: Path) -> None:  # noqa: F811
     settings = settings_for("sqlite", own_nats.url, tmp_path)
     handled: list[str] = []
 
