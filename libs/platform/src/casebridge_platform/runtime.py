@@ -90,6 +90,8 @@ class Runtime:
     async def start(self) -> None:
         """Migrate the database, connect to NATS, make sure the stream exists, start the relay."""
         self.engine = db.create_engine(self.database)
+        if self.settings.otlp_endpoint:
+            telemetry.instrument_engine(self.engine)
         await migrations.upgrade(self.engine, self.database, self._migrations_dir)
         if self.database.is_postgres and await db.bypasses_row_security(self.engine):
             log.warning("connected to PostgreSQL as a superuser or BYPASSRLS role: tenant "
