@@ -9,12 +9,14 @@ TENANT ?= demo-hospital
 ROLE ?= intake_clerk
 BENCH_SECONDS ?= 20
 BENCH_CONCURRENCY ?= 32
+CLUSTER_SECONDS ?= 60
+CLUSTER_RATE ?= 5
 TEST_WORKERS ?= 2
 CHROMIUM := /usr/bin/chromium
 IMAGE ?= casebridge:dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup browser run test test-fast unit protos protos-check lint token bench bench-pg clean image k8s
+.PHONY: help setup browser run test test-fast unit protos protos-check lint token bench bench-pg bench-cluster clean image k8s
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -75,10 +77,14 @@ token: setup ## Print a bearer token: make token TENANT=demo-hospital ROLE=intak
 	@CASEBRIDGE_TOKEN_KEY_FILE=var/secrets/token.key CASEBRIDGE_SEED_FILE=deploy/seed/demo-tenants.json \
 		$(PY) -m gateway.issue_token --tenant $(TENANT) --role $(ROLE)
 
-bench: setup ## Benchmarks on SQLite and PostgreSQL → var/bench/{pipeline,timers,notifications}.json
+bench: setup ## Benchmarks on SQLite and PostgreSQL → var/bench/{pipeline,timers,notifications,cluster}.json
 	$(PY) -m tests.bench.pipeline --seconds $(BENCH_SECONDS) --concurrency $(BENCH_CONCURRENCY) --database sqlite --database postgresql
 	$(PY) -m tests.bench.timers --database sqlite --database postgresql
 	$(PY) -m tests.bench.notifications --database sqlite --database postgresql
+	$(MAKE) --no-print-directory bench-cluster
+
+bench-cluster: setup ## 3-node NATS (R3), 2 replicas of everything, kills and restarts → var/bench/cluster.json
+	$(PY) -m tests.bench.cluster --seconds $(CLUSTER_SECONDS) --rate $(CLUSTER_RATE)
 
 clean: ## Remove ./var (databases, NATS storage, logs, local secrets)
 	rm -rf var
