@@ -143,7 +143,7 @@ class Observer:
         READY.set(1 if ready else 0)
         await self._set_ready(ready)
         self._sample_pool()
-        if database:
+        if database and not self._pool_exhausted():   # never queue behind the real work
             await self._guard("outbox", self._sample_outbox())
         if self._nc.is_connected:
             await self._guard("consumers", self._sample_consumers())
@@ -156,6 +156,8 @@ class Observer:
             log.debug("sampling %s failed", what, exc_info=True)
 
     async def _database_answers(self) -> bool:
+        if self._pool_exhausted():
+            return True   # every connection is at work: the database answers them
         try:
             async with asyncio.timeout(self._timeout_s):
                 async with self._engine.connect() as conn:
@@ -165,11 +167,23 @@ class Observer:
             log.warning("readiness: the database does not answer", exc_info=True)
             return False
 
-    def _sample_pool(self) -> None:
+    def _pool_use(self) -> tuple[int, int]:
+        """(checked out, most the pool may hold)."""
         pool: Any = self._engine.pool
-        if hasattr(pool, "checkedout"):
-            POOL_IN_USE.set(pool.checkedout())
-            POOL_SIZE.set(pool.size() + max(getattr(pool, "_max_overflow", 0), 0))
+        if not hasattr(pool, "checkedout"):
+            return 0, 0
+        return int(pool.checkedout()), int(pool.size() + max(getattr(pool, "_max_overflow", 0), 0))
+
+    def _pool_exhausted(self) -> bool:
+        """Under full load a readiness check would queue for a connection and time out, and
+        take a busy replica out of service just when it is needed."""
+        in_use, size = self._pool_use()
+        return size > 0 and in_use >= size
+
+    def _sample_pool(self) -> None:
+        in_use, size = self._pool_use()
+        POOL_IN_USE.set(in_use)
+        POOL_SIZE.set(size)
 
     async def _sample_outbox(self) -> None:
         async with self._engine.connect() as conn:

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import asyncpg
 import grpc
+import nats
 import pytest
 from casebridge.common.v1 import common_pb2
-from casebridge_platform import metrics, testing
+from casebridge_platform import db, metrics, testing
 from casebridge_platform.config import Settings
 from casebridge_platform.devstack import free_port
 from casebridge_platform.messaging.consumer import ConsumerSpec
@@ -193,3 +194,30 @@ async def _dead(observer: metrics.Observer, durable: str) -> bool:
 def _scrape(port: int) -> str:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:  # noqa: S310
         return str(r.read().decode())
+
+
+async def test_a_replica_busy_on_every_connection_stays_ready(nats_url: str,
+                                                               tmp_path: Path) -> None:
+    """Readiness does not queue for a connection behind a full pool (it would time out and
+    take the busiest replica out of service); it says ready again once the pool is free."""
+    engine = db.create_engine(db.locate("sqlite", "busy", tmp_path), pool_size=2)
+    nc = await nats.connect(nats_url)
+    said: list[bool] = []
+
+    async def set_ready(ready: bool) -> None:
+        said.append(ready)
+
+    observer = metrics.Observer(engine=engine, nc=nc, js=nc.jetstream(), stream="NONE",
+                                prefix="cbt", durables=[], set_ready=set_ready,
+                                timeout_s=2.0)
+    try:
+        async with engine.connect(), engine.connect():     # both checked out, idle
+            started = asyncio.get_running_loop().time()
+            assert await observer.observe()
+            assert asyncio.get_running_loop().time() - started < 1.0
+            assert sample("casebridge_db_pool_in_use") == 2
+        assert await observer.observe() and said == [True, True]
+        assert sample("casebridge_db_pool_in_use") == 0
+    finally:
+        await nc.close()
+        await engine.dispose()
