@@ -183,3 +183,23 @@ def test_the_collector_pipelines_use_only_what_is_defined_and_listen_where_apps_
     port = int(endpoint.rsplit(":", 1)[1])
     assert config["receivers"]["otlp"]["protocols"]["grpc"]["endpoint"].endswith(f":{port}")
     assert port in [p["port"] for p in of(objects, "Service")["otel-collector"]["spec"]["ports"]]
+
+
+def test_the_gateway_is_public_over_tls_with_limits_and_federation_needs_a_client_cert() -> None:
+    ingresses = of(render("production"), "Ingress")
+    public, federation = ingresses["gateway"], ingresses["federation"]
+    assert public["spec"]["tls"] and federation["spec"]["tls"]
+    notes = public["metadata"]["annotations"]
+    assert {"nginx.ingress.kubernetes.io/limit-rps", "nginx.ingress.kubernetes.io/proxy-body-size",
+            "nginx.ingress.kubernetes.io/limit-connections"} <= set(notes)
+    mtls = federation["metadata"]["annotations"]
+    assert mtls["nginx.ingress.kubernetes.io/auth-tls-verify-client"] == "on"
+    assert mtls["nginx.ingress.kubernetes.io/auth-tls-secret"].endswith("casebridge-federation-ca")
+    (rule,) = federation["spec"]["rules"]
+    assert [p["path"] for p in rule["http"]["paths"]] == ["/v1/federation/"]
+    public_hosts = {r["host"] for r in public["spec"]["rules"]}
+    assert rule["host"] not in public_hosts
+    blocked = ingresses["gateway-no-federation"]
+    assert blocked["metadata"]["annotations"][
+        "nginx.ingress.kubernetes.io/denylist-source-range"] == "0.0.0.0/0,::/0"
+    assert {r["host"] for r in blocked["spec"]["rules"]} == public_hosts
