@@ -45,7 +45,8 @@ class Settings(BaseSettings):
     consumer_ack_wait_s: float = 10.0
     shutdown_grace_s: float = 5.0
     housekeeping_interval_s: float = 300.0
-    timer_poll_s: float = 0.25
+    timer_poll_s: float = Field(5.0, description="the sweep of timers and hand-overs for what "
+                                "another replica armed; this process's own are run when due")
     # notification channels; an empty host/provider switches that channel off
     smtp_host: str = ""
     smtp_port: int = 25
@@ -59,7 +60,8 @@ class Settings(BaseSettings):
     sms_access_key_secret: SecretStr = SecretStr("")
     sms_sign_name: str = ""
     sms_template_code: str = ""
-    delivery_poll_s: float = 0.25
+    delivery_poll_s: float = Field(5.0, description="the sweep of deliveries for what another "
+                                   "replica queued; this process's own are sent at once")
     delivery_max_attempts: int = Field(16, description="attempts before a delivery is dead; "
                                        "with the backoff (≤1 h) about a day of retrying")
     delivery_lease_s: float = Field(30.0, description="a claimed delivery not finished in this "
@@ -77,6 +79,9 @@ class Settings(BaseSettings):
     log_format: str = Field("text", pattern=r"^(text|json)$",
                             description="json: one object a line with the trace id (production)")
     metrics_port: int = Field(0, description="serve Prometheus /metrics on this port; 0: off")
+    stats_dir: Path | None = Field(None, description="benchmarks: write this process's SQL "
+                                   "statement count to <stats_dir>/<service>.json, 5 times a "
+                                   "second")
 
     def address(self, service: str) -> str:
         """host:port of a service's gRPC endpoint."""

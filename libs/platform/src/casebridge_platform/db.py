@@ -40,8 +40,31 @@ def locate(database: str, service: str, var_dir: Path) -> Database:
         f"CASEBRIDGE_DATABASE must be 'sqlite' or a postgresql:// URL, not {database!r}")
 
 
+class StatementCount:
+    """SQL statements sent by this process's engines (an executemany is one): the benchmark
+    and the cost tests read it to count statements per complaint."""
+
+    def __init__(self) -> None:
+        self.total = 0
+
+    def watch(self, engine: AsyncEngine) -> None:
+        @event.listens_for(engine.sync_engine, "before_cursor_execute")
+        def _count(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+            if statement != "BEGIN IMMEDIATE":  # transaction control, as on PostgreSQL
+                self.total += 1
+
+
+statements = StatementCount()
+
+
 def create_engine(db: Database, *, pool_size: int = 8) -> AsyncEngine:
     """Build the engine; SQLite gets WAL and write transactions that take the lock up front."""
+    engine = _create_engine(db, pool_size)
+    statements.watch(engine)
+    return engine
+
+
+def _create_engine(db: Database, pool_size: int) -> AsyncEngine:
     if not db.is_postgres:
         engine = create_async_engine(db.url, pool_size=pool_size, max_overflow=0,
                                      hide_parameters=True)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Coroutine
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,19 +27,29 @@ from casebridge_platform.messaging.consumer import Consumer, ConsumerSpec
 from casebridge_platform.messaging.outbox import OutboxRelay, UnitOfWork
 
 log = logging.getLogger(__name__)
+_CHORE: ContextVar[bool] = ContextVar("casebridge_chore", default=False)
 
 Seeder = Callable[[UnitOfWork, dict[str, Any]], Awaitable[None]]
 Chore = Callable[[UnitOfWork], Awaitable[object]]
 StopHook = Callable[[], Awaitable[None]]
 
 
+NextDue = Callable[[UnitOfWork], Awaitable["datetime | None"]]
+
+
 @dataclass(frozen=True)
 class Periodic:
-    """A chore run in its own transaction across all tenants, every `every_s` seconds."""
+    """A chore run in its own transaction across all tenants, every `every_s` seconds.
+
+    With `next_due` (the moment the chore next has work, None when nothing waits) it runs
+    when that moment comes or soon after a commit of this process (which may have added
+    work), and `every_s` is only the sweep for work another replica added: an idle platform
+    does not poll."""
 
     name: str
     every_s: float
     chore: Chore
+    next_due: NextDue | None = None
 
 
 @dataclass
@@ -79,13 +92,24 @@ class Runtime:
         self._consuming: list[asyncio.Task[None]] = []
         self._on_stop: list[StopHook] = []
         self.failed = asyncio.Event()
+        self._bells: list[asyncio.Event] = []
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.engine, self.settings.subject_prefix, self._committed)
 
-    def _committed(self, rows: list[dict[str, Any]]) -> None:
-        metrics.count_committed(rows)
-        self.relay.committed(rows)
+    def _committed(self, events: list[dict[str, Any]]) -> None:
+        if events:
+            metrics.count_committed(events)
+            self.relay.committed(events)
+        if not _CHORE.get():
+            for bell in self._bells:
+                bell.set()
+
+    def bell(self) -> asyncio.Event:
+        """An event set at every commit of this process but a chore's own (consumers and
+        requests may have added work); `wait_for_work` waits for it."""
+        self._bells.append(asyncio.Event())
+        return self._bells[-1]
 
     async def start(self) -> None:
         """Migrate the database, connect to NATS, make sure the stream exists, start the relay."""
@@ -102,6 +126,19 @@ class Runtime:
                                 self.settings.stream_replicas)
         self.relay = OutboxRelay(self.engine, self.js)
         self._spawn(self.relay.run(), "relay")
+        if self.settings.stats_dir:
+            self._spawn(self._write_stats(self.settings.stats_dir), "stats")
+
+    async def _write_stats(self, directory: Path) -> None:
+        await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
+        path, written = directory / f"{self.name}.json", -1
+        while True:
+            if db.statements.total != written:
+                written = db.statements.total
+                part = path.with_suffix(".part")
+                part.write_text(json.dumps({"statements": written}))
+                part.replace(path)
+            await asyncio.sleep(0.2)
 
     async def run_parts(self, parts: ServiceParts) -> int:
         """Seed, run the start chores, then serve gRPC and consume; return the gRPC port."""
@@ -141,14 +178,23 @@ class Runtime:
         return port
 
     async def _run_periodically(self, periodic: Periodic) -> None:
+        as_chore()
+        bell = self.bell() if periodic.next_due else None
         while True:
+            wait_s = periodic.every_s
             try:
                 async with self.uow() as uow:
                     await periodic.chore(await uow.all_tenants())
+                    due = await periodic.next_due(uow) if periodic.next_due else None
                     await uow.commit()
+                if due is not None:
+                    wait_s = min(wait_s, max(0.0, (due - datetime.now(UTC)).total_seconds()))
             except Exception:  # noqa: BLE001 (retried at the next interval)
                 log.warning("%s: %s failed", self.name, periodic.name, exc_info=True)
-            await asyncio.sleep(periodic.every_s)
+            if bell is None:
+                await asyncio.sleep(wait_s)
+            else:
+                await wait_for_work(bell, wait_s)
 
     def _spawn(self, coro: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
         task = asyncio.create_task(coro, name=f"{self.name}:{name}")
@@ -193,6 +239,21 @@ class Runtime:
                 await asyncio.wait_for(hook(), grace)
             except Exception:  # noqa: BLE001 (stopping goes on whatever a hook does)
                 log.error("%s: stop hook %s failed", self.name, _name_of(hook), exc_info=True)
+
+
+def as_chore() -> None:
+    """The calling task's commits do not ring the bells (a chore is not woken by itself)."""
+    _CHORE.set(True)
+
+
+async def wait_for_work(bell: asyncio.Event, timeout_s: float, min_gap_s: float = 0.1) -> None:
+    """Sleep `timeout_s`, or less when the bell rings — at most once per `min_gap_s`, so that a
+    busy process does not spin."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(timeout_s):
+            await bell.wait()
+    bell.clear()
+    await asyncio.sleep(min(min_gap_s, timeout_s))
 
 
 def _name_of(hook: StopHook) -> str:

@@ -7,27 +7,14 @@ from pathlib import Path
 
 from casebridge.case.v1 import case_pb2, case_pb2_grpc
 from casebridge_platform.federation import Keyring, Registry
-from casebridge_platform.messaging.consumer import ConsumerSpec, dispatcher
+from casebridge_platform.messaging.consumer import ConsumerSpec
 from casebridge_platform.runtime import Periodic, Runtime, ServiceParts, StopHook
 
 from case.entrypoints.grpc_api import CaseServicer
-from case.service_layer import federation, handlers, inbound, seeding
+from case.service_layer import consuming, federation, handlers, seeding
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
-ON = {
-    "intake.received": handlers.on_received,
-    "routing.decided": handlers.on_routed,
-    "escalation.clock_armed": handlers.on_clock_armed,
-    "escalation.clock_stopped": handlers.on_clock_armed,
-    "escalation.clock_paused": handlers.on_clock_armed,
-    "escalation.warning": handlers.on_timer,
-    "escalation.breached": handlers.on_timer,
-    "escalation.escalated": handlers.on_timer,
-    "notification.delivered": handlers.on_delivered,
-    "case.alert": handlers.on_alert,
-    "transfer.message": inbound.on_message,
-}
 
 
 def configure(runtime: Runtime) -> ServiceParts:
@@ -50,7 +37,8 @@ def configure(runtime: Runtime) -> ServiceParts:
     return ServiceParts(
         grpc=[(case_pb2_grpc.add_CaseServiceServicer_to_server, servicer,
                case_pb2.DESCRIPTOR.services_by_name["CaseService"].full_name)],
-        consumers=[ConsumerSpec("case", tuple(ON), dispatcher(ON))],
+        consumers=[ConsumerSpec("case", consuming.EVENT_TYPES,
+                                batch_handler=consuming.on_events)],
         seed=seeding.seed,
         periodic=[Periodic("month-old complaints become 重大",
                            runtime.settings.housekeeping_interval_s, handlers.raise_month_old),

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from case.adapters.tables import cases, timeline
-from case.service_layer import handlers
+from case.service_layer import consuming, handlers
 from casebridge.case.v1 import case_pb2
 from casebridge.common.v1 import common_pb2
 from casebridge.escalation.v1 import escalation_pb2
@@ -38,7 +38,7 @@ async def deliver(runtime: Runtime, handler: Handler, event_type: str, payload: 
 
 async def open_case(runtime: Runtime, received_at: datetime, **submission: Any) -> str:
     case_id = str(uuid.uuid4())
-    await deliver(runtime, handlers.on_received, "intake.received", intake_pb2.ComplaintReceived(
+    await deliver(runtime, consuming.on_event, "intake.received", intake_pb2.ComplaintReceived(
         tenant_kind="hospital", submission=intake_pb2.Submission(
             case_id=case_id, case_number=f"HOSP-2026-{uuid.uuid4().int % 10**6:06d}",
             tenant_id=TENANT, kind=intake_pb2.KIND_COMPLAINT, channel="phone",
@@ -74,13 +74,13 @@ async def test_an_off_hours_complaint_is_held_on_duty_then_handed_over(
         runtime: Runtime) -> None:
     case_id = await open_case(runtime, datetime.now(UTC))
     handover_at = datetime.now(UTC) + timedelta(hours=10)
-    await deliver(runtime, handlers.on_routed, "routing.decided", routing_pb2.RoutingDecided(
+    await deliver(runtime, consuming.on_event, "routing.decided", routing_pb2.RoutingDecided(
         case_id=case_id, category="医疗收费", department="总值班", handler_id="hosp-h6a",
         on_duty=True, handover_at=timestamp(handover_at), trigger="intake", severity="一般",
         reason="received off hours"))
     held = await read(runtime, case_id)
     assert (held.department, held.handler_id, held.on_duty) == ("总值班", "hosp-h6a", True)
-    await deliver(runtime, handlers.on_routed, "routing.decided", routing_pb2.RoutingDecided(
+    await deliver(runtime, consuming.on_event, "routing.decided", routing_pb2.RoutingDecided(
         case_id=case_id, category="医疗收费", department="财务处", handler_id="hosp-h10a",
         trigger="handover", previous_handler_id="hosp-h6a", severity="一般",
         reason="handed over from 总值班 at the start of the working day"))
@@ -130,7 +130,7 @@ async def test_a_reassignment_with_nobody_else_free_keeps_the_handler_and_a_recu
     case_id = await open_case(runtime, datetime.now(UTC))
 
     async def route(trigger: str, handler_id: str) -> sa.Row:
-        await deliver(runtime, handlers.on_routed, "routing.decided", routing_pb2.RoutingDecided(
+        await deliver(runtime, consuming.on_event, "routing.decided", routing_pb2.RoutingDecided(
             case_id=case_id, category="医疗收费", department="财务处", handler_id=handler_id,
             trigger=trigger, severity="一般", reason=trigger))
         return await read(runtime, case_id)
@@ -155,7 +155,7 @@ async def test_a_reassignment_with_nobody_else_free_keeps_the_handler_and_a_recu
 async def test_a_missed_deadline_shows_on_the_timeline(runtime: Runtime) -> None:
     case_id = await open_case(runtime, datetime.now(UTC) - timedelta(days=5))
     due = datetime(2026, 11, 25, 16, tzinfo=UTC)
-    await deliver(runtime, handlers.on_timer, "escalation.breached", escalation_pb2.TimerFired(
+    await deliver(runtime, consuming.on_event, "escalation.breached", escalation_pb2.TimerFired(
         case_id=case_id, case_number="HOSP-2026-000009", clock="answer", kind="breach",
         due_at=timestamp(due), fired_at=timestamp(due + timedelta(seconds=1)),
         rule="3个工作日内答复"))

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from case.adapters.tables import cases
-from case.service_layer import handlers, oversight, seeding
+from case.service_layer import consuming, oversight, seeding
 from casebridge.case.v1 import case_pb2
 from casebridge.common.v1 import common_pb2
 from casebridge.escalation.v1 import escalation_pb2
@@ -52,7 +52,7 @@ async def case_in(runtime: Runtime, tenant: str, **row: object) -> str:
         kind=intake_pb2.KIND_COMPLAINT, channel="phone", content="收费争议",
         received_by="clerk", received_at=timestamp(datetime.now(UTC)),
         complainant=common_pb2.Party(name="赵患者", phone="13800000001"))
-    await deliver(runtime, tenant, handlers.on_received, "intake.received",
+    await deliver(runtime, tenant, consuming.on_event, "intake.received",
                   intake_pb2.ComplaintReceived(tenant_kind="hospital", submission=submission))
     if row:
         async with runtime.uow() as uow:
@@ -76,7 +76,7 @@ async def test_a_county_bureau_sees_its_hospitals_in_figures_and_not_another_cou
     await case_in(runtime, "hospital-a", severity="重大", due_at=now - timedelta(days=1),
                   category="医疗收费", department="财务处")
     late = await case_in(runtime, "hospital-a", status="closed", closed_at=now)
-    await deliver(runtime, "hospital-a", handlers.on_timer, "escalation.breached",
+    await deliver(runtime, "hospital-a", consuming.on_event, "escalation.breached",
                   escalation_pb2.TimerFired(case_id=late, clock="answer_simple", kind="breach",
                                             due_at=timestamp(now), fired_at=timestamp(now)))
     await case_in(runtime, "hospital-a", status="closed", closed_at=now)

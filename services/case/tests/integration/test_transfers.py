@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 from case.adapters.tables import cases, transfers
-from case.service_layer import actions, handlers, seeding
+from case.service_layer import actions, consuming, seeding
 from casebridge.case.v1 import case_pb2
 from casebridge.intake.v1 import intake_pb2
 from casebridge_platform.auth import Principal
@@ -48,7 +48,7 @@ async def report(runtime: Runtime) -> str:
         received_at=timestamp(datetime.now(UTC)))
     async with runtime.uow() as uow:
         await uow.set_tenant(CENTER)
-        await handlers.on_received(uow, Event(make("intake.received", CENTER,
+        await consuming.on_event(uow, Event(make("intake.received", CENTER,
                                                  intake_pb2.ComplaintReceived(
                                                      tenant_kind="consumer_center",
                                                      submission=submission))))

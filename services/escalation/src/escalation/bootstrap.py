@@ -6,7 +6,7 @@ from pathlib import Path
 
 from casebridge.escalation.v1 import escalation_pb2, escalation_pb2_grpc
 from casebridge_platform import metrics
-from casebridge_platform.messaging.consumer import ConsumerSpec, dispatcher
+from casebridge_platform.messaging.consumer import ConsumerSpec
 from casebridge_platform.runtime import Periodic, Runtime, ServiceParts
 
 from escalation.adapters.tables import timers as timer_rows
@@ -14,9 +14,6 @@ from escalation.entrypoints.grpc_api import EscalationServicer
 from escalation.service_layer import handlers, seeding, timers, years
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-ON = {"case.opened": handlers.on_opened, "case.assigned": handlers.on_assigned,
-      "routing.decided": handlers.on_routed,
-      "case.transitioned": handlers.on_transitioned}
 
 
 def configure(runtime: Runtime) -> ServiceParts:
@@ -24,10 +21,12 @@ def configure(runtime: Runtime) -> ServiceParts:
         grpc=[(escalation_pb2_grpc.add_EscalationServiceServicer_to_server,
                EscalationServicer(runtime.uow),
                escalation_pb2.DESCRIPTOR.services_by_name["EscalationService"].full_name)],
-        consumers=[ConsumerSpec("escalation", tuple(ON), dispatcher(ON))],
+        consumers=[ConsumerSpec("escalation", tuple(handlers.FACTS),
+                                batch_handler=handlers.on_events)],
         seed=seeding.seed,
         at_start=[("announce loaded years", years.announce_all)],
-        periodic=[Periodic("timers", runtime.settings.timer_poll_s, timers.fire_due),
+        periodic=[Periodic("timers", runtime.settings.timer_poll_s, timers.fire_due,
+                           next_due=timers.next_due),
                   Periodic("timer lag metric", 5.0, metrics.lag_sampler(
                       timer_rows.c.due_at, timer_rows.c.fired_at.is_(None)))],
     )

@@ -56,17 +56,17 @@ async def open_case(runtime: Runtime, tenant: str, received: datetime, *, kind: 
                     assigned: bool = True) -> str:
     case_id = str(uuid.uuid4())
     number = f"T-{case_id[:8]}"
-    await deliver(runtime, tenant, handlers.on_opened, "case.opened", case_pb2.CaseOpened(
+    await deliver(runtime, tenant, handlers.on_event, "case.opened", case_pb2.CaseOpened(
         case_id=case_id, case_number=number, kind=kind, received_at=timestamp(received),
         anonymous=anonymous, received_by="clerk-1"))
-    await deliver(runtime, tenant, handlers.on_routed, "routing.decided",
+    await deliver(runtime, tenant, handlers.on_event, "routing.decided",
                   routing_pb2.RoutingDecided(case_id=case_id, severity=severity,
                                              department="医务处", handler_id="hosp-h4a"),
                   at=received + timedelta(seconds=1))
     if assigned:
         await move(runtime, tenant, case_id, "received", "assigned",
                    received + timedelta(minutes=5), action="accept")
-        await deliver(runtime, tenant, handlers.on_assigned, "case.assigned",
+        await deliver(runtime, tenant, handlers.on_event, "case.assigned",
                       case_pb2.CaseAssigned(case_id=case_id, case_number=number, kind=kind,
                                             department="医务处", handler_id="hosp-h4a",
                                             severity=severity, received_at=timestamp(received)),
@@ -76,7 +76,7 @@ async def open_case(runtime: Runtime, tenant: str, received: datetime, *, kind: 
 
 async def move(runtime: Runtime, tenant: str, case_id: str, frm: str, to: str, at: datetime,
                action: str = "x", milestone: str = "") -> None:
-    await deliver(runtime, tenant, handlers.on_transitioned, "case.transitioned",
+    await deliver(runtime, tenant, handlers.on_event, "case.transitioned",
                   case_pb2.CaseTransitioned(case_id=case_id, from_status=frm, to_status=to,
                                             action=action, milestone=milestone,
                                             at=timestamp(at)))

@@ -181,3 +181,38 @@ async def test_the_public_form_submits_through_the_web_channel_only(intake) -> N
         await stub.GetSubmission(intake_pb2.GetSubmissionRequest(
             case_id=answer.submission.case_id), metadata=public)
     assert unread.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+async def test_one_batch_answers_a_repeated_key_once_and_sees_its_own_look_alikes(
+        intake) -> None:
+    """Submissions stored together (one statement per table) behave as one by one would: the
+    same key twice is one submission and a replay, the key with another body a conflict, a
+    bad one refused alone, and a later one flagged as repeating an earlier one of the batch.
+    The cost is counted: the batch's statements do not grow with its size."""
+    runtime, _ = intake
+    from casebridge_platform import db
+    from casebridge_platform.errors import Conflict, InvalidArgument
+    from intake.service_layer.handlers import Submitted, submit_many
+
+    bad = request(content="坏的")
+    bad.channel = "carrier pigeon"
+    items = [Submitted(CLERK, r) for r in (
+        request("k1", "医生开药不解释，态度很差"), request("k1", "医生开药不解释，态度很差"),
+        request("k1", "换了内容"), bad, request("", "医生开药不解释，态度很差！"),
+        *(request("", f"另一件事{i}") for i in range(10)))]
+    async with runtime.uow() as uow:
+        await uow.set_tenant(CLERK.tenant_id)
+        before = db.statements.total
+        outcomes = await submit_many(uow, items)
+        statements = db.statements.total - before
+        await uow.commit()
+    first, again, conflict, refused, alike = outcomes[:5]
+    assert not first.replayed and again.replayed
+    assert again.submission.case_id == first.submission.case_id
+    assert isinstance(conflict, Conflict) and isinstance(refused, InvalidArgument)
+    assert [d.case_id for d in alike.submission.possible_duplicates] == [
+        first.submission.case_id]
+    assert await count(runtime, submissions) == 12
+    assert await count(runtime, idempotency) == 1
+    # tenant, keys, numbers, look-alikes, submissions, keys: six, whatever the batch's size
+    assert statements == 6

@@ -69,7 +69,8 @@ def configure(runtime: Runtime) -> ServiceParts:
                             portal_url=settings.portal_url)
     on = subscriptions(out)
     sender = Sender(runtime.uow, pushed, sealer, max_attempts=settings.delivery_max_attempts,
-                    lease_s=settings.delivery_lease_s, poll_s=settings.delivery_poll_s)
+                    lease_s=settings.delivery_lease_s, poll_s=settings.delivery_poll_s,
+                    bell=runtime.bell())
     return ServiceParts(
         grpc=[(notification_pb2_grpc.add_NotificationServiceServicer_to_server,
                NotificationServicer(runtime.uow, sealer, settings.webhook_allow_private),

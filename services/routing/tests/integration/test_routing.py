@@ -21,14 +21,16 @@ from casebridge_platform.config import Settings
 from casebridge_platform.devstack import ROOT, free_port
 from casebridge_platform.errors import InvalidArgument, PermissionDenied
 from casebridge_platform.messaging import envelope
+from casebridge_platform.messaging.consumer import Batch
 from casebridge_platform.messaging.envelope import Event, timestamp
 from casebridge_platform.messaging.tables import outbox
 from casebridge_platform.runtime import Runtime
 from google.protobuf import message as pb_message
 from routing.adapters.tables import handlers as handler_table
-from routing.bootstrap import MIGRATIONS, ON, configure
+from routing.bootstrap import MIGRATIONS, configure
 from routing.entrypoints.grpc_api import RoutingServicer
 from routing.service_layer import handover, seeding
+from routing.service_layer.events import on_events
 
 HOSPITAL = "demo-hospital"
 ADMIN = auth.Principal(HOSPITAL, "hosp-admin", ("admin",))
@@ -79,7 +81,7 @@ async def deliver(runtime: Runtime, event_type: str, payload: pb_message.Message
     event = Event(envelope.make(event_type, tenant_id, payload))
     async with runtime.uow() as uow:
         await uow.set_tenant(tenant_id)
-        await ON[event_type](uow, event)
+        await on_events(uow, Batch.of(event))
         await uow.commit()
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import nats.errors
@@ -35,12 +36,51 @@ class Transient(Exception):
 
 
 @dataclass(frozen=True)
+class Batch:
+    """Fresh events of one tenant, in the order they were delivered, for a handler that reads
+    and writes for all of them at once (a statement per table per batch, not per event).
+
+    `span(event)` is the event's consumer span: open it around the work done for that event
+    (what it emits then follows the event's trace)."""
+
+    tenant_id: str
+    events: list[Event]
+    durable: str = ""
+    msgs: Mapping[str, Msg] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, *events: Event) -> Batch:
+        """A batch made by hand (tests, tools): the events of one tenant."""
+        return cls(events[0].tenant_id, list(events))
+
+    def span(self, event: Event) -> AbstractContextManager[trace.Span]:
+        return _consume_span(event, self.msgs.get(event.id), self.durable)
+
+
+BatchHandler = Callable[[UnitOfWork, Batch], Awaitable[None]]
+
+
+@dataclass(frozen=True)
 class ConsumerSpec:
-    """A durable consumer: its name, the event types it takes, and what it does with each."""
+    """A durable consumer: its name, the event types it takes, and what it does with each —
+    one by one (`handler`), or a tenant's fresh events at once (`batch_handler`)."""
 
     durable: str
     event_types: tuple[str, ...]
-    handler: Handler
+    handler: Handler | None = None
+    batch_handler: BatchHandler | None = None
+
+
+def _consume_span(event: Event, msg: Msg | None,
+                  durable: str) -> AbstractContextManager[trace.Span]:
+    return telemetry.tracer().start_as_current_span(
+        f"consume {event.type}",
+        context=telemetry.extract((msg and msg.headers) or event.envelope.trace_context),
+        kind=trace.SpanKind.CONSUMER,
+        attributes={"messaging.system": "nats",
+                    "messaging.destination.name": msg.subject if msg else "",
+                    "messaging.message.id": event.id,
+                    "messaging.consumer.group.name": durable})
 
 
 def dispatcher(handlers: Mapping[str, Handler]) -> Handler:
@@ -53,6 +93,13 @@ def dispatcher(handlers: Mapping[str, Handler]) -> Handler:
         await handler(uow, event)
 
     return dispatch
+
+
+def _by_tenant(events: list[tuple[Msg, Event]]) -> list[tuple[str, list[tuple[Msg, Event]]]]:
+    groups: dict[str, list[tuple[Msg, Event]]] = {}
+    for one in events:
+        groups.setdefault(one[1].tenant_id, []).append(one)
+    return list(groups.items())
 
 
 def backoff_s(delivered: int, base_s: float = 0.5) -> float:
@@ -183,19 +230,21 @@ class Consumer:
             insert_ignore(inbox, uow.dialect).values([
                 {"consumer": self._spec.durable, "event_id": event.id, "processed_at": now}
                 for _, event in events]).returning(inbox.c.event_id))).scalars())
+        todo: list[tuple[Msg, Event]] = []
         for msg, event in events:
-            if event.id not in fresh:
-                continue  # seen before: its effect is already committed
-            fresh.discard(event.id)
-            with telemetry.tracer().start_as_current_span(
-                f"consume {event.type}",
-                context=telemetry.extract(msg.headers or event.envelope.trace_context),
-                kind=trace.SpanKind.CONSUMER,
-                attributes={"messaging.system": "nats",
-                             "messaging.destination.name": msg.subject,
-                             "messaging.message.id": event.id,
-                             "messaging.consumer.group.name": self._spec.durable},
-            ):
+            if event.id in fresh:  # else seen before: its effect is already committed
+                fresh.discard(event.id)
+                todo.append((msg, event))
+        if self._spec.batch_handler is not None:
+            for tenant_id, group in _by_tenant(todo):
+                await uow.set_tenant(tenant_id)
+                await self._spec.batch_handler(uow, Batch(
+                    tenant_id, [event for _, event in group], self._spec.durable,
+                    {event.id: msg for msg, event in group}))
+            return
+        assert self._spec.handler is not None
+        for msg, event in todo:
+            with _consume_span(event, msg, self._spec.durable):
                 await uow.set_tenant(event.tenant_id)
                 await self._spec.handler(uow, event)
 

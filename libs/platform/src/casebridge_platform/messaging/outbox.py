@@ -98,8 +98,7 @@ class UnitOfWork:
         if events:
             await self.conn.execute(outbox.insert(), events)
         await self.conn.commit()
-        if events:
-            self._on_commit(events)
+        self._on_commit(events)
 
 
 class OutboxRelay:
@@ -112,7 +111,7 @@ class OutboxRelay:
     """
 
     def __init__(self, engine: AsyncEngine, js: JetStreamContext, *, batch: int = 256,
-                 poll_s: float = 0.5, flush_s: float = 0.2, stale_s: float = 5.0,
+                 poll_s: float = 2.0, flush_s: float = 0.2, stale_s: float = 5.0,
                  retention: timedelta = timedelta(hours=24)) -> None:
         self._engine = engine
         self._js = js
@@ -129,6 +128,8 @@ class OutboxRelay:
 
     def committed(self, rows: list[dict[str, Any]]) -> None:
         """Rows just committed: publish them now rather than at the next scan."""
+        if not rows:
+            return
         self._committed.extend(rows)
         self._wake.set()
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
+import sqlalchemy as sa
 from casebridge.case.v1 import case_pb2
 from casebridge_platform.messaging.envelope import timestamp
 from casebridge_platform.messaging.outbox import UnitOfWork
@@ -38,6 +40,60 @@ async def save(uow: UnitOfWork, old: Case, new: Case, *, guard: bool = False) ->
         query = query.where(cases.c.status == old.status.value)
     result = await uow.conn.execute(query.values(**values))
     return result.rowcount == 1
+
+
+class Cases:
+    """The cases a batch of events touches: each read (and locked) once, changed in memory by
+    the handlers in turn, and written at the end — new ones in one INSERT, changed ones in one
+    UPDATE per set of changed columns."""
+
+    def __init__(self, tenant_id: str) -> None:
+        self.tenant_id = tenant_id
+        self._read: dict[str, Case] = {}
+        self._now: dict[str, Case] = {}
+        self._new: set[str] = set()
+
+    async def load(self, uow: UnitOfWork, case_ids: set[str]) -> None:
+        """Read the cases not in hand yet, in one statement."""
+        wanted = [i for i in case_ids if i not in self._now]
+        if not wanted:
+            return
+        query = sa.select(cases).where(cases.c.tenant_id == self.tenant_id,
+                                       cases.c.case_id.in_(wanted)).order_by(cases.c.case_id)
+        if uow.dialect == "postgresql":
+            query = query.with_for_update()
+        for row in (await uow.conn.execute(query)).all():
+            case = records.case_of(row)
+            self._read[case.case_id] = self._now[case.case_id] = case
+
+    async def get(self, uow: UnitOfWork, case_id: str) -> Case | None:
+        if case_id not in self._now:
+            await self.load(uow, {case_id})
+        return self._now.get(case_id)
+
+    def add(self, case: Case) -> None:
+        self._now[case.case_id] = case
+        self._new.add(case.case_id)
+
+    def save(self, new: Case) -> None:
+        self._now[new.case_id] = new
+
+    async def flush(self, uow: UnitOfWork) -> None:
+        """Write what changed, and forget: what comes next is read again."""
+        if self._new:
+            await uow.conn.execute(cases.insert(),
+                                   [records.row_of(self._now[i]) for i in sorted(self._new)])
+        shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for case_id, old in self._read.items():
+            values = records.changes(old, self._now[case_id])
+            if values:
+                shapes.setdefault(tuple(sorted(values)), []).append(
+                    {"k_tenant": self.tenant_id, "k_case": case_id, **values})
+        for rows in shapes.values():
+            await uow.conn.execute(cases.update().where(
+                cases.c.tenant_id == sa.bindparam("k_tenant"),
+                cases.c.case_id == sa.bindparam("k_case")), rows)
+        self._read, self._now, self._new = {}, {}, set()
 
 
 def transitioned(uow: UnitOfWork, case: Case, *, action: str, to: Case, actor: str,

@@ -22,7 +22,7 @@ from case.adapters.tables import cases, tenants, transfers
 from case.domain import model, paths
 from case.domain.case import Case, Clock, Contact, Duplicate, Inbound
 from case.domain.model import Entry, Status
-from case.service_layer.entries import alert, assigned, record, save
+from case.service_layer.entries import Cases, alert, assigned, record
 
 KINDS = {intake_pb2.KIND_COMPLAINT: "complaint", intake_pb2.KIND_REPORT: "report"}
 
@@ -51,14 +51,14 @@ def _opened(received: intake_pb2.ComplaintReceived, tenant_id: str) -> Case:
         sealed_identity=s.sealed_identity)
 
 
-async def on_received(uow: UnitOfWork, event: Event) -> None:
+async def on_received(uow: UnitOfWork, event: Event, cases: Cases) -> None:
     """intake.received → the case is opened, its first-contact owner the one who took it in."""
     received = event.payload(intake_pb2.ComplaintReceived)
     s = received.submission
     case = _opened(received, event.tenant_id)
     if s.channel == "transfer" and (link := await _arrival(uow, event, s)):
         case = replace(case, transfer_in=link)
-    await records.insert(uow, case)
+    cases.add(case)
     at = case.received_at
     record(uow, event.tenant_id, s.case_id, event.id, Entry.RECEIVED,
            model.received_summary(s.channel, case.kind, s.case_number), actor=s.received_by,
@@ -98,19 +98,19 @@ async def _arrival(uow: UnitOfWork, event: Event, s: intake_pb2.Submission) -> I
                    "withdrawn" if row.status == "withdrawn" else "")
 
 
-async def _locked(uow: UnitOfWork, tenant_id: str, case_id: str) -> Case:
+async def _locked(uow: UnitOfWork, cases: Cases, case_id: str) -> Case:
     """The case, locked for this transaction; an event about a case not opened yet waits."""
-    case = await records.read(uow, tenant_id, case_id, lock=True)
+    case = await cases.get(uow, case_id)
     if case is None:
         raise Transient(f"case {case_id} is not opened yet")
     return case
 
 
-async def on_routed(uow: UnitOfWork, event: Event) -> None:
+async def on_routed(uow: UnitOfWork, event: Event, cases: Cases) -> None:
     """routing.decided → the case's department and handler (proposed before acceptance,
     effective after), its category and severity; alerts when it becomes 重大 or 危机."""
     decision = event.payload(routing_pb2.RoutingDecided)
-    case = await _locked(uow, event.tenant_id, decision.case_id)
+    case = await _locked(uow, cases, decision.case_id)
     if case.status in model.DONE:
         return  # closed meanwhile: nothing to route
     severity = model.higher(decision.severity or "一般", case.severity)
@@ -124,7 +124,7 @@ async def on_routed(uow: UnitOfWork, event: Event) -> None:
     to = Status.ASSIGNED if status == Status.ACCEPTED and handler else status
     if status == Status.ASSIGNED and not handler:
         to = Status.ACCEPTED  # the handler recused and nobody is left: awaiting one
-    await save(uow, case, replace(
+    cases.save(replace(
         case, category=decision.category, department=decision.department, handler_id=handler,
         severity=severity, status=to, coordinated=decision.coordinated,
         on_duty=decision.on_duty, category_source=decision.category_source,
@@ -156,7 +156,7 @@ def _routed_summary(decision: routing_pb2.RoutingDecided) -> str:
     return summary
 
 
-async def on_alert(uow: UnitOfWork, event: Event) -> None:
+async def on_alert(uow: UnitOfWork, event: Event, cases: Cases) -> None:
     """case.alert of a hospital's 重大/危机 case → reported to the health authority of its
     area, the nearest one whose division holds the hospital's (《医疗纠纷预防和处理条例》
     第二十八条: 发生重大医疗纠纷的，医疗机构应当按照规定向所在地县级以上地方人民政府
@@ -182,17 +182,17 @@ async def on_alert(uow: UnitOfWork, event: Event) -> None:
         correlation_id=raised.case_id, causation_id=event.id)
 
 
-async def on_clock_armed(uow: UnitOfWork, event: Event) -> None:
+async def on_clock_armed(uow: UnitOfWork, event: Event, cases: Cases) -> None:
     """escalation.clock_armed/stopped/paused → the case shows its nearest running deadline and
     its rule (none while every clock is paused or stopped)."""
     clock = event.payload(escalation_pb2.ClockArmed).clock
-    case = await _locked(uow, event.tenant_id, clock.case_id)
+    case = await _locked(uow, cases, clock.case_id)
     due = clock.due_at.ToDatetime(tzinfo=UTC)
     clocks = MappingProxyType({**case.clocks, clock.name: Clock(
         due, clock.rule, clock.state or "running")})
     new = replace(case, clocks=clocks, updated_at=datetime.now(UTC))
     due_at, rule = new.nearest_deadline()
-    await save(uow, case, replace(new, due_at=due_at, deadline_rule=rule))
+    cases.save(replace(new, due_at=due_at, deadline_rule=rule))
     waiting = ("is with another institution" if case.status == Status.TRANSFERRED
                else "is on hold")
     summary = (f"{clock.name} paused while the case {waiting}" if clock.state == "paused"
@@ -202,11 +202,11 @@ async def on_clock_armed(uow: UnitOfWork, event: Event) -> None:
            at=event.occurred_at)
 
 
-async def on_timer(uow: UnitOfWork, event: Event) -> None:
+async def on_timer(uow: UnitOfWork, event: Event, cases: Cases) -> None:
     """escalation.warning / breached / escalated → the timeline says a deadline is near, missed,
     or climbing the ladder, and who was told (the overdue filter follows from the due date)."""
     fired = event.payload(escalation_pb2.TimerFired)
-    case = await _locked(uow, event.tenant_id, fired.case_id)
+    case = await _locked(uow, cases, fired.case_id)
     due = model.local_deadline(fired.due_at.ToDatetime(tzinfo=UTC))
     what = {"breach": "missed", "warning": "approaching"}.get(fired.kind, "still missed")
     summary = f"{fired.clock} deadline {what}: due {due} ({fired.rule})"
@@ -217,12 +217,12 @@ async def on_timer(uow: UnitOfWork, event: Event) -> None:
            at=fired.fired_at.ToDatetime(tzinfo=UTC))
 
 
-async def on_delivered(uow: UnitOfWork, event: Event) -> None:
+async def on_delivered(uow: UnitOfWork, event: Event, cases: Cases) -> None:
     """notification.delivered → the timeline shows what the complainant was told."""
     delivery = event.payload(notification_pb2.DeliveryRecorded).delivery
-    case = await _locked(uow, event.tenant_id, delivery.case_id)
+    case = await _locked(uow, cases, delivery.case_id)
     if delivery.template == "acknowledgement":
-        await save(uow, case, replace(case, acknowledged=True, updated_at=datetime.now(UTC)))
+        cases.save(replace(case, acknowledged=True, updated_at=datetime.now(UTC)))
     record(uow, event.tenant_id, delivery.case_id, event.id, Entry.NOTIFIED,
            f"{delivery.template} {delivery.status} via {delivery.channel} to "
            f"{delivery.recipient.split(':')[0]}",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from casebridge.escalation.v1 import escalation_pb2
@@ -152,18 +153,18 @@ async def rebuild(uow: UnitOfWork, *, principal: Principal,
     principal.require(*OVERSIGHT)
     t = await sync.tenant(uow, principal.tenant_id)
     row = await _tracked(uow, principal.tenant_id, case_id)
-    changed = await sync.sync(uow, t, case_id, cause=f"rebuild:{case_id}")
+    changed = await sync.sync(uow, t, {case_id: row}, causes={case_id: f"rebuild:{case_id}"})
     rows = (await uow.conn.execute(sa.select(clocks).where(clocks.c.case_id == case_id)
                                    .order_by(clocks.c.due_at))).all()
     return escalation_pb2.RebuildResponse(
-        clocks=[protos.clock_proto(r, row.department) for r in rows], changed=changed > 0)
+        clocks=[protos.clock_proto(r, row["department"]) for r in rows], changed=changed > 0)
 
 
-async def _tracked(uow: UnitOfWork, tenant_id: str, case_id: str) -> sa.Row:
+async def _tracked(uow: UnitOfWork, tenant_id: str, case_id: str) -> dict[str, Any]:
     if not (await uow.conn.execute(sa.select(tracked.c.case_id).where(
             tracked.c.case_id == case_id, tracked.c.tenant_id == tenant_id))).first():
         raise NotFound("no such case has deadlines here")
-    return await sync.lock(uow, tenant_id, case_id)
+    return (await sync.lock(uow, tenant_id, [case_id]))[case_id]
 
 
 async def extend(uow: UnitOfWork, *, principal: Principal,
@@ -193,10 +194,11 @@ async def extend(uow: UnitOfWork, *, principal: Principal,
         at=datetime.now(UTC), recorded_at=datetime.now(UTC),
         data={"clock": request.clock, "reason": request.reason.strip(),
               "actor": principal.user_id}))
-    await sync.sync(uow, t, request.case_id, cause=f"extend:{request.case_id}")
+    await sync.sync(uow, t, {request.case_id: row},
+                    causes={request.case_id: f"extend:{request.case_id}"})
     after = (await uow.conn.execute(sa.select(clocks).where(
         clocks.c.case_id == request.case_id, clocks.c.name == request.clock))).one()
-    return protos.clock_proto(after, row.department)
+    return protos.clock_proto(after, row["department"])
 
 
 def _day(value: str, at: str, default: date) -> datetime:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -9,7 +10,8 @@ from casebridge.case.v1 import case_pb2
 from casebridge.escalation.v1 import escalation_pb2
 from casebridge.routing.v1 import routing_pb2
 from casebridge_platform.auth import Principal
-from casebridge_platform.messaging.envelope import Event
+from casebridge_platform.messaging.consumer import Batch
+from casebridge_platform.messaging.envelope import Event, PoisonMessage
 from casebridge_platform.messaging.outbox import UnitOfWork
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -23,51 +25,68 @@ def _at(ts: Timestamp, event: Event) -> datetime:
     return ts.ToDatetime(tzinfo=UTC) if ts.seconds or ts.nanos else event.occurred_at
 
 
-async def on_opened(uow: UnitOfWork, event: Event) -> None:
+def opened(event: Event) -> sync.NewFact:
     """case.opened → clocks counted from receipt (e.g. 12315's accept-or-refuse)."""
     o = event.payload(case_pb2.CaseOpened)
     received = _at(o.received_at, event)
-    await sync.record(uow, event_id=event.id, tenant_id=event.tenant_id, case_id=o.case_id,
-                      type="opened", at=received, data={
-                          "case_number": o.case_number, "kind": o.kind,
-                          "anonymous": o.anonymous, "received_at": received.isoformat(),
-                          "circumstances": list(o.circumstances),
-                          "first_contact": o.received_by, "category": o.category,
-                          "path": o.inbound_path})
+    return sync.NewFact(event.id, o.case_id, "opened", received, {
+        "case_number": o.case_number, "kind": o.kind, "anonymous": o.anonymous,
+        "received_at": received.isoformat(), "circumstances": list(o.circumstances),
+        "first_contact": o.received_by, "category": o.category, "path": o.inbound_path})
 
 
-async def on_routed(uow: UnitOfWork, event: Event) -> None:
+def routed(event: Event) -> sync.NewFact:
     """routing.decided → severity and the departments involved are known."""
     r = event.payload(routing_pb2.RoutingDecided)
-    await sync.record(uow, event_id=event.id, tenant_id=event.tenant_id, case_id=r.case_id,
-                      type="routed", at=event.occurred_at, data={
-                          "severity": r.severity, "coordinated": r.coordinated,
-                          "category": r.category, "department": r.department,
-                          "handler": r.handler_id})
+    return sync.NewFact(event.id, r.case_id, "routed", event.occurred_at, {
+        "severity": r.severity, "coordinated": r.coordinated, "category": r.category,
+        "department": r.department, "handler": r.handler_id})
 
 
-async def on_assigned(uow: UnitOfWork, event: Event) -> None:
+def assigned(event: Event) -> sync.NewFact:
     """case.assigned → the handling clocks (counted from receipt unless the rule says not)."""
     a = event.payload(case_pb2.CaseAssigned)
-    await sync.record(uow, event_id=event.id, tenant_id=event.tenant_id, case_id=a.case_id,
-                      type="assigned", at=event.occurred_at, data={
-                          "case_number": a.case_number, "department": a.department,
-                          "handler": a.handler_id, "severity": a.severity,
-                          "category": a.category, "kind": a.kind, "anonymous": a.anonymous,
-                          "received_at": _at(a.received_at, event).isoformat()})
+    return sync.NewFact(event.id, a.case_id, "assigned", event.occurred_at, {
+        "case_number": a.case_number, "department": a.department, "handler": a.handler_id,
+        "severity": a.severity, "category": a.category, "kind": a.kind,
+        "anonymous": a.anonymous, "received_at": _at(a.received_at, event).isoformat()})
 
 
-async def on_transitioned(uow: UnitOfWork, event: Event) -> None:
+def transitioned(event: Event) -> sync.NewFact:
     """case.transitioned → decisions, milestones and ends stop clocks, holds pause them,
     reopening restarts what its rule says (see the tenant's policy pack)."""
     m = event.payload(case_pb2.CaseTransitioned)
-    await sync.record(uow, event_id=event.id, tenant_id=event.tenant_id, case_id=m.case_id,
-                      type="transitioned", at=_at(m.at, event), data={
-                          "case_number": m.case_number, "action": m.action,
-                          "from": m.from_status, "to": m.to_status, "milestone": m.milestone,
-                          "hold_kind": m.hold_kind, "severity": m.severity,
-                          "department": m.department, "handler": m.handler_id,
-                          "transfer": m.transfer_path})
+    return sync.NewFact(event.id, m.case_id, "transitioned", _at(m.at, event), {
+        "case_number": m.case_number, "action": m.action, "from": m.from_status,
+        "to": m.to_status, "milestone": m.milestone, "hold_kind": m.hold_kind,
+        "severity": m.severity, "department": m.department, "handler": m.handler_id,
+        "transfer": m.transfer_path})
+
+
+FACTS: dict[str, Callable[[Event], sync.NewFact]] = {
+    "case.opened": opened, "routing.decided": routed, "case.assigned": assigned,
+    "case.transitioned": transitioned}
+
+
+async def on_events(uow: UnitOfWork, batch: Batch) -> None:
+    """A tenant's case events become facts, and each case they touch is replayed once: its
+    work is traced under the last of its events in the batch."""
+    facts, last = [], {}
+    for event in batch.events:
+        with batch.span(event):
+            make = FACTS.get(event.type)
+            if make is None:
+                raise PoisonMessage(f"no handler for event type {event.type!r}")
+            fact = make(event)
+        facts.append(fact)
+        last[fact.case_id] = event
+    t = await sync.tenant(uow, batch.tenant_id)
+    await sync.record(uow, t, facts, around=lambda case_id: batch.span(last[case_id]))
+
+
+async def on_event(uow: UnitOfWork, event: Event) -> None:
+    """One event on its own (tests, tools)."""
+    await on_events(uow, Batch.of(event))
 
 
 async def get_clocks(uow: UnitOfWork, *, principal: Principal,

@@ -8,7 +8,9 @@ never depends on the order things happened to arrive in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -82,45 +84,63 @@ async def tenant(uow: UnitOfWork, tenant_id: str, *, required: bool = True) -> T
 # event to arrive says it).
 TRACKED = {"department": "department", "handler": "handler_id", "first_contact": "first_contact",
            "severity": "severity"}
+ENDED = ("closed", "refused", "referred", "archived")
 
 
-async def record(uow: UnitOfWork, *, event_id: str, tenant_id: str, case_id: str, type: str,
-                 at: datetime, data: dict[str, Any], cause: str = "") -> None:
-    """Record one fact of a case (once, however often the event is delivered) and replay."""
-    t = await tenant(uow, tenant_id)
-    row = await lock(uow, tenant_id, case_id)
-    added = await uow.conn.execute(insert_ignore(case_facts, uow.dialect).values(
-        event_id=event_id, tenant_id=tenant_id, case_id=case_id, type=type, at=at,
-        recorded_at=datetime.now(UTC), data=data))
-    if added.rowcount != 1:
-        return
-    values = {"case_number": data["case_number"]} if data.get("case_number") else {}
-    if type == "transitioned" and data.get("to") in ("closed", "refused", "referred", "archived"):
-        values["open"] = False
-    elif type == "transitioned" and data.get("action") == "reopen":
-        values["open"] = True
-    if values:
-        row = (await uow.conn.execute(tracked.update().where(tracked.c.case_id == case_id)
-                                      .values(**values).returning(*tracked.c))).one()
-    await sync(uow, t, case_id, cause=cause or event_id, case_row=row)
+@dataclass(frozen=True)
+class NewFact:
+    """A case event as a fact to record: `event_id` keeps it once however often it comes."""
+
+    event_id: str
+    case_id: str
+    type: str
+    at: datetime
+    data: dict[str, Any]
 
 
-async def lock(uow: UnitOfWork, tenant_id: str, case_id: str) -> sa.Row:
-    """The case's row, locked: one replica at a time replays a case."""
-    await uow.conn.execute(insert_ignore(tracked, uow.dialect).values(
-        case_id=case_id, tenant_id=tenant_id, case_number="", open=True, department="",
-        handler_id="", first_contact="", severity="一般"))
-    query = sa.select(tracked).where(tracked.c.case_id == case_id,
-                                     tracked.c.tenant_id == tenant_id)
+Around = Callable[[str], AbstractContextManager[object]]
+
+
+async def record(uow: UnitOfWork, t: Tenant, facts: list[NewFact], *,
+                 around: Around | None = None) -> None:
+    """Record a tenant's new facts (each once) and replay each case they touch, once.
+
+    A statement per table for the whole batch: the cases' rows are locked together, the facts
+    inserted together, and the cases' facts, clocks and timers read and written together.
+    `around(case_id)` wraps the work for one case (its consumer span)."""
+    ids = list(dict.fromkeys(f.case_id for f in facts))
+    rows = await lock(uow, t.tenant_id, ids)
+    now = datetime.now(UTC)
+    added = set((await uow.conn.execute(insert_ignore(case_facts, uow.dialect).values([
+        {"event_id": f.event_id, "tenant_id": t.tenant_id, "case_id": f.case_id,
+         "type": f.type, "at": f.at, "recorded_at": now, "data": f.data} for f in facts])
+        .returning(case_facts.c.event_id))).scalars())
+    fresh = [f for f in facts if f.event_id in added]
+    for f in fresh:
+        row = rows[f.case_id]
+        if f.data.get("case_number"):
+            row = {**row, "case_number": f.data["case_number"]}
+        if f.type == "transitioned" and f.data.get("to") in ENDED:
+            row = {**row, "open": False}
+        elif f.type == "transitioned" and f.data.get("action") == "reopen":
+            row = {**row, "open": True}
+        rows[f.case_id] = row
+    causes = {f.case_id: f.event_id for f in fresh}
+    await sync(uow, t, {case_id: rows[case_id] for case_id in causes}, causes=causes,
+               around=around)
+
+
+async def lock(uow: UnitOfWork, tenant_id: str, case_ids: list[str]) -> dict[str, dict]:
+    """The cases' rows (made if new), locked: one replica at a time replays a case."""
+    await uow.conn.execute(insert_ignore(tracked, uow.dialect).values([
+        {"case_id": case_id, "tenant_id": tenant_id, "case_number": "", "open": True,
+         "department": "", "handler_id": "", "first_contact": "", "severity": "一般"}
+        for case_id in case_ids]))
+    query = sa.select(tracked).where(tracked.c.case_id.in_(case_ids),
+                                     tracked.c.tenant_id == tenant_id).order_by(tracked.c.case_id)
     if uow.dialect == "postgresql":
         query = query.with_for_update()
-    return (await uow.conn.execute(query)).one()
-
-
-async def facts_of(uow: UnitOfWork, case_id: str) -> list[Fact]:
-    rows = (await uow.conn.execute(sa.select(case_facts).where(case_facts.c.case_id == case_id)
-                                   .order_by(case_facts.c.recorded_at, case_facts.c.event_id)))
-    return [Fact(r.type, r.at, r.data, seq=i) for i, r in enumerate(rows.all())]
+    return {r.case_id: dict(r._mapping) for r in (await uow.conn.execute(query)).all()}
 
 
 def _iso(pauses: list) -> list[list[str]]:
@@ -135,21 +155,80 @@ def values_of(c: ClockState) -> dict[str, Any]:
             "stopped_at": c.stopped_at, "round": c.round}
 
 
-async def sync(uow: UnitOfWork, t: Tenant, case_id: str, *, cause: str = "",
-               case_row: sa.Row | None = None) -> int:
-    """Replay the case (its row locked by the caller) and store the result; the number of
-    clocks that changed."""
-    if case_row is None:
-        case_row = (await uow.conn.execute(sa.select(tracked).where(
-            tracked.c.case_id == case_id))).one()
-    states, case = replay(t.pack, await facts_of(uow, case_id), calendar=t.calendar,
-                          office_hours=t.office_hours)
+@dataclass
+class Writes:
+    """What a batch's replays change, written with one statement per table and kind."""
+
+    tracked: list[dict[str, Any]] = field(default_factory=list)
+    new_clocks: list[dict[str, Any]] = field(default_factory=list)
+    changed_clocks: list[dict[str, Any]] = field(default_factory=list)
+    gone_clocks: list[dict[str, Any]] = field(default_factory=list)
+    new_timers: list[dict[str, Any]] = field(default_factory=list)
+    changed_timers: list[dict[str, Any]] = field(default_factory=list)
+    gone_timers: list[dict[str, Any]] = field(default_factory=list)
+
+    async def flush(self, uow: UnitOfWork) -> None:
+        run = uow.conn.execute
+        if self.tracked:
+            await run(tracked.update().where(tracked.c.case_id == sa.bindparam("k_case")),
+                      self.tracked)
+        if self.gone_clocks:
+            await run(clocks.delete().where(clocks.c.case_id == sa.bindparam("k_case"),
+                                            clocks.c.name == sa.bindparam("k_name")),
+                      self.gone_clocks)
+        if self.changed_clocks:
+            await run(clocks.update().where(clocks.c.case_id == sa.bindparam("k_case"),
+                                            clocks.c.name == sa.bindparam("k_name")),
+                      self.changed_clocks)
+        if self.new_clocks:
+            await run(clocks.insert(), self.new_clocks)
+        key = (timers.c.case_id == sa.bindparam("k_case"),
+               timers.c.clock == sa.bindparam("k_clock"), timers.c.kind == sa.bindparam("k_kind"))
+        if self.gone_timers:
+            await run(timers.delete().where(*key), self.gone_timers)
+        if self.changed_timers:
+            await run(timers.update().where(*key), self.changed_timers)
+        if self.new_timers:
+            await run(timers.insert(), self.new_timers)
+
+
+async def sync(uow: UnitOfWork, t: Tenant, cases: dict[str, dict[str, Any]], *,
+               causes: dict[str, str] | None = None, around: Around | None = None) -> int:
+    """Replay the cases (their rows locked by the caller, given as they are to be) and store
+    the results; the number of clocks that changed."""
+    if not cases:
+        return 0
+    ids = list(cases)
+    facts: dict[str, list[Fact]] = {case_id: [] for case_id in ids}
+    for r in (await uow.conn.execute(sa.select(case_facts).where(case_facts.c.case_id.in_(ids))
+                                     .order_by(case_facts.c.case_id, case_facts.c.recorded_at,
+                                               case_facts.c.event_id))).all():
+        facts[r.case_id].append(Fact(r.type, r.at, r.data, seq=len(facts[r.case_id])))
+    stored: dict[str, dict[str, sa.Row]] = {case_id: {} for case_id in ids}
+    for r in (await uow.conn.execute(sa.select(clocks).where(clocks.c.case_id.in_(ids)))).all():
+        stored[r.case_id][r.name] = r
+    armed: dict[str, dict[tuple[str, str], sa.Row]] = {case_id: {} for case_id in ids}
+    for r in (await uow.conn.execute(sa.select(timers).where(timers.c.case_id.in_(ids)))).all():
+        armed[r.case_id][(r.clock, r.kind)] = r
+    writes = Writes()
+    changed = 0
+    for case_id in ids:
+        with around(case_id) if around else nullcontext():
+            changed += _sync_one(uow, t, cases[case_id], facts[case_id], stored[case_id],
+                                 armed[case_id], (causes or {}).get(case_id, ""), writes)
+    await writes.flush(uow)
+    return changed
+
+
+def _sync_one(uow: UnitOfWork, t: Tenant, row: dict[str, Any], facts: list[Fact],
+              stored: dict[str, sa.Row], armed: dict[tuple[str, str], sa.Row], cause: str,
+              writes: Writes) -> int:
+    case_id = row["case_id"]
+    states, case = replay(t.pack, facts, calendar=t.calendar, office_hours=t.office_hours)
     known = {col: case[key] for key, col in TRACKED.items() if case.get(key)}
-    if any(getattr(case_row, col) != value for col, value in known.items()):
-        case_row = (await uow.conn.execute(tracked.update().where(
-            tracked.c.case_id == case_id).values(**known).returning(*tracked.c))).one()
-    stored = {r.name: r for r in (await uow.conn.execute(
-        sa.select(clocks).where(clocks.c.case_id == case_id))).all()}
+    row = {**row, **known}
+    writes.tracked.append({"k_case": case_id, **{k: v for k, v in row.items()
+                                                 if k != "case_id"}})
     changed = 0
     for name, c in states.items():
         values = values_of(c)
@@ -158,71 +237,63 @@ async def sync(uow: UnitOfWork, t: Tenant, case_id: str, *, cause: str = "",
             continue
         changed += 1
         if old is None:
-            await uow.conn.execute(clocks.insert().values(
-                case_id=case_id, name=name, tenant_id=t.tenant_id, **values))
+            writes.new_clocks.append({"case_id": case_id, "name": name,
+                                      "tenant_id": t.tenant_id, **values})
         else:
-            await uow.conn.execute(clocks.update().where(
-                clocks.c.case_id == case_id, clocks.c.name == name).values(**values))
-        announce(uow, t.tenant_id, case_row, case, {"case_id": case_id, "name": name, **values},
+            writes.changed_clocks.append({"k_case": case_id, "k_name": name, **values})
+        announce(uow, t.tenant_id, row, case, {"case_id": case_id, "name": name, **values},
                  cause)
     for name, old in stored.items():  # a clock the policy no longer keeps
         changed += 1
-        await uow.conn.execute(clocks.delete().where(clocks.c.case_id == case_id,
-                                                     clocks.c.name == name))
-        announce(uow, t.tenant_id, case_row, case, {**old._mapping, "state": "stopped"}, cause)
-    await _arm(uow, t, case_row, states)
+        writes.gone_clocks.append({"k_case": case_id, "k_name": name})
+        announce(uow, t.tenant_id, row, case, {**old._mapping, "state": "stopped"}, cause)
+    _arm(t, row, states, armed, writes)
     return changed
 
 
-def announce(uow: UnitOfWork, tenant_id: str, case_row: sa.Row, case: dict[str, Any],
+def announce(uow: UnitOfWork, tenant_id: str, case_row: dict[str, Any], case: dict[str, Any],
              values: dict[str, Any], cause: str) -> None:
     kind = {"running": "armed"}.get(values["state"], values["state"])
     uow.emit(f"escalation.clock_{kind}", tenant_id, escalation_pb2.ClockArmed(
-        clock=protos.clock_proto(values, case_row.department), case_number=case_row.case_number,
-        anonymous=bool(case.get("anonymous"))), correlation_id=values["case_id"],
-        causation_id=cause)
+        clock=protos.clock_proto(values, case_row["department"]),
+        case_number=case_row["case_number"], anonymous=bool(case.get("anonymous"))),
+        correlation_id=values["case_id"], causation_id=cause)
 
 
-async def _arm(uow: UnitOfWork, t: Tenant, case_row: sa.Row,
-               states: dict[str, ClockState]) -> None:
+def _arm(t: Tenant, row: dict[str, Any], states: dict[str, ClockState],
+         have: dict[tuple[str, str], sa.Row], writes: Writes) -> None:
     """The case's timers made to match its running clocks. A timer that fired stays fired for
     its round: a deadline missed is not un-missed by a later hold; a restarted clock arms anew."""
+    case_id = row["case_id"]
     want = {(c.name, kind): (at, c) for c in states.values()
             for kind, at in timers_of(c, t.pack, calendar=t.calendar,
                                       office_hours=t.office_hours).items()}
-    have = {(r.clock, r.kind): r for r in (await uow.conn.execute(sa.select(timers).where(
-        timers.c.case_id == case_row.case_id))).all()}
-    for key, row in have.items():
-        if key not in want and row.fired_at is None:
-            await uow.conn.execute(timers.delete().where(
-                timers.c.case_id == row.case_id, timers.c.clock == row.clock,
-                timers.c.kind == row.kind))
+    for (name, kind), old in have.items():
+        if (name, kind) not in want and old.fired_at is None:
+            writes.gone_timers.append({"k_case": case_id, "k_clock": name, "k_kind": kind})
     for (name, kind), (at, c) in want.items():
         timer = have.get((name, kind))
         values = {"due_at": at, "round": c.round, "rule": c.rule.rule,
-                  "case_number": case_row.case_number}
+                  "case_number": row["case_number"], "fired_at": None}
         if timer is None:
-            await uow.conn.execute(timers.insert().values(
-                case_id=case_row.case_id, clock=name, kind=kind, tenant_id=t.tenant_id,
-                fired_at=None, **values))
-        elif timer.fired_at is None and (timer.due_at, timer.round, timer.case_number) != (
-                at, c.round, case_row.case_number):
-            await uow.conn.execute(timers.update().where(
-                timers.c.case_id == timer.case_id, timers.c.clock == name,
-                timers.c.kind == kind).values(**values))
-        elif timer.fired_at is not None and timer.round < c.round:
-            await uow.conn.execute(timers.update().where(
-                timers.c.case_id == timer.case_id, timers.c.clock == name,
-                timers.c.kind == kind).values(fired_at=None, **values))
+            writes.new_timers.append({"case_id": case_id, "clock": name, "kind": kind,
+                                      "tenant_id": t.tenant_id, **values})
+        elif (timer.fired_at is None and (timer.due_at, timer.round, timer.case_number) != (
+                at, c.round, row["case_number"])) or (
+                timer.fired_at is not None and timer.round < c.round):
+            writes.changed_timers.append({"k_case": case_id, "k_clock": name, "k_kind": kind,
+                                          **values})
 
 
-async def resync_tenant(uow: UnitOfWork, tenant_id: str, *, cause: str = "") -> int:
+async def resync_tenant(uow: UnitOfWork, tenant_id: str, *, cause: str = "",
+                        chunk: int = 500) -> int:
     """Replay every open case of the tenant (after a policy or calendar change)."""
     t = await tenant(uow, tenant_id)
     ids = (await uow.conn.execute(sa.select(tracked.c.case_id).where(
         tracked.c.tenant_id == tenant_id, tracked.c.open.is_(True)))).scalars().all()
     changed = 0
-    for case_id in ids:
-        changed += await sync(uow, t, case_id, cause=cause,
-                              case_row=await lock(uow, tenant_id, case_id))
+    for i in range(0, len(ids), chunk):
+        part = list(ids[i:i + chunk])
+        changed += await sync(uow, t, await lock(uow, tenant_id, part),
+                              causes=dict.fromkeys(part, cause))
     return changed

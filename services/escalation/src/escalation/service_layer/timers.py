@@ -19,6 +19,12 @@ EVENT = {"breach": "escalation.breached", "warning": "escalation.warning"}
 DEFAULT_TELL = {"warning": ("handler",), "breach": ("handler", "role:supervisor")}
 
 
+async def next_due(uow: UnitOfWork) -> datetime | None:
+    """When the earliest timer not fired yet falls due."""
+    return (await uow.conn.execute(sa.select(sa.func.min(timers.c.due_at)).where(
+        timers.c.fired_at.is_(None)))).scalar()
+
+
 async def fire_due(uow: UnitOfWork, *, limit: int = 500, now: datetime | None = None) -> int:
     """Claim up to `limit` due timers and announce each, in one transaction.
 

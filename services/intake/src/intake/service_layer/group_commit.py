@@ -70,11 +70,12 @@ class GroupCommit:
             await self._commit(batch, retry_race=True)
 
     async def _commit(self, batch: list[_Waiting], *, retry_race: bool) -> None:
-        outcomes: list[Answer | BaseException] = []
+        outcomes: dict[_Waiting, Answer | BaseException] = {}
         try:
             async with self._uow() as uow:
-                for waiting in batch:
-                    outcomes.append(await self._submit_one(uow, waiting))
+                for tenant_id, group in _by_tenant(batch).items():
+                    await uow.set_tenant(tenant_id)
+                    outcomes.update(zip(group, await self._submit(uow, group), strict=True))
                 await uow.commit()
         except Exception as exc:
             if len(batch) > 1:
@@ -87,21 +88,24 @@ class GroupCommit:
             else:
                 batch[0].settle(exc)
             return
-        for waiting, outcome in zip(batch, outcomes, strict=True):
-            waiting.settle(outcome)
+        for waiting in batch:
+            waiting.settle(outcomes[waiting])
 
-    async def _submit_one(self, uow: UnitOfWork, waiting: _Waiting) -> Answer | DomainError:
-        """One submission inside the shared transaction, under its caller's tenant and trace.
-
-        A domain error (invalid, unknown tenant, key conflict) is raised before this
-        submission writes anything, so it is that caller's answer and the others go on.
-        """
-        token = otel_context.attach(waiting.trace)
+    async def _submit(self, uow: UnitOfWork, group: list[_Waiting]
+                      ) -> list[Answer | DomainError]:
+        """One tenant's submissions inside the shared transaction. A domain error (invalid,
+        a key conflict) is raised before that submission writes anything, so it is that
+        caller's answer and the others go on; an unknown tenant is the answer of all."""
         try:
-            await uow.set_tenant(waiting.principal.tenant_id)
-            return await handlers.submit(uow, principal=waiting.principal,
-                                         request=waiting.request, sealer=self._sealer)
+            return await handlers.submit_many(
+                uow, [handlers.Submitted(w.principal, w.request, w.trace) for w in group],
+                sealer=self._sealer)
         except DomainError as error:
-            return error
-        finally:
-            otel_context.detach(token)
+            return [error] * len(group)
+
+
+def _by_tenant(batch: list[_Waiting]) -> dict[str, list[_Waiting]]:
+    groups: dict[str, list[_Waiting]] = {}
+    for waiting in batch:
+        groups.setdefault(waiting.principal.tenant_id, []).append(waiting)
+    return groups

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,10 +15,17 @@ from casebridge.intake.v1 import intake_pb2
 from casebridge.routing.v1 import routing_pb2
 from casebridge_platform.auth import Principal
 from casebridge_platform.db import dialect_insert
-from casebridge_platform.errors import Conflict, InvalidArgument, NotFound, PermissionDenied
+from casebridge_platform.errors import (
+    Conflict,
+    DomainError,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+)
 from casebridge_platform.messaging.envelope import Event
 from casebridge_platform.messaging.outbox import UnitOfWork
 from casebridge_platform.sealing import Sealer
+from opentelemetry import context as otel_context
 
 from intake.adapters.records import (
     draft_of,
@@ -67,32 +75,184 @@ async def submit(uow: UnitOfWork, *, principal: Principal,
                  request: intake_pb2.SubmitComplaintRequest,
                  sealer: Sealer | None = None) -> intake_pb2.SubmitComplaintResponse:
     """Validate, number and store a submission and announce it, in one transaction."""
-    tenant = await _tenant(uow, principal.tenant_id)
-    digest = request_hash(request) if request.idempotency_key else ""
-    if request.idempotency_key:
-        replay = await _replay(uow, principal.tenant_id, request.idempotency_key, digest)
-        if replay is not None:
-            return replay
+    [outcome] = await submit_many(uow, [Submitted(principal, request)], sealer=sealer)
+    if isinstance(outcome, DomainError):
+        raise outcome
+    return outcome
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """A submission as its caller sent it, with the caller's trace."""
+
+    principal: Principal
+    request: intake_pb2.SubmitComplaintRequest
+    trace: otel_context.Context | None = None
+
+
+Outcome = intake_pb2.SubmitComplaintResponse | DomainError
+
+
+Seen = dict[str, tuple[str, intake_pb2.SubmitComplaintResponse | None]]
+
+
+async def submit_many(uow: UnitOfWork, items: list[Submitted], *,
+                      sealer: Sealer | None = None) -> list[Outcome]:
+    """Submissions of one tenant stored together: the tenant, the idempotency keys, the
+    numbers and the look-alikes are read with a statement each for all of them, and the
+    submissions and keys inserted with one each. Each gets its own answer: a refusal (invalid,
+    a key reused for another body) is that caller's, before anything of it is written."""
+    tenant = await _tenant(uow, items[0].principal.tenant_id)
     now = datetime.now(UTC)
+    keys = [i.request.idempotency_key for i in items if i.request.idempotency_key]
+    seen: Seen = {r.key: (r.request_hash,
+                          intake_pb2.SubmitComplaintResponse.FromString(r.response))
+                  for r in (await uow.conn.execute(sa.select(idempotency).where(
+                      idempotency.c.tenant_id == tenant.tenant_id,
+                      idempotency.c.key.in_(keys))))} if keys else {}
     form = form_of(tenant)
-    draft = draft_of(request)
-    errors = model.validate(draft, form, frozenset(tenant.categories), now=now)
-    if errors:
-        raise InvalidArgument("the submission is not valid", errors)
-    row = await _store(uow, model.accepted(draft), tenant=tenant, form=form,
-                       received_by=principal.user_id, now=now, sealer=sealer)
+    outcomes, drafts = _triage(items, seen, form, frozenset(tenant.categories), now)
+    first = await _next_sequences(uow, tenant.tenant_id, now, len(drafts))
+    rows = []
+    for offset, (n, digest, draft) in enumerate(drafts):
+        access_code = model.new_access_code()
+        number = model.case_number(tenant.case_number_prefix, now.astimezone(SHANGHAI).year,
+                                   first + offset)
+        row = row_of(draft, case_id=str(uuid.uuid4()), tenant_id=tenant.tenant_id,
+                     case_number=number, received_by=items[n].principal.user_id,
+                     received_at=draft.received_at or now,
+                     access_code_hash=model.hash_access_code(number, access_code))
+        if draft.kind == "report" and not draft.anonymous:
+            if sealer is None:
+                raise RuntimeError("a real-name report needs the identity sealer")
+            row.update(seal_identity(row, sealer))
+        rows.append((n, digest, row, access_code))
+    found = await _look_alikes(uow, [r for _, _, r, _ in rows],
+                               since=now - timedelta(days=form.duplicate_window_days))
+    remembered = []
+    for (n, digest, row, access_code), matches in zip(rows, found, strict=True):
+        row["possible_duplicates"] = [match_to_json(m) for m in matches]
+        outcomes[n] = response = _announce(uow, tenant, row, access_code, items[n])
+        if key := items[n].request.idempotency_key:
+            seen[key] = (digest, response)
+            remembered.append({"tenant_id": tenant.tenant_id, "key": key,
+                               "request_hash": digest,
+                               "response": response.SerializeToString(), "created_at": now})
+    if rows:
+        await uow.conn.execute(submissions.insert(), [r for _, _, r, _ in rows])
+    if remembered:
+        await uow.conn.execute(idempotency.insert(), remembered)
+    return [o if o is not None else _replayed(seen, i.request.idempotency_key)
+            for o, i in zip(outcomes, items, strict=True)]
+
+
+def _triage(items: list[Submitted], seen: Seen, form: forms.Form, categories: frozenset[str],
+            now: datetime) -> tuple[list[Outcome | None], list[tuple[int, str, model.Draft]]]:
+    """Each item's answer if it is a replay or a refusal, and the drafts to store (with their
+    place and request hash); an item left without either repeats a key of an earlier one in
+    the batch and gets its answer."""
+    outcomes: list[Outcome | None] = [None] * len(items)
+    drafts = []
+    for n, item in enumerate(items):
+        key = item.request.idempotency_key
+        digest = request_hash(item.request) if key else ""
+        if key in seen:
+            if seen[key][0] != digest:
+                outcomes[n] = Conflict(
+                    "this Idempotency-Key was already used for a different submission")
+            elif seen[key][1] is not None:
+                outcomes[n] = _replayed(seen, key)
+            continue
+        draft = draft_of(item.request)
+        errors = model.validate(draft, form, categories, now=now)
+        if errors:
+            outcomes[n] = InvalidArgument("the submission is not valid", errors)
+            continue
+        if key:
+            seen[key] = (digest, None)
+        drafts.append((n, digest, model.accepted(draft)))
+    return outcomes, drafts
+
+
+def _announce(uow: UnitOfWork, tenant: sa.Row, row: dict, access_code: str,
+              item: Submitted) -> intake_pb2.SubmitComplaintResponse:
+    """intake.received for the stored row, in its caller's trace; the caller's answer."""
     submission = to_proto(row)
-    submission.locale = request.locale or "zh-CN"   # for the notices; not stored here
-    access_code = row.pop("access_code")
-    response = intake_pb2.SubmitComplaintResponse(submission=submission, access_code=access_code)
-    if request.idempotency_key:
-        await uow.conn.execute(idempotency.insert().values(
-            tenant_id=tenant.tenant_id, key=request.idempotency_key, request_hash=digest,
-            response=response.SerializeToString(), created_at=now))
-    uow.emit("intake.received", tenant.tenant_id,
-             intake_pb2.ComplaintReceived(submission=submission, tenant_kind=tenant.kind),
-             correlation_id=row["case_id"])
-    return response
+    submission.locale = item.request.locale or "zh-CN"   # for the notices; not stored here
+    token = otel_context.attach(item.trace) if item.trace is not None else None
+    try:
+        uow.emit("intake.received", tenant.tenant_id,
+                 intake_pb2.ComplaintReceived(submission=submission, tenant_kind=tenant.kind),
+                 correlation_id=row["case_id"])
+    finally:
+        if token is not None:
+            otel_context.detach(token)
+    return intake_pb2.SubmitComplaintResponse(submission=submission, access_code=access_code)
+
+
+def _replayed(seen: Seen, key: str) -> intake_pb2.SubmitComplaintResponse:
+    """The first answer given for a key, given again."""
+    replayed = intake_pb2.SubmitComplaintResponse()
+    first = seen[key][1]
+    assert first is not None
+    replayed.CopyFrom(first)
+    replayed.replayed = True
+    return replayed
+async def _look_alikes(uow: UnitOfWork, rows: list[dict],
+                       since: datetime) -> list[list[duplicates.Match]]:
+    """Each new row's possible duplicates among the tenant's submissions since `since` and the
+    rows before it in this batch: one statement, a most-recent-first limited part per row."""
+    news = [fingerprint_of(r) for r in rows]
+    parts = []
+    for k, new in enumerate(news):
+        shared = _shared(new)
+        if shared:
+            c = submissions.c
+            parts.append(sa.select(
+                sa.literal(k).label("k"), c.case_id, c.case_number, c.content, c.anonymous,
+                c.complainant_phone, c.complainant_name, c.respondent_unit,
+                c.respondent_department, c.respondent_person, c.received_at).where(
+                c.tenant_id == rows[k]["tenant_id"], c.received_at >= since, sa.or_(*shared))
+                .order_by(c.received_at.desc()).limit(DUPLICATE_CANDIDATE_ROWS).subquery())
+    earlier: list[list[duplicates.Fingerprint]] = [[] for _ in rows]
+    if parts:
+        query = sa.union_all(*[sa.select(part) for part in parts])
+        for r in (await uow.conn.execute(query)).all():
+            earlier[r.k].append(fingerprint_of(r))
+    out = []
+    for k, new in enumerate(news):
+        before = [old for old in reversed(news[:k]) if _alike(new, old)]
+        out.append(duplicates.rank(new, before + earlier[k]) if _shared(new) else [])
+    return out
+
+
+def _shared(new: duplicates.Fingerprint) -> list[sa.ColumnElement[bool]]:
+    return [column == value for column, value in (
+        (submissions.c.phone_key, duplicates.phone_key(new.phone)),
+        (submissions.c.complainant_name, new.name),
+        (submissions.c.respondent_unit, new.respondent_unit),
+        (submissions.c.respondent_department, new.respondent_department),
+        (submissions.c.respondent_person, new.respondent_person)) if value]
+
+
+def _alike(new: duplicates.Fingerprint, old: duplicates.Fingerprint) -> bool:
+    """Shares a phone, a name or a respondent (what the query selects on)."""
+    return bool((new.phone and duplicates.phone_key(new.phone) == duplicates.phone_key(
+        old.phone)) or any(getattr(new, f) and getattr(new, f) == getattr(old, f) for f in (
+            "name", "respondent_unit", "respondent_department", "respondent_person")))
+
+
+async def _next_sequences(uow: UnitOfWork, tenant_id: str, now: datetime, count: int) -> int:
+    """The first of `count` next numbers of the tenant this year (Asia/Shanghai), in one
+    upsert; 0 when none are wanted."""
+    if not count:
+        return 0
+    insert = dialect_insert(counters, uow.dialect).values(
+        tenant_id=tenant_id, year=now.astimezone(SHANGHAI).year, last=count)
+    last = (await uow.conn.execute(insert.on_conflict_do_update(
+        index_elements=[counters.c.tenant_id, counters.c.year],
+        set_={"last": counters.c.last + count}).returning(counters.c.last))).scalar_one()
+    return int(last) - count + 1
 
 
 async def _store(uow: UnitOfWork, draft: model.Draft, *, tenant: sa.Row, form: forms.Form,
@@ -101,15 +261,15 @@ async def _store(uow: UnitOfWork, draft: model.Draft, *, tenant: sa.Row, form: f
     """Number the draft, flag its possible duplicates and insert it; the row, with the
     anonymous complainant's access code (shown once, stored only as a hash)."""
     number = model.case_number(tenant.case_number_prefix, now.astimezone(SHANGHAI).year,
-                               await _next_sequence(uow, tenant.tenant_id, now))
+                               await _next_sequences(uow, tenant.tenant_id, now, 1))
     access_code = model.new_access_code()   # every complainant may follow the case in the portal
     row = row_of(draft, case_id=case_id or str(uuid.uuid4()), tenant_id=tenant.tenant_id,
                  case_number=number, received_by=received_by,
                  received_at=draft.received_at or now,
                  access_code_hash=model.hash_access_code(number, access_code)
                  if access_code else None)
-    found = await _possible_duplicates(
-        uow, row, since=now - timedelta(days=form.duplicate_window_days))
+    [found] = await _look_alikes(uow, [row],
+                                 since=now - timedelta(days=form.duplicate_window_days))
     row["possible_duplicates"] = [match_to_json(m) for m in found]
     if draft.kind == "report" and not draft.anonymous:
         if sealer is None:
@@ -124,65 +284,12 @@ def form_of(tenant: sa.Row) -> forms.Form:
     return forms.form_of(tenant.kind, tenant.form) if tenant.form else forms.Form(tenant.kind)
 
 
-async def _possible_duplicates(uow: UnitOfWork, row: dict,
-                               since: datetime) -> list[duplicates.Match]:
-    """Earlier submissions of the tenant since `since` that may say the same thing again.
-
-    Only rows sharing the phone, the name or a respondent are fetched (indexed columns), the
-    most recent first and at most DUPLICATE_CANDIDATE_ROWS; the content is compared in
-    Python. The query runs in the submitting transaction, so earlier submissions of the same
-    group commit are seen too; one committed concurrently by another replica is not, and
-    that pair is then flagged by neither.
-    """
-    new = fingerprint_of(row)
-    shared = [column == value for column, value in (
-        (submissions.c.phone_key, duplicates.phone_key(new.phone)),
-        (submissions.c.complainant_name, new.name),
-        (submissions.c.respondent_unit, new.respondent_unit),
-        (submissions.c.respondent_department, new.respondent_department),
-        (submissions.c.respondent_person, new.respondent_person)) if value]
-    if not shared:
-        return []
-    c = submissions.c
-    earlier = (await uow.conn.execute(
-        sa.select(c.case_id, c.case_number, c.content, c.anonymous, c.complainant_phone,
-                  c.complainant_name, c.respondent_unit, c.respondent_department,
-                  c.respondent_person).where(
-            submissions.c.tenant_id == row["tenant_id"], submissions.c.received_at >= since,
-            sa.or_(*shared))
-        .order_by(submissions.c.received_at.desc()).limit(DUPLICATE_CANDIDATE_ROWS))).all()
-    return duplicates.rank(new, [fingerprint_of(r) for r in earlier])
-
-
 async def _tenant(uow: UnitOfWork, tenant_id: str) -> sa.Row:
     tenant = (await uow.conn.execute(
         sa.select(tenants).where(tenants.c.tenant_id == tenant_id))).first()
     if tenant is None:
         raise NotFound(f"unknown tenant {tenant_id!r}")
     return tenant
-
-
-async def _replay(uow: UnitOfWork, tenant_id: str, key: str,
-                  digest: str) -> intake_pb2.SubmitComplaintResponse | None:
-    """The first answer given for this key, or None; a different body under the key is refused."""
-    seen = (await uow.conn.execute(sa.select(idempotency).where(
-        idempotency.c.tenant_id == tenant_id, idempotency.c.key == key))).first()
-    if seen is None:
-        return None
-    if seen.request_hash != digest:
-        raise Conflict("this Idempotency-Key was already used for a different submission")
-    response = intake_pb2.SubmitComplaintResponse.FromString(seen.response)
-    response.replayed = True
-    return response
-
-
-async def _next_sequence(uow: UnitOfWork, tenant_id: str, now: datetime) -> int:
-    """The tenant's next number this year (Asia/Shanghai), in one upsert."""
-    insert = dialect_insert(counters, uow.dialect).values(
-        tenant_id=tenant_id, year=now.astimezone(SHANGHAI).year, last=1)
-    return (await uow.conn.execute(insert.on_conflict_do_update(
-        index_elements=[counters.c.tenant_id, counters.c.year],
-        set_={"last": counters.c.last + 1}).returning(counters.c.last))).scalar_one()
 
 
 async def get(uow: UnitOfWork, *, principal: Principal, case_id: str) -> intake_pb2.Submission:

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from casebridge.notification.v1 import notification_pb2
 from casebridge_platform import metrics
 from casebridge_platform.messaging.outbox import UnitOfWork
+from casebridge_platform.runtime import as_chore, wait_for_work
 from casebridge_platform.sealing import Sealer
 
 from notification.adapters import protos
@@ -49,21 +50,41 @@ class Sender:
     sealer: Sealer
     max_attempts: int = 16
     lease_s: float = 30.0
-    poll_s: float = 0.25
+    poll_s: float = 5.0     # the sweep for what another replica queued
     batch: int = 50
+    bell: asyncio.Event | None = None   # rung when this process queued something
 
     def __post_init__(self) -> None:
         self._secrets: dict[tuple[str, str, str], bytes] = {}   # opened endpoint secrets
 
     async def run(self) -> None:
+        """Send what is due; then wait till the next retry falls due, something is queued
+        here, or the sweep."""
+        as_chore()
         while True:
+            wait_s = self.poll_s
             try:
                 sent = await self.send_due()
+                due = None if sent else await self.next_due()
+                if due is not None:
+                    wait_s = min(wait_s, max(0.0, (due - datetime.now(UTC)).total_seconds()))
             except Exception:  # noqa: BLE001 (the next round tries again)
                 log.warning("sending deliveries failed", exc_info=True)
                 sent = 0
-            if not sent:
-                await asyncio.sleep(self.poll_s)
+            if sent:
+                continue
+            if self.bell is None:
+                await asyncio.sleep(wait_s)
+            else:
+                await wait_for_work(self.bell, wait_s, min_gap_s=0.02)
+
+    async def next_due(self) -> datetime | None:
+        """When the earliest delivery waiting for an attempt falls due."""
+        async with self.uow() as uow:
+            await uow.all_tenants()
+            return (await uow.conn.execute(sa.select(sa.func.min(
+                deliveries.c.next_attempt_at)).where(
+                deliveries.c.status.in_(["pending", "retrying"])))).scalar()
 
     async def send_due(self, now: datetime | None = None) -> int:
         """Claim what is due, send it concurrently, record the outcomes; how many were tried."""

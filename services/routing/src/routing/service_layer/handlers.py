@@ -7,14 +7,15 @@ row's `open` flag makes the release happen exactly once, and a reroute moves the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
 from casebridge.case.v1 import case_pb2
 from casebridge.intake.v1 import intake_pb2
 from casebridge.routing.v1 import routing_pb2
 from casebridge_platform.errors import NotFound
-from casebridge_platform.messaging.consumer import Transient
+from casebridge_platform.messaging.consumer import Batch, Transient
 from casebridge_platform.messaging.envelope import Event
 from casebridge_platform.messaging.outbox import UnitOfWork
 
@@ -56,32 +57,94 @@ async def decide(uow: UnitOfWork, *, tenant_id: str, complaint: decision.Complai
     return Decided(out, planned.responsible, owner)
 
 
-async def on_received(uow: UnitOfWork, event: Event) -> None:
-    """intake.received → routing.decided (trigger "intake"); the owner's load is reserved."""
-    submission = event.payload(intake_pb2.ComplaintReceived).submission
-    parties = rules.Parties(submission.case_id, submission.complainant.name,
-                            submission.respondent.person, submission.respondent.unit)
+async def on_received(uow: UnitOfWork, batch: Batch, events: list[Event]) -> None:
+    """intake.received → routing.decided (trigger "intake") for a run of a tenant's new
+    complaints at once: the tenant's policy, the handlers of the departments involved, their
+    declared conflicts and any decisions already made are read once for the run; each
+    complaint is then planned and given the least-loaded eligible handler in turn (the loads
+    counted as the run reserves them, as one by one would); decisions, loads and hand-overs
+    are written with a statement each."""
+    if not events:
+        return
+    tenant_id = batch.tenant_id
     try:
-        decided = await decide(uow, tenant_id=event.tenant_id,
-                               complaint=complaint_of(submission), parties=parties)
+        policy = await queries.policy(uow, tenant_id)
     except NotFound as exc:
         raise Transient(str(exc)) from exc
-    out = decided.announced
-    out.case_id = submission.case_id
-    still_open = await record(uow, event.tenant_id, out, decided)
-    if still_open and out.on_duty:
-        await hold_for_handover(uow, event.tenant_id, out, decided)
-    uow.emit("routing.decided", event.tenant_id, out,
-             correlation_id=submission.case_id, causation_id=event.id)
+    planned = []
+    for event in events:
+        with batch.span(event):
+            submission = event.payload(intake_pb2.ComplaintReceived).submission
+            planned.append((event, submission, decision.plan(policy, complaint_of(submission))))
+    wanted = {p.responsible for _, _, p in planned} | {p.department for _, _, p in planned}
+    pool = await queries.candidates_in(uow, tenant_id, wanted)
+    declared = await queries.conflict_list(uow, tenant_id, [c.user_id for c in pool])
+    ids = [s.case_id for _, s, _ in planned]
+    existing = {r.case_id: r for r in (await uow.conn.execute(
+        sa.select(decisions).where(decisions.c.case_id.in_(ids)))).all()}
+    loads = {c.user_id: c.open_cases for c in pool}
+    writes = _Writes()
+    for event, submission, plan in planned:
+        parties = rules.Parties(submission.case_id, submission.complainant.name,
+                                submission.respondent.person, submission.respondent.unit)
+
+        def pick_in(department: str, parties: rules.Parties = parties) -> str:
+            found = rules.eligible(
+                [replace(c, open_cases=loads[c.user_id]) for c in pool
+                 if c.department == department], declared, parties)
+            return found[0].user_id if found else ""
+
+        with batch.span(event):
+            out = announcement(plan)
+            owner = pick_in(plan.responsible)
+            out.handler_id = pick_in(plan.department) if plan.on_duty else owner
+            out.case_id = submission.case_id
+            decided = Decided(out, plan.responsible, owner)
+            row = existing.get(out.case_id)
+            if row is None:
+                writes.new.append({"case_id": out.case_id, "tenant_id": tenant_id, "open": True,
+                                   **_values(out, decided)})
+                if owner:
+                    loads[owner] += 1
+                    writes.loads[owner] = writes.loads.get(owner, 0) + 1
+            else:
+                writes.changed.append({"k_case": out.case_id, **_values(out, decided)})
+            if (row is None or row.open) and out.on_duty:
+                writes.handovers.append(handover_row(tenant_id, out, decided))
+            uow.emit("routing.decided", tenant_id, out,
+                     correlation_id=out.case_id, causation_id=event.id)
+    await writes.flush(uow, tenant_id)
+
+
+@dataclass
+class _Writes:
+    new: list[dict] = field(default_factory=list)
+    changed: list[dict] = field(default_factory=list)
+    handovers: list[dict] = field(default_factory=list)
+    loads: dict[str, int] = field(default_factory=dict)
+
+    async def flush(self, uow: UnitOfWork, tenant_id: str) -> None:
+        if self.new:
+            await uow.conn.execute(decisions.insert(), self.new)
+        if self.changed:
+            await uow.conn.execute(decisions.update().where(
+                decisions.c.case_id == sa.bindparam("k_case")), self.changed)
+        await queries.adjust_loads(uow, tenant_id, self.loads)
+        if self.handovers:
+            await uow.conn.execute(handovers.insert(), self.handovers)
+
+
+def _values(out: routing_pb2.RoutingDecided, decided: Decided) -> dict:
+    return {"category": out.category, "category_source": out.category_source,
+            "department": decided.department, "handler_id": decided.owner,
+            "decided_at": datetime.now(UTC), "severity": out.severity}
 
 
 async def record(uow: UnitOfWork, tenant_id: str, out: routing_pb2.RoutingDecided,
                  decided: Decided) -> bool:
     """Store the decision and reserve the owner; False if the case had closed already (its
     case.transitioned overtook this event), in which case nothing is reserved."""
-    values = {"category": out.category, "category_source": out.category_source,
-              "department": decided.department, "handler_id": decided.owner,
-              "decided_at": datetime.now(UTC), "severity": out.severity}
+    values = _values(out, decided)
     existing = await queries.decision_row(uow, out.case_id)
     if existing is not None:
         await uow.conn.execute(decisions.update().where(
@@ -93,9 +156,8 @@ async def record(uow: UnitOfWork, tenant_id: str, out: routing_pb2.RoutingDecide
     return True
 
 
-async def hold_for_handover(uow: UnitOfWork, tenant_id: str, held: routing_pb2.RoutingDecided,
-                            decided: Decided) -> None:
-    """Store the announcement the hand-over chore makes at the start of the working day."""
+def handover_row(tenant_id: str, held: routing_pb2.RoutingDecided, decided: Decided) -> dict:
+    """The announcement the hand-over chore makes at the start of the working day."""
     later = routing_pb2.RoutingDecided()
     later.CopyFrom(held)
     later.ClearField("handover_at")
@@ -103,10 +165,10 @@ async def hold_for_handover(uow: UnitOfWork, tenant_id: str, held: routing_pb2.R
     later.department, later.handler_id = decided.department, decided.owner
     later.previous_handler_id = held.handler_id
     later.reason = HANDOVER_REASON.format(on_duty=held.department)
-    await uow.conn.execute(handovers.insert().values(
-        case_id=held.case_id, tenant_id=tenant_id,
-        handover_at=held.handover_at.ToDatetime(tzinfo=UTC), department=decided.department,
-        handler_id=decided.owner, decision=later.SerializeToString(), handed_over_at=None))
+    return {"case_id": held.case_id, "tenant_id": tenant_id,
+            "handover_at": held.handover_at.ToDatetime(tzinfo=UTC),
+            "department": decided.department, "handler_id": decided.owner,
+            "decision": later.SerializeToString(), "handed_over_at": None}
 
 
 async def cancel_handover(uow: UnitOfWork, case_id: str) -> None:

@@ -11,6 +11,12 @@ from casebridge_platform.messaging.outbox import UnitOfWork
 from routing.adapters.tables import handovers
 
 
+async def next_due(uow: UnitOfWork) -> datetime | None:
+    """When the earliest pending hand-over falls due."""
+    return (await uow.conn.execute(sa.select(sa.func.min(handovers.c.handover_at)).where(
+        handovers.c.handed_over_at.is_(None)))).scalar()
+
+
 async def handover_due(uow: UnitOfWork, *, limit: int = 200) -> int:
     """Claim due hand-overs and announce each (trigger "handover"), in one transaction.
 

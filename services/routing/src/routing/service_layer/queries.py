@@ -62,6 +62,13 @@ async def candidates(uow: UnitOfWork, tenant_id: str, department: str) -> list[r
     return [rules.Candidate(r.user_id, r.name, r.open_cases, r.department) for r in rows]
 
 
+async def candidates_in(uow: UnitOfWork, tenant_id: str,
+                        departments: set[str]) -> list[rules.Candidate]:
+    rows = (await uow.conn.execute(sa.select(handlers).where(
+        handlers.c.tenant_id == tenant_id, handlers.c.department.in_(departments)))).all()
+    return [rules.Candidate(r.user_id, r.name, r.open_cases, r.department) for r in rows]
+
+
 async def conflict_list(uow: UnitOfWork, tenant_id: str,
                         user_ids: list[str]) -> list[rules.Conflict]:
     rows = (await uow.conn.execute(sa.select(conflicts).where(
@@ -86,6 +93,19 @@ async def adjust_load(uow: UnitOfWork, tenant_id: str, user_id: str, delta: int)
         .values(open_cases=sa.func.max(handlers.c.open_cases + delta, 0)
                 if uow.dialect == "sqlite"
                 else sa.func.greatest(handlers.c.open_cases + delta, 0)))
+
+
+async def adjust_loads(uow: UnitOfWork, tenant_id: str, deltas: dict[str, int]) -> None:
+    """adjust_load for several handlers, in one statement."""
+    rows = [{"k_tenant": tenant_id, "k_user": user_id, "delta": delta}
+            for user_id, delta in deltas.items() if user_id and delta]
+    if not rows:
+        return
+    least = sa.func.max if uow.dialect == "sqlite" else sa.func.greatest
+    await uow.conn.execute(handlers.update().where(
+        handlers.c.tenant_id == sa.bindparam("k_tenant"),
+        handlers.c.user_id == sa.bindparam("k_user"))
+        .values(open_cases=least(handlers.c.open_cases + sa.bindparam("delta"), 0)), rows)
 
 
 async def decision_row(uow: UnitOfWork, case_id: str) -> Any:
