@@ -100,12 +100,35 @@ def client_metadata(principal: auth.Principal, key: bytes) -> tuple[tuple[str, s
     return ((auth.METADATA_KEY, auth.sign(principal, key)), *telemetry.inject().items())
 
 
+class ReadinessHealth(health.aio.HealthServicer):
+    """The standard health service; `casebridge.ready` is answered when asked (the database
+    and NATS checked then), and NOT_SERVING from the graceful stop on, like every name."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ready: Callable[[], Awaitable[bool]] | None = None
+        self._stopping = False
+
+    async def Check(self, request: health_pb2.HealthCheckRequest,  # noqa: N802 (gRPC's name)
+                    context: Any) -> health_pb2.HealthCheckResponse:
+        if request.service != metrics.READY_SERVICE or self.ready is None:
+            return await super().Check(request, context)
+        serving = not self._stopping and await self.ready()
+        return health_pb2.HealthCheckResponse(status=health_pb2.HealthCheckResponse.SERVING
+                                              if serving else
+                                              health_pb2.HealthCheckResponse.NOT_SERVING)
+
+    async def enter_graceful_shutdown(self) -> None:
+        self._stopping = True
+        await super().enter_graceful_shutdown()
+
+
 class Server:
     """A grpc.aio server with the health service and reflection, stopped gracefully."""
 
     def __init__(self, key: bytes) -> None:
         self.server = grpc.aio.server(interceptors=[ServiceInterceptor(key)])
-        self.health = health.aio.HealthServicer()
+        self.health = ReadinessHealth()
         self._names: list[str] = [reflection.SERVICE_NAME, health.SERVICE_NAME]
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
 
@@ -124,10 +147,9 @@ class Server:
             await self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
         return port
 
-    async def set_ready(self, ready: bool) -> None:
-        """Readiness, apart from liveness: NOT_SERVING while the database or NATS is away."""
-        await self.health.set(metrics.READY_SERVICE, health_pb2.HealthCheckResponse.SERVING
-                              if ready else health_pb2.HealthCheckResponse.NOT_SERVING)
+    def answer_readiness(self, ready: Callable[[], Awaitable[bool]]) -> None:
+        """Readiness, apart from liveness: `casebridge.ready` asks `ready` at each check."""
+        self.health.ready = ready
 
     async def not_serving(self) -> None:
         await self.health.enter_graceful_shutdown()

@@ -1,11 +1,12 @@
 """Prometheus metrics of every process, defined here and nowhere else, and what samples them.
 
-Counters move where the thing happens (a request, a delivery, a committed event); gauges about
-queues are sampled every few seconds by `Observer` from where the truth is kept — JetStream's
-consumer info (lag, redeliveries), the stream's dead-letter subjects, the outbox table, the
-engine's pool — so the hot paths of the consumer and the relay carry no metric code. The same
-loop answers readiness: `casebridge.ready` on the gRPC health service is SERVING only while the
-database answers and NATS is connected.
+Counters move where the thing happens (a request, a delivery, a committed event). Gauges about
+queues are read from where the truth is kept — JetStream's consumer info (lag, redeliveries),
+the stream's dead-letter subjects, the outbox table, the engine's pool, a service's own
+samplers (escalation's timer lag) — when Prometheus scrapes, so an idle platform that nobody
+watches does no work for them, and the consumer's and the relay's hot paths carry no metric
+code. Readiness is answered the same way, when asked: `casebridge.ready` on the gRPC health
+service is SERVING only while the database answers and NATS is connected.
 """
 
 from __future__ import annotations
@@ -21,12 +22,30 @@ from typing import Any
 import sqlalchemy as sa
 from nats.aio.client import Client
 from nats.js import JetStreamContext
-from prometheus_client import Counter, Gauge, Histogram, start_http_server
+from prometheus_client import REGISTRY, Counter, Gauge, Histogram, start_http_server
+from prometheus_client.registry import Collector
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from casebridge_platform.messaging.tables import outbox
 
 log = logging.getLogger(__name__)
+
+
+class _BeforeScrape(Collector):
+    """Runs the registered samplers at each scrape. Registered before the metrics below, so
+    the registry collects it first and every gauge is fresh in the same scrape."""
+
+    def __init__(self) -> None:
+        self.hooks: list[Callable[[], None]] = []
+
+    def collect(self) -> list[Any]:
+        for hook in list(self.hooks):
+            hook()
+        return []
+
+
+_BEFORE_SCRAPE = _BeforeScrape()
+REGISTRY.register(_BEFORE_SCRAPE)
 
 READY_SERVICE = "casebridge.ready"   # the gRPC health service name readiness probes ask for
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -95,7 +114,7 @@ def timed_rpc(method: str, code: Callable[[], str]) -> Iterator[None]:
 
 def lag_sampler(due: sa.ColumnElement[Any], pending: sa.ColumnElement[bool]
                 ) -> Callable[[Any], Awaitable[None]]:
-    """A periodic chore setting TIMER_LAG from a timers table (escalation's, routing's …)."""
+    """A sampler setting TIMER_LAG from a timers table (escalation's, routing's …)."""
 
     async def sample(uow: Any) -> None:
         oldest = (await uow.conn.execute(sa.select(sa.func.min(due)).where(pending))).scalar()
@@ -112,47 +131,86 @@ def _seconds_since(moment: datetime | None) -> float:
     return max(0.0, (datetime.now(UTC) - moment).total_seconds())
 
 
-SetReady = Callable[[bool], Awaitable[None]]
+Sampler = Callable[[Any], Awaitable[object]]   # given a unit of work across all tenants
 
 
 class Observer:
-    """Every `every_s`: readiness (database and NATS), then the sampled gauges."""
+    """Readiness and the sampled gauges of one process, both computed when asked."""
 
     def __init__(self, *, engine: AsyncEngine, nc: Client, js: JetStreamContext, stream: str,
-                 prefix: str, durables: list[str], set_ready: SetReady,
-                 every_s: float = 5.0, timeout_s: float = 2.0) -> None:
+                 prefix: str, durables: list[str], uow: Callable[[], Any] | None = None,
+                 samplers: list[Sampler] | None = None, timeout_s: float = 2.0,
+                 fresh_s: float = 1.0) -> None:
         self._engine = engine
         self._nc = nc
         self._js = js
         self._stream = stream
         self._prefix = prefix
         self._durables = durables
-        self._set_ready = set_ready
-        self._every_s = every_s
+        self._uow = uow
+        self._samplers = samplers or []
         self._timeout_s = timeout_s
+        self._fresh_s = fresh_s
+        self._known: tuple[float, bool] = (-fresh_s, False)
+        self._hook: Callable[[], None] | None = None
 
-    async def run(self) -> None:
-        while True:
-            await self.observe()
-            await asyncio.sleep(self._every_s)
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Sample at every scrape of /metrics (served from a thread of its own)."""
 
-    async def observe(self) -> bool:
-        """Check readiness and sample; return whether the process is ready."""
-        database = await self._database_answers()
-        ready = database and self._nc.is_connected
+        def hook() -> None:
+            try:
+                running = asyncio.get_running_loop()
+            except RuntimeError:
+                running = None
+            if running is loop:   # a read from the loop itself cannot wait for it
+                return
+            try:
+                asyncio.run_coroutine_threadsafe(self.sample(), loop).result(
+                    self._timeout_s * 3)
+            except Exception:  # noqa: BLE001 (the scrape shows the last values)
+                log.debug("sampling at scrape failed", exc_info=True)
+
+        self._hook = hook
+        _BEFORE_SCRAPE.hooks.append(hook)
+
+    def detach(self) -> None:
+        if self._hook in _BEFORE_SCRAPE.hooks:
+            _BEFORE_SCRAPE.hooks.remove(self._hook)
+        self._hook = None
+
+    async def ready(self) -> bool:
+        """Whether the database answers and NATS is connected; probes asking more often than
+        `fresh_s` get the last answer."""
+        now = asyncio.get_running_loop().time()
+        at, known = self._known
+        if now - at < self._fresh_s:
+            return known
+        ready = self._nc.is_connected and await self._database_answers()
+        self._known = (asyncio.get_running_loop().time(), ready)
         READY.set(1 if ready else 0)
-        await self._set_ready(ready)
+        return ready
+
+    async def sample(self) -> None:
+        """Set every sampled gauge; one that cannot be read keeps its last value."""
         self._sample_pool()
-        if database and not self._pool_exhausted():   # never queue behind the real work
+        if not self._pool_exhausted():   # never queue behind the real work
             await self._guard("outbox", self._sample_outbox())
+            for sampler in self._samplers:
+                await self._guard("a service's sampler", self._run(sampler))
         if self._nc.is_connected:
             await self._guard("consumers", self._sample_consumers())
-        return ready
+        await self.ready()
+
+    async def _run(self, sampler: Sampler) -> None:
+        if self._uow is None:
+            return
+        async with self._uow() as uow:
+            await sampler(await uow.all_tenants())
 
     async def _guard(self, what: str, sampling: Awaitable[None]) -> None:
         try:
             await asyncio.wait_for(sampling, self._timeout_s)
-        except Exception:  # noqa: BLE001 (a gauge left as it was until the next round)
+        except Exception:  # noqa: BLE001 (a gauge left as it was until the next scrape)
             log.debug("sampling %s failed", what, exc_info=True)
 
     async def _database_answers(self) -> bool:
@@ -175,8 +233,8 @@ class Observer:
         return int(pool.checkedout()), int(pool.size() + max(getattr(pool, "_max_overflow", 0), 0))
 
     def _pool_exhausted(self) -> bool:
-        """Under full load a readiness check would queue for a connection and time out, and
-        take a busy replica out of service just when it is needed."""
+        """Under full load a check would queue for a connection and time out, and take a busy
+        replica out of service just when it is needed."""
         in_use, size = self._pool_use()
         return size > 0 and in_use >= size
 

@@ -68,6 +68,9 @@ class ServiceParts:
     # long-running loops that manage their own transactions (e.g. sending deliveries)
     workers: list[tuple[str, Callable[[], Coroutine[Any, Any, None]]]] = field(
         default_factory=list)
+    # gauges of the service's own set when /metrics is scraped, each in its own transaction
+    # across all tenants (escalation's timer lag)
+    samplers: list[Chore] = field(default_factory=list)
     # run at graceful stop once nothing serves, consumes or works any more, in order, before
     # the engine is disposed: close what the parts opened (HTTP clients, connections)
     on_stop: list[StopHook] = field(default_factory=list)
@@ -172,9 +175,9 @@ class Runtime:
         self.observer = metrics.Observer(
             engine=self.engine, nc=self.nc, js=self.js, stream=self.settings.stream,
             prefix=self.settings.subject_prefix, durables=[c.durable for c in parts.consumers],
-            set_ready=self.server.set_ready)
-        await self.observer.observe()
-        self._spawn(self.observer.run(), "observer")
+            uow=self.uow, samplers=parts.samplers)
+        self.server.answer_readiness(self.observer.ready)
+        self.observer.attach(asyncio.get_running_loop())
         return port
 
     async def _run_periodically(self, periodic: Periodic) -> None:
@@ -211,6 +214,8 @@ class Runtime:
         """Health NOT_SERVING → stop consuming, drain NATS → stop gRPC with grace → stop
         chores and workers → the parts' stop hooks → drain the relay and NATS → dispose."""
         grace = self.settings.shutdown_grace_s
+        if self.observer:
+            self.observer.detach()
         if self.server:
             await self.server.not_serving()
         for consumer in self.consumers:

@@ -1,6 +1,6 @@
-"""Readiness and metrics of a real service process's runtime: its own nats-server (the wheel's,
-killed and started again), PostgreSQL refusing and then accepting this database again, and
-/metrics scraped over HTTP."""
+"""Readiness and metrics of a real service process's runtime, both computed when asked: its
+own nats-server (the wheel's, killed and started again), PostgreSQL refusing and then accepting
+this database again, and /metrics scraped over HTTP."""
 
 from __future__ import annotations
 
@@ -9,12 +9,15 @@ import contextlib
 import secrets
 import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import asyncpg
 import grpc
 import nats
 import pytest
+import sqlalchemy as sa
 from casebridge.common.v1 import common_pb2
 from casebridge_platform import db, metrics, testing
 from casebridge_platform.config import Settings
@@ -110,25 +113,26 @@ async def test_readiness_fails_while_nats_or_the_database_is_unreachable(
     settings = settings_for(pg_database, own_nats.url, tmp_path)
     async with running(settings, migrations_dir, ServiceParts()) as runtime:
         address = settings.intake_addr
-        observer = runtime.observer
-        assert observer is not None
+        assert runtime.server is not None
         assert await ready(address) and sample("casebridge_ready") == 1
 
         own_nats.kill()
-        await eventually("NATS seen gone", lambda: _not(observer.observe()))
-        assert not await ready(address) and sample("casebridge_ready") == 0
+        await eventually("NATS seen gone", lambda: _not(ready(address)))
+        assert sample("casebridge_ready") == 0
         own_nats.start()
-        await eventually("NATS back", observer.observe)
-        assert await ready(address)
+        await eventually("NATS back", lambda: ready(address))
 
         await allow_connections(postgres_admin_url, pg_database, False)
         try:
-            assert not await observer.observe()
-            assert not await ready(address) and sample("casebridge_ready") == 0
+            await eventually("the database seen gone", lambda: _not(ready(address)))
+            assert sample("casebridge_ready") == 0
         finally:
             await allow_connections(postgres_admin_url, pg_database, True)
-        await eventually("database back", observer.observe)
-        assert await ready(address)
+        await eventually("database back", lambda: ready(address))
+        assert sample("casebridge_ready") == 1
+
+        await runtime.server.not_serving()               # the graceful stop begins
+        assert not await ready(address)
 
 
 async def _not(check: Awaitable[bool]) -> bool:
@@ -157,7 +161,7 @@ async def test_metrics_follow_the_outbox_the_consumer_and_its_dead_letters(
             uow.emit("obs.seen", "t1", common_pb2.Money(amount_fen=1))
             await uow.commit()
         await asyncio.sleep(1.1)
-        await observer.observe()
+        await observer.sample()
         assert sample("casebridge_outbox_backlog") == 1
         assert sample("casebridge_outbox_oldest_age_seconds") >= 1.0
         assert sample("casebridge_events_published_total", {"type": "obs.seen"}) == committed + 1
@@ -169,12 +173,14 @@ async def test_metrics_follow_the_outbox_the_consumer_and_its_dead_letters(
 
         poison = f"{settings.subject_prefix}.obs.seen.t1"
         await runtime.js.publish(poison, b"not an envelope", headers={"Nats-Msg-Id": "p1"})
-        await eventually("dead-lettered", lambda: _dead(observer, durable))
-
+        dead = f'casebridge_dead_letters{{consumer="{durable}"}} 1.0'
+        await eventually("dead-lettered, seen by a scrape alone",    # the scrape samples
+                         lambda: _contains(asyncio.to_thread(_scrape, port), dead))
         scraped = await asyncio.to_thread(_scrape, port)
-        assert f'casebridge_dead_letters{{consumer="{durable}"}} 1.0' in scraped
         assert "casebridge_outbox_backlog 0.0" in scraped
-        assert "casebridge_db_pool_size" in scraped
+        assert "casebridge_db_pool_size 8.0" in scraped
+    scraped = await asyncio.to_thread(_scrape, port)                # stopped: not sampled
+    assert "casebridge_db_pool_size" in scraped
 
 
 async def _true(value: bool) -> bool:
@@ -182,13 +188,12 @@ async def _true(value: bool) -> bool:
 
 
 async def _outbox_empty(observer: metrics.Observer) -> bool:
-    await observer.observe()
+    await observer.sample()
     return sample("casebridge_outbox_backlog") == 0
 
 
-async def _dead(observer: metrics.Observer, durable: str) -> bool:
-    await observer.observe()
-    return sample("casebridge_dead_letters", {"consumer": durable}) == 1
+async def _contains(text: Awaitable[str], part: str) -> bool:
+    return part in await text
 
 
 def _scrape(port: int) -> str:
@@ -202,22 +207,40 @@ async def test_a_replica_busy_on_every_connection_stays_ready(nats_url: str,
     take the busiest replica out of service); it says ready again once the pool is free."""
     engine = db.create_engine(db.locate("sqlite", "busy", tmp_path), pool_size=2)
     nc = await nats.connect(nats_url)
-    said: list[bool] = []
-
-    async def set_ready(ready: bool) -> None:
-        said.append(ready)
-
     observer = metrics.Observer(engine=engine, nc=nc, js=nc.jetstream(), stream="NONE",
-                                prefix="cbt", durables=[], set_ready=set_ready,
-                                timeout_s=2.0)
+                                prefix="cbt", durables=[], timeout_s=2.0, fresh_s=0.0)
     try:
         async with engine.connect(), engine.connect():     # both checked out, idle
             started = asyncio.get_running_loop().time()
-            assert await observer.observe()
+            assert await observer.ready()
+            await observer.sample()
             assert asyncio.get_running_loop().time() - started < 1.0
             assert sample("casebridge_db_pool_in_use") == 2
-        assert await observer.observe() and said == [True, True]
+        await observer.sample()
+        assert await observer.ready()
         assert sample("casebridge_db_pool_in_use") == 0
     finally:
         await nc.close()
+        await engine.dispose()
+
+
+async def test_timer_lag_is_now_minus_the_due_time_of_the_oldest_unfired(tmp_path: Path) -> None:
+    engine = db.create_engine(db.locate("sqlite", "lag", tmp_path))
+    table = sa.Table("timers", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("due_at", db.UTCDateTime, nullable=False),
+                     sa.Column("fired_at", db.UTCDateTime))
+    now = datetime.now(UTC)
+    sampler = metrics.lag_sampler(table.c.due_at, table.c.fired_at.is_(None))
+    try:
+        async with engine.connect() as conn:
+            await conn.run_sync(table.metadata.create_all)
+            await sampler(SimpleNamespace(conn=conn))      # a unit of work's connection
+            assert sample("casebridge_timer_lag_seconds") == 0
+            await conn.execute(table.insert(), [
+                {"due_at": now - timedelta(seconds=300), "fired_at": now},   # fired: not late
+                {"due_at": now - timedelta(seconds=30), "fired_at": None},   # 30 s late
+                {"due_at": now + timedelta(seconds=60), "fired_at": None}])  # not due yet
+            await sampler(SimpleNamespace(conn=conn))
+            assert 30 <= sample("casebridge_timer_lag_seconds") < 40
+    finally:
         await engine.dispose()

@@ -26,7 +26,6 @@ def configure(runtime: Runtime) -> ServiceParts:
         seed=seeding.seed,
         at_start=[("announce loaded years", years.announce_all)],
         periodic=[Periodic("timers", runtime.settings.timer_poll_s, timers.fire_due,
-                           next_due=timers.next_due),
-                  Periodic("timer lag metric", 5.0, metrics.lag_sampler(
-                      timer_rows.c.due_at, timer_rows.c.fired_at.is_(None)))],
+                           next_due=timers.next_due)],
+        samplers=[metrics.lag_sampler(timer_rows.c.due_at, timer_rows.c.fired_at.is_(None))],
     )
