@@ -19,9 +19,10 @@ import nats
 import pytest
 import sqlalchemy as sa
 from casebridge.common.v1 import common_pb2
-from casebridge_platform import db, metrics, testing
+from casebridge_platform import auth, db, metrics, testing
 from casebridge_platform.config import Settings
 from casebridge_platform.devstack import free_port
+from casebridge_platform.grpcserver import Server, client_metadata
 from casebridge_platform.messaging.consumer import ConsumerSpec
 from casebridge_platform.messaging.envelope import Event
 from casebridge_platform.messaging.outbox import UnitOfWork
@@ -244,3 +245,37 @@ async def test_timer_lag_is_now_minus_the_due_time_of_the_oldest_unfired(tmp_pat
             assert 30 <= sample("casebridge_timer_lag_seconds") < 40
     finally:
         await engine.dispose()
+
+
+async def test_grpc_calls_are_counted_by_method_and_code_and_timed() -> None:
+    """A casebridge method on a real grpc.aio server behind the platform's interceptor."""
+    key = secrets.token_bytes(32)
+
+    async def ok(request: bytes, context: object) -> bytes:
+        return request
+
+    method = "/casebridge.probe.v1.Probe/Echo"
+    server = Server(key)
+    server.server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler(
+        "casebridge.probe.v1.Probe", {"Echo": grpc.unary_unary_rpc_method_handler(ok)})])
+    port = await server.start("127.0.0.1:0")
+
+    def count(code: str) -> float:
+        return sample("casebridge_grpc_requests_total", {"method": method, "code": code})
+
+    before = {code: count(code) for code in ("OK", "UNAUTHENTICATED")}
+    timed = sample("casebridge_grpc_request_duration_seconds_count", {"method": method})
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+            echo = channel.unary_unary(method)
+            principal = auth.Principal(tenant_id="t1", user_id="u1")
+            assert await echo(b"hi", metadata=client_metadata(principal, key)) == b"hi"
+            with pytest.raises(grpc.aio.AioRpcError) as refused:
+                await echo(b"hi")                               # no principal
+            assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    finally:
+        await server.stop(0)
+    assert count("OK") == before["OK"] + 1
+    assert count("UNAUTHENTICATED") == before["UNAUTHENTICATED"] + 1
+    assert sample("casebridge_grpc_request_duration_seconds_count",
+                  {"method": method}) == timed + 2
