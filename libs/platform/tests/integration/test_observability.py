@@ -108,7 +108,7 @@ def settings_for(database: str, nats_url: str, tmp_path: Path) -> Settings:
                     shutdown_grace_s=0.5)
 
 
-async def test_readiness_fails_while_nats_or_the_database_is_unreachable(
+async def test_readiness_fails_while_nats_or_postgresql_is_unreachable(
         own_nats: testing.NatsProcess, pg_database: str, postgres_admin_url: str, tmp_path: Path,
         migrations_dir: Path) -> None:  # noqa: F811
     settings = settings_for(pg_database, own_nats.url, tmp_path)
