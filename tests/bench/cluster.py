@@ -172,6 +172,18 @@ class Apps:
     def kill(self, name: str, replica: int) -> None:
         self.processes.pop(f"{name}-{replica}").kill()
 
+    async def supervise(self, crashes: list[dict[str, object]], began: float) -> None:
+        """What the kubelet does: a process that exits on its own (not killed by the test) is
+        started again; each such crash is reported."""
+        while True:
+            for key, process in list(self.processes.items()):
+                if process.poll() is not None and self.processes.get(key) is process:
+                    name, replica = key.rsplit("-", 1)
+                    crashes.append({"t_s": round(time.monotonic() - began, 1), "process": key,
+                                    "exit": process.returncode})
+                    self.spawn(name, int(replica))
+            await asyncio.sleep(0.5)
+
     def stop(self) -> None:
         for process in self.processes.values():
             process.terminate()
@@ -343,10 +355,14 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
                    for u in apps.gateway_urls()]
         try:
             load = Load(clients, args.rate)
+            crashes: list[dict[str, object]] = []
+            supervising = asyncio.create_task(apps.supervise(crashes, time.monotonic()))
             await asyncio.gather(load.run(args.seconds),
                                  chaos(nats, apps, pg, args.seconds, chaos_log))
             figures = await settle(clients[1], load, args.settle_timeout)
             figures["stream"] = await stream_replicas(nats.url)
+            supervising.cancel()
+            figures["crashed_and_restarted"] = crashes
         finally:
             for client in clients:
                 await client.aclose()
@@ -372,7 +388,7 @@ async def main() -> int:
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     print(json.dumps(report, ensure_ascii=False, indent=1))
     ok = not (report["lost"] or report["duplicated"] or report["incomplete"]
-              or report["unanswered"])
+              or report["unanswered"] or report["crashed_and_restarted"])
     return 0 if ok else 1
 
 

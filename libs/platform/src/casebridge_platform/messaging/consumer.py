@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import nats.errors
+import nats.js.errors
 import sqlalchemy.exc
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
@@ -161,7 +162,9 @@ class Consumer:
                         break   # stop() ended the wait for work
                     raise
                 except (nats.errors.ConnectionClosedError,
-                        nats.errors.ConnectionReconnectingError):
+                        nats.errors.ConnectionReconnectingError,
+                        # a clustered consumer's leader is moving (a NATS node went away)
+                        nats.js.errors.ServiceUnavailableError, nats.errors.NoRespondersError):
                     await asyncio.sleep(0.5)
                     continue
                 try:
