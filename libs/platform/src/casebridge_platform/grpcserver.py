@@ -15,7 +15,7 @@ from grpc_reflection.v1alpha import reflection
 from grpc_status import rpc_status
 from opentelemetry import trace
 
-from casebridge_platform import auth, metrics, telemetry
+from casebridge_platform import auth, db, metrics, telemetry
 from casebridge_platform.errors import DomainError, IllegalTransition, InvalidArgument
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,9 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):
                         auth.current_principal.reset(token)
                 except DomainError as error:
                     await context.abort_with_status(rpc_status.to_status(status_of(error)))
-                except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError):
+                except (sqlalchemy.exc.DBAPIError, ConnectionError) as error:
+                    if not db.unavailable(error):
+                        raise
                     log.warning("database unavailable in %s", method, exc_info=True)
                     await context.abort(grpc.StatusCode.UNAVAILABLE,
                                         "the database is unavailable; retry the request")

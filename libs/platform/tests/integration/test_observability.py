@@ -156,6 +156,7 @@ async def test_metrics_follow_the_outbox_the_consumer_and_its_dead_letters(
         observer = runtime.observer
         assert observer is not None
         committed = sample("casebridge_events_published_total", {"type": "obs.seen"})
+        await eventually("the consumer made", lambda: _exists(runtime, durable))
 
         own_nats.kill()                           # the event waits in the outbox
         async with runtime.uow() as uow:
@@ -191,6 +192,14 @@ async def _true(value: bool) -> bool:
 async def _outbox_empty(observer: metrics.Observer) -> bool:
     await observer.sample()
     return sample("casebridge_outbox_backlog") == 0
+
+
+async def _exists(runtime: Runtime, durable: str) -> bool:
+    try:
+        await runtime.js.consumer_info(runtime.settings.stream, durable)
+    except Exception:  # noqa: BLE001 (not yet)
+        return False
+    return True
 
 
 async def _contains(text: Awaitable[str], part: str) -> bool:
@@ -279,3 +288,27 @@ async def test_grpc_calls_are_counted_by_method_and_code_and_timed() -> None:
     assert count("UNAUTHENTICATED") == before["UNAUTHENTICATED"] + 1
     assert sample("casebridge_grpc_request_duration_seconds_count",
                   {"method": method}) == timed + 2
+
+
+async def test_postgresql_gone_away_is_unavailable_a_bad_statement_is_not(
+        pg_database: str, postgres_admin_url: str, tmp_path: Path) -> None:
+    """What the interceptor answers UNAVAILABLE (and consumers wait out) on PostgreSQL."""
+    engine = db.create_engine(db.locate(pg_database, "probe", tmp_path))
+    try:
+        async with engine.connect() as conn:
+            await db.ensure_schema(conn, db.locate(pg_database, "probe", tmp_path))
+            await conn.execute(sa.text("CREATE TABLE once (id int PRIMARY KEY)"))
+            await conn.execute(sa.text("INSERT INTO once VALUES (1)"))
+            with pytest.raises(sa.exc.DBAPIError) as duplicate:
+                await conn.execute(sa.text("INSERT INTO once VALUES (1)"))
+            assert not db.unavailable(duplicate.value)
+        async with engine.connect() as conn:
+            await conn.execute(sa.text("SELECT 1"))
+            await allow_connections(postgres_admin_url, pg_database, False)  # cut it
+            with pytest.raises(sa.exc.DBAPIError) as cut:
+                await conn.execute(sa.text("SELECT 1"))
+            assert db.unavailable(cut.value)
+    finally:
+        await allow_connections(postgres_admin_url, pg_database, True)
+        await engine.dispose()
+    assert db.unavailable(ConnectionRefusedError(111, "Connect call failed"))

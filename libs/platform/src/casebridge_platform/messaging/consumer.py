@@ -17,7 +17,7 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from opentelemetry import trace
 
-from casebridge_platform import telemetry
+from casebridge_platform import db, telemetry
 from casebridge_platform.db import insert_ignore
 from casebridge_platform.messaging.envelope import Event, PoisonMessage
 from casebridge_platform.messaging.outbox import UnitOfWork
@@ -261,7 +261,8 @@ class Consumer:
         delivered = msg.metadata.num_delivered
         if isinstance(exc, PoisonMessage):
             await self._dead_letter(msg, str(exc))
-        elif delivered >= self._max_deliver and not isinstance(exc, OUTAGE):
+        elif delivered >= self._max_deliver and not (isinstance(exc, OUTAGE)
+                                                     or db.unavailable(exc)):
             await self._dead_letter(msg, f"gave up after {delivered} deliveries: {exc!r}")
         else:
             level = logging.INFO if isinstance(exc, Transient) else logging.WARNING
