@@ -375,8 +375,9 @@ async def test_listing_filters_sorts_and_pages(platform: Platform) -> None:
 async def test_a_health_bureau_mediates_a_dispute_and_refuses_one_in_court(
         platform: Platform) -> None:
     """《医疗纠纷预防和处理条例》: administrative mediation on application, decided within 5
-    working days of it; not accepted when a court has already taken the dispute; appraisal
-    time is a hold."""
+    working days of it (第四十条: the clock is for an application, recorded as one, not for
+    every complaint the bureau receives); not accepted when a court has already taken the
+    dispute (第四十条第二款); appraisal time is a hold."""
     clerk = Desk(platform, "demo-health-bureau", "intake_clerk", "hb-clerk")
     supervisor = Desk(platform, "demo-health-bureau", "supervisor", "hb-supervisor")
     body = {"kind": "complaint", "channel": "visit",
@@ -386,8 +387,10 @@ async def test_a_health_bureau_mediates_a_dispute_and_refuses_one_in_court(
             "details": {"hospital_name": "示范县人民医院", "patient_name": "周某"}}
     case = await clerk.case((await clerk.submit(body))["case_id"],
                             lambda c: routed(c) and c["due_at"])
-    assert case["department"] == "医政股" and "5个工作日" in case["deadline_rule"]
+    assert case["department"] == "医政股" and "5个工作日" not in case["deadline_rule"]
     case_id = case["case_id"]
+    await clerk.act(case_id, "record_milestone", milestone="mediation_applied")
+    case = await clerk.case(case_id, lambda c: "5个工作日" in (c["deadline_rule"] or ""))
     case = await clerk.act(case_id, "accept")
     handler = Desk(platform, "demo-health-bureau", "handler", case["handler_id"], "医政股")
     await handler.act(case_id, "start_investigation")
@@ -410,6 +413,9 @@ async def test_a_health_bureau_mediates_a_dispute_and_refuses_one_in_court(
     in_court = await clerk.case((await clerk.submit({
         **body, "complainant": {"name": "吴十", "phone": "13200000007"},
         "content": "申请行政调解：对医院赔偿方案不满，已向法院起诉"}))["case_id"])
+    await clerk.act(in_court["case_id"], "record_milestone", milestone="court_accepted")
+    barred = await clerk.act(in_court["case_id"], "accept", expect=409)
+    assert "第四十条第二款" in str(barred)
     refused = await clerk.act(in_court["case_id"], "refuse", reason="已向人民法院提起诉讼",
                               notice="根据《医疗纠纷预防和处理条例》，已向人民法院提起诉讼的，"
                                      "卫生主管部门不予受理行政调解申请。")

@@ -90,13 +90,13 @@ def consumed(service: str) -> set[str]:
         return set(intake.subscriptions(Sealer(bytes(32))))
     if service == "routing":
         from routing import bootstrap as routing
-        return set(routing.ON)
+        return set(routing.EVENT_TYPES)
     if service == "case":
         from case import bootstrap as case
-        return set(case.ON)
+        return set(case.EVENT_TYPES)
     if service == "escalation":
         from escalation import bootstrap as escalation
-        return set(escalation.ON)
+        return set(escalation.EVENT_TYPES)
     from notification import bootstrap as notification
     return set(notification.ON)
 

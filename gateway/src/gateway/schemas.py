@@ -342,7 +342,7 @@ class Reopen(_Action):
 class Hold(_Action):
     """Wait for the complainant's material, an external appraisal or testing."""
     action: Literal["hold"]
-    kind: Literal["material", "appraisal", "testing"]
+    kind: Literal["material", "appraisal", "testing", "hearing"]
 
 
 class Resume(_Action):
@@ -403,6 +403,9 @@ class RecordMilestone(_Action):
     action: Literal["record_milestone"]
     milestone: Annotated[str, Field(min_length=1, max_length=64)]
     note: str | None = Field(None, max_length=2_000)
+    happened_at: AwareDatetime | None = Field(
+        None, description="when the step happened, if not now: the time of death (death), the "
+                          "end of a rescue (rescue_ended); legal periods count from it")
 
 
 class RevealIdentity(_Action):
@@ -608,6 +611,11 @@ class DeadlineExplanation(BaseModel):
     makeup_days_counted: list[NamedDay]
     paused: list[PauseRead]
     warnings: list[str]
+    moved_from: datetime | None = Field(
+        None, description="where a period in days would have ended before 《民法典》第二百零三条 "
+                          "moved it past a holiday or rest day to the next working day")
+    moved_over: list[NamedDay] = []
+    moved_why: str | None = None
 
 
 CaseRead.model_rebuild()

@@ -200,6 +200,10 @@ def act_request(case_id: str, body: s.CaseAction, key: str) -> case_pb2.ActReque
         if "at" in fields:
             record.at.FromDatetime(fields["at"])
         target.record.CopyFrom(record)
+    elif name == "record_milestone":
+        target.milestone, target.note = fields["milestone"], fields.get("note", "")
+        if "happened_at" in fields:
+            target.happened_at.FromDatetime(fields["happened_at"])
     elif name in ("propose", "report_outcome"):
         target.text = fields["text"]
         if name == "report_outcome":

@@ -127,4 +127,7 @@ async def deadlines(case_id: uuid.UUID, call: Staff) -> list[s.DeadlineExplanati
         makeup_days_counted=[_day(d) for d in c.makeup_days_counted],
         paused=[s.PauseRead(begins=at(p.begins), ends=at(p.ends),
                             working_seconds=p.working_seconds) for p in c.paused],
-        warnings=list(c.warnings)) for c in answer.clocks]
+        warnings=list(c.warnings),
+        moved_from=at(c.moved_from) if c.HasField("moved_from") else None,
+        moved_over=[_day(d) for d in c.moved_over], moved_why=c.moved_why or None)
+        for c in answer.clocks]

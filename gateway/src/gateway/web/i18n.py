@@ -68,7 +68,8 @@ CODES: Mapping[str, Mapping[str, tuple[str, str]]] = {
     },
     "hold": {"material": ("等待投诉人补充材料", "waiting for the complainant's material"),
              "appraisal": ("等待鉴定", "waiting for an appraisal"),
-             "testing": ("等待检验检测", "waiting for testing")},
+             "testing": ("等待检验检测", "waiting for testing"),
+             "hearing": ("举行听证（听证时间不计入期限）", "holding a hearing (not counted)")},
     "record_type": {
         "interview_complainant": ("约谈投诉人", "interview with the complainant"),
         "interview_respondent": ("约谈被投诉人", "interview with the respondent"),
@@ -133,6 +134,7 @@ CODES: Mapping[str, Mapping[str, tuple[str, str]]] = {
         "refusal_notice": ("不予受理告知", "refusal notice"),
         "regulator_report": ("向监管部门报告", "report to the regulator"),
         "result_notice": ("处理结果告知", "result notice"),
+        "rights_notice": ("医疗纠纷处理告知书", "medical dispute rights notice"),
         "transfer_notice": ("转送告知", "transfer notice"),
         "transfer_offered": ("来件转送待接收", "transfer offered"),
     },

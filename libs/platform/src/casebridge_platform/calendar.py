@@ -13,14 +13,28 @@ Counting convention (《民法典》第二百零一条、第二百零三条, whi
   working days (调休上班). Calendar days count every day.
 - Periods in hours ("按照小时计算期间的，自…时间开始计算") start at the moment of receipt;
   working hours count only tenant office hours on working days.
-- A pause (e.g. waiting for material, appraisal time not counted) removes the working time that
-  falls inside it, so the due moment moves later by exactly that working time.
+- A period in (calendar) days whose last day is a statutory holiday — a weekend rest day
+  included, as the courts apply it — ends at 24:00 of the first working day after it:
+  "期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日" (第二百零三条第一款).
+  A made-up working day (调休上班) is a working day, so a period ending on one does not move.
+  Working-day periods never end on a holiday, and periods in hours or minutes run to the moment.
+  The explanation names the day the period would have ended and the days it moved over.
+- "有业务时间的，停止业务活动的时间为截止时间" (第二百零三条第二款) is not applied: every clock
+  times an act of the institution itself (accept, notify, answer, report), not an act to be done
+  at a counterparty's business premises, so the period runs to 24:00 of its last day.
+- A pause in hours or working hours (waiting for material, appraisal time not counted) removes
+  the time that falls inside it. A period in days is paused by whole days: a hold begun on one
+  day and lifted on a later one excludes the days after the day it began, up to and including
+  the day it was lifted — the day the count resumes is, like the day of receipt, not counted
+  (第二百零一条第一款 "开始的当日不计入"); a hold placed and lifted on the same day excludes
+  nothing (a hold that begins or ends at 00:00 does so at 24:00 of the day before). So a deadline
+  in days always falls at 24:00 and moves by exactly the days on hold.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -34,7 +48,8 @@ CONVENTION = {
     "working_days": "receipt day not counted; due at 24:00 (next day 00:00 Asia/Shanghai) of the "
                     "last working day counted (《民法典》第二百零一条、第二百零三条)",
     "calendar_days": "receipt day not counted; due at 24:00 (next day 00:00 Asia/Shanghai) of the "
-                     "last day counted (《民法典》第二百零一条、第二百零三条)",
+                     "last day counted, or of the first working day after it when that day is a "
+                     "holiday or rest day (《民法典》第二百零一条、第二百零三条)",
     "working_hours": "counted from the moment of receipt, office hours on working days only",
     "hours": "counted from the moment of receipt (《民法典》第二百零一条第二款)",
     "minutes": "counted from the moment of receipt",
@@ -86,6 +101,34 @@ class Explanation:
     makeup_days_counted: tuple[tuple[date, str], ...]
     paused: tuple[tuple[datetime, datetime, timedelta], ...]
     warnings: tuple[str, ...]
+    moved_from: datetime | None = None          # the due moment before 第二百零三条 moved it
+    moved_over: tuple[tuple[date, str], ...] = ()  # the holidays and rest days it moved over
+
+    @property
+    def moved_why(self) -> str:
+        """Why the due moment moved, in the words of the law; empty when it did not."""
+        if self.moved_from is None or not self.moved_over:
+            return ""
+        last = self.moved_over[0]
+        return (f"the period's last day {last[0].isoformat()} is a statutory holiday or rest day"
+                f"{' (' + last[1] + ')' if last[1] else ''}: it ends at 24:00 of the first "
+                f"working day after it instead ({MOVED_CITE})")
+
+
+MOVED_CITE = ("《民法典》第二百零三条第一款：期间的最后一日是法定休假日的，"
+              "以法定休假日结束的次日为期间的最后一日")
+
+
+def whole_days(pauses: Iterable[Interval]) -> list[Interval]:
+    """Holds as the whole days a period in days skips: from 00:00 of the day after the hold
+    began to 24:00 of the day it was lifted (Asia/Shanghai); nothing for a same-day hold."""
+    out, tick = [], timedelta(microseconds=1)
+    for a, b in pauses:
+        # 00:00 is the 24:00 that ends the day before it
+        first, last = (a - tick).astimezone(TZ).date(), (b - tick).astimezone(TZ).date()
+        if last > first:
+            out.append((_midnight(first + timedelta(days=1)), _midnight(last + timedelta(days=1))))
+    return out
 
 
 def office_hours_from_json(data: Iterable[Sequence[str]] | None) -> tuple[tuple[time, time], ...]:
@@ -251,9 +294,29 @@ class WorkCalendar:
         else:
             counted_from, length = start, timedelta(hours=amount)
         windows = self._windows(unit, office_hours)
-        merged = merge(pauses)
+        merged = merge(whole_days(pauses) if unit in ("working_days", "calendar_days")
+                       else pauses)
         due, walked = self._walk(counted_from, length, windows, merged)
-        return due, self._explain(unit, amount, start, counted_from, due, walked, merged)
+        why = self._explain(unit, amount, start, counted_from, due, walked, merged)
+        if unit == "calendar_days" and amount:
+            moved, over = self._to_working_day(due)
+            if over:
+                why = replace(why, due_at=moved, moved_from=due, moved_over=over)
+                due = moved
+        return due, why
+
+    def _to_working_day(self, due: datetime) -> tuple[datetime, tuple[tuple[date, str], ...]]:
+        """A day period's end moved past a last day that is a holiday or rest day (第二百零三条):
+        24:00 of the first working day after it, and the days moved over."""
+        d = (due - timedelta(microseconds=1)).astimezone(TZ).date()
+        over: list[tuple[date, str]] = []
+        for _ in range(60):
+            day = self.day(d)
+            if day.working:
+                return (_midnight(d + timedelta(days=1)) if over else due), tuple(over)
+            over.append((d, day.name or ""))
+            d += timedelta(days=1)
+        raise ValueError(f"no working day within 60 days after {due}")
 
     def _windows(self, unit: str, office_hours: OfficeHours
                  ) -> Callable[[Day], list[Interval]]:

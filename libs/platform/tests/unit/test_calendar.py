@@ -109,17 +109,73 @@ def test_a_schedule_for_another_year_is_refused() -> None:
         CAL.with_year(2027, YearSchedule(holidays={date(2026, 1, 1): "New Year"}))
 
 
-def test_a_pause_over_three_working_days_adds_three_working_days() -> None:
-    pause = (at(2026, 3, 3), at(2026, 3, 6))  # Tue–Thu waiting for the complainant's material
+def test_a_hold_over_three_working_days_adds_three_working_days() -> None:
+    """A day period is paused by whole days: a hold from Tue 10:00 to Fri 09:00 excludes Wed,
+    Thu and Fri (the day it is lifted, like the day of receipt, is not counted: 《民法典》
+    第二百零一条第一款 "开始的当日不计入")."""
+    pause = (at(2026, 3, 3, 10), at(2026, 3, 6, 9))
     due, why = CAL.add_working_days(at(2026, 3, 2, 10), 3, pauses=[pause])
-    assert due == at(2026, 3, 11)  # Fri 6, Mon 9, Tue 10 counted
-    assert why.paused == ((*pause, timedelta(days=3)),)
-    assert why.counted == (date(2026, 3, 6), date(2026, 3, 9), date(2026, 3, 10))
+    assert due == at(2026, 3, 11)  # Tue 3, Mon 9, Tue 10 counted
+    assert why.paused == ((at(2026, 3, 4), at(2026, 3, 7), timedelta(days=3)),)
+    assert why.counted == (date(2026, 3, 3), date(2026, 3, 9), date(2026, 3, 10))
+
+
+def test_a_hold_a_few_milliseconds_over_a_day_moves_one_day_and_never_lands_mid_day() -> None:
+    """Issue 16: a hold never makes a day period land mid-day or jump a weekend because it
+    lasted a few milliseconds longer than a whole day."""
+    held = at(2026, 3, 3, 10)
+    for lifted in (held + timedelta(days=1), held + timedelta(days=1, milliseconds=5)):
+        due, _ = CAL.add_working_days(at(2026, 3, 2, 10), 3, pauses=[(held, lifted)])
+        assert due == at(2026, 3, 7)  # Tue 3, Thu 5, Fri 6 counted: one working day later
+    due, _ = CAL.add_calendar_days(at(2026, 3, 2, 10), 3, pauses=[(held, held + timedelta(
+        days=1, milliseconds=5))])
+    assert due == at(2026, 3, 7)
+
+
+def test_a_hold_placed_and_lifted_within_the_receipt_day_moves_nothing() -> None:
+    received = at(2026, 3, 2, 9)
+    hold = (at(2026, 3, 2, 10), at(2026, 3, 2, 23, 59))
+    for unit in ("working_days", "calendar_days"):
+        due, why = CAL.add(received, 5, unit, pauses=[hold])
+        assert due == CAL.add(received, 5, unit)[0] and not why.paused
 
 
 def test_calendar_days_count_holidays() -> None:
     due, why = CAL.add_calendar_days(at(2026, 9, 30, 10), 15)
     assert due == at(2026, 10, 16) and len(why.counted) == 15 and not why.holidays_skipped
+    assert why.moved_from is None and not why.moved_why
+
+
+def test_a_calendar_day_period_ending_in_national_day_ends_on_the_next_working_day() -> None:
+    """《民法典》第二百零三条第一款：期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的
+    最后一日。 15 days from 16 Sep 2026 end on Thu 1 Oct, National Day (1–7 Oct): the period
+    ends at 24:00 of Thu 8 Oct, the first working day after it."""
+    due, why = CAL.add_calendar_days(at(2026, 9, 16, 15), 15)
+    assert due == at(2026, 10, 9)
+    assert why.moved_from == at(2026, 10, 2)
+    assert [d for d, _ in why.moved_over] == [date(2026, 10, d) for d in range(1, 8)]
+    assert "2026-10-01" in why.moved_why and "第二百零三条" in why.moved_why
+
+
+def test_a_calendar_day_period_ending_on_a_sunday_ends_on_monday() -> None:
+    """Weekends count as 法定休假日 for 第二百零三条: 15 days from Fri 6 Mar 2026 end on Sat 21
+    Mar; the period ends at 24:00 of Mon 23 Mar."""
+    due, why = CAL.add_calendar_days(at(2026, 3, 6, 10), 15)
+    assert due == at(2026, 3, 24) and why.moved_from == at(2026, 3, 22)
+    assert [d for d, _ in why.moved_over] == [date(2026, 3, 21), date(2026, 3, 22)]
+
+
+def test_a_calendar_day_period_ending_on_a_make_up_working_sunday_does_not_move() -> None:
+    """Sun 20 Sep 2026 is a make-up working day (调休上班) before National Day: not a holiday."""
+    due, why = CAL.add_calendar_days(at(2026, 9, 5, 10), 15)
+    assert due == at(2026, 9, 21) and why.moved_from is None
+
+
+def test_working_days_and_hours_are_not_moved() -> None:
+    _, why = CAL.add_working_days(at(2026, 9, 30, 15), 7)
+    assert why.moved_from is None
+    due, why = CAL.add_hours(at(2026, 9, 30, 15), 48)  # due on National Day itself
+    assert due == at(2026, 10, 2, 15) and why.moved_from is None
 
 
 def test_naive_start_and_bad_office_hours_are_refused() -> None:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 import chinese_calendar
-from casebridge_platform.calendar import DEFAULT_OFFICE_HOURS, TZ, UNITS, WorkCalendar, merge
+from casebridge_platform.calendar import (
+    DEFAULT_OFFICE_HOURS,
+    TZ,
+    UNITS,
+    WorkCalendar,
+    merge,
+    whole_days,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -58,7 +65,7 @@ def test_monotone_in_the_start(s1: datetime, s2: datetime, n: int, unit: str) ->
 
 
 @settings(max_examples=150, deadline=None)
-@given(starts, amounts, amounts, units)
+@given(starts, amounts, amounts, st.sampled_from([u for u in UNITS if u != "calendar_days"]))
 def test_adding_n_then_m_equals_adding_n_plus_m(s: datetime, n: int, m: int, unit: str) -> None:
     first, _ = CAL.add(s, n, unit)
     assert CAL.add(then(unit, first), m, unit)[0] == CAL.add(s, n + m, unit)[0]
@@ -104,6 +111,8 @@ def test_pauses_add_exactly_their_working_time(s: datetime, n: int,
                                                unit: str) -> None:
     pauses = [(p, p + timedelta(minutes=minutes)) for p, minutes in raw]
     due, why = CAL.add(s, n, unit, pauses=pauses)
+    if unit == "working_days":  # a day period is paused by whole days
+        pauses = whole_days(pauses)
     length = timedelta(days=n) if unit == "working_days" else timedelta(hours=n)
     paused = sum((t for _, _, t in why.paused), timedelta(0))
     assert counted_time(unit, why.counted_from, due, pauses) == length
@@ -119,3 +128,24 @@ def test_a_pause_over_the_first_k_working_days_adds_k_working_days(s: datetime, 
     first_k, why = CAL.add_working_days(s, k)
     due, _ = CAL.add_working_days(s, n, pauses=[(why.counted_from, first_k)])
     assert due == CAL.add_working_days(s, n + k)[0]
+
+
+@settings(max_examples=150, deadline=None)
+@given(starts, positive, pause_lists, st.sampled_from(["working_days", "calendar_days"]))
+def test_day_periods_always_end_at_midnight_on_a_working_day(
+        s: datetime, n: int, raw: list[tuple[datetime, int]], unit: str) -> None:
+    """Holds move a day period by whole days, and (第二百零三条) its last day is a working day."""
+    pauses = [(p, p + timedelta(minutes=minutes)) for p, minutes in raw]
+    due, _ = CAL.add(s, n, unit, pauses=pauses)
+    assert due.astimezone(TZ).time() == time(0)
+    assert CAL.is_working_day((due - EPS).astimezone(TZ).date())
+
+
+@settings(max_examples=100, deadline=None)
+@given(starts, positive)
+def test_a_calendar_day_period_moves_only_past_holidays_and_rest_days(s: datetime, n: int) -> None:
+    due, why = CAL.add_calendar_days(s, n)
+    plain = why.moved_from or due
+    assert len(why.counted) == n and plain == midnight(why.counted[-1] + timedelta(days=1))
+    assert all(not CAL.is_working_day(d) for d, _ in why.moved_over)
+    assert due == plain + timedelta(days=len(why.moved_over))

@@ -14,6 +14,7 @@ from case.entrypoints.grpc_api import CaseServicer
 from case.service_layer import consuming, federation, handlers, seeding
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+EVENT_TYPES = consuming.EVENT_TYPES
 
 
 
@@ -37,7 +38,7 @@ def configure(runtime: Runtime) -> ServiceParts:
     return ServiceParts(
         grpc=[(case_pb2_grpc.add_CaseServiceServicer_to_server, servicer,
                case_pb2.DESCRIPTOR.services_by_name["CaseService"].full_name)],
-        consumers=[ConsumerSpec("case", consuming.EVENT_TYPES,
+        consumers=[ConsumerSpec("case", EVENT_TYPES,
                                 batch_handler=consuming.on_events)],
         seed=seeding.seed,
         periodic=[Periodic("month-old complaints become 重大",

@@ -3,7 +3,7 @@ timeline and is announced; an unknown one is refused and leaves no trace."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -70,3 +70,23 @@ async def test_an_unknown_milestone_is_refused_and_writes_nothing(
     assert await published(runtime, "case.transitioned") == []
     await act(runtime, milestone(case_id, "first_contact", key="m-bad"))  # the key is unused
     assert [e.type for e in await entries(runtime, case_id)] == ["received", "record_milestone"]
+
+
+async def test_a_death_is_recorded_with_its_time_which_is_announced_for_the_autopsy_clock(
+        runtime: Runtime) -> None:
+    """《医疗纠纷预防和处理条例》第二十六条: the autopsy is done "在患者死亡后48小时内", so the
+    time of death is recorded as it happened (before the complaint, too), never in the future."""
+    received = datetime.now(UTC)
+    case_id = await open_case(runtime, received)
+    died = received - timedelta(hours=20)
+    request = milestone(case_id, "death", key="m-death")
+    request.record_milestone.happened_at.FromDatetime(died)
+    await act(runtime, request)
+    (told,) = [e.payload(case_pb2.CaseTransitioned)
+               for e in await published(runtime, "case.transitioned")]
+    assert told.milestone == "death" and told.milestone_at.ToDatetime(tzinfo=UTC) == died
+    later = milestone(case_id, "rescue_ended", key="m-future")
+    later.record_milestone.happened_at.FromDatetime(received + timedelta(hours=2))
+    with pytest.raises(InvalidArgument) as refused:
+        await act(runtime, later)
+    assert "record_milestone.happened_at" in refused.value.fields

@@ -110,6 +110,33 @@ async def test_a_complaint_open_for_a_month_becomes_major_once(runtime: Runtime)
     assert set(alerts[0].audiences) == {"complaint_office", "leadership"}
 
 
+async def test_a_month_old_complaint_waiting_lawfully_is_not_raised(runtime: Runtime) -> None:
+    """Seed 000 "一个月内未得以解决的投诉升级为重大投诉" is for complaints left unsolved, not for
+    those waiting as the law lets them: on hold (appraisal, testing), with another institution,
+    or within a deadline still running (e.g. 信访 60 days, 《信访工作条例》第三十四条)."""
+    month_ago = datetime.now(UTC) - timedelta(days=35)
+    waiting = {
+        "on_hold": {"status": "on_hold"},
+        "transferred": {"status": "transferred"},
+        "running": {"status": "investigating", "due_at": datetime.now(UTC) + timedelta(days=20)},
+        "overdue": {"status": "investigating", "due_at": datetime.now(UTC) - timedelta(days=1)},
+    }
+    ids = {}
+    for name, row in waiting.items():
+        ids[name] = await open_case(runtime, month_ago)
+        async with runtime.uow() as uow:
+            await uow.set_tenant(TENANT)
+            await uow.conn.execute(cases.update().where(cases.c.case_id == ids[name])
+                                   .values(**row))
+            await uow.commit()
+    async with runtime.uow() as uow:
+        await handlers.raise_month_old(await uow.all_tenants())
+        await uow.commit()
+    severities = {name: (await read(runtime, case_id)).severity for name, case_id in ids.items()}
+    assert severities == {"on_hold": "一般", "transferred": "一般", "running": "一般",
+                          "overdue": "重大"}
+
+
 async def test_the_timeline_cannot_be_edited_or_deleted(runtime: Runtime) -> None:
     case_id = await open_case(runtime, datetime.now(UTC))
     for statement in (timeline.update().values(summary="改写"), timeline.delete()):
@@ -164,3 +191,13 @@ async def test_a_missed_deadline_shows_on_the_timeline(runtime: Runtime) -> None
         entry = (await uow.conn.execute(sa.select(timeline).where(
             timeline.c.case_id == case_id, timeline.c.type == "deadline_breach"))).one()
     assert entry.summary == "answer deadline missed: due 2026-11-25 24:00 (3个工作日内答复)"
+
+
+async def test_a_time_of_death_registered_at_intake_is_announced_for_the_autopsy_clock(
+        runtime: Runtime) -> None:
+    """《医疗纠纷预防和处理条例》第二十六条 counts the 48 hours from the death: the hospital form's
+    detail death_time (Beijing time) goes out with case.opened."""
+    await open_case(runtime, datetime.now(UTC), details={"death_time": "2026-10-01T03:00"},
+                    circumstances=["death"])
+    [opened] = [e.payload(case_pb2.CaseOpened) for e in await published(runtime, "case.opened")]
+    assert opened.died_at.ToDatetime(tzinfo=UTC) == datetime(2026, 9, 30, 19, tzinfo=UTC)

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from case.adapters.tables import cases
 from case.service_layer import consuming, oversight, seeding
 from casebridge.case.v1 import case_pb2
@@ -18,6 +19,7 @@ from casebridge_platform.auth import Principal
 from casebridge_platform.errors import PermissionDenied
 from casebridge_platform.messaging.envelope import Event, make, timestamp
 from casebridge_platform.messaging.outbox import UnitOfWork
+from casebridge_platform.messaging.tables import outbox
 from casebridge_platform.runtime import Runtime
 from google.protobuf.message import Message
 
@@ -104,3 +106,21 @@ async def test_nobody_else_oversees(runtime: Runtime, tenant: str, role: str) ->
     await seeded(runtime)
     with pytest.raises(PermissionDenied):
         await look(runtime, tenant, role)
+
+
+@pytest.mark.parametrize(("circumstances", "reported"), [
+    ([], False), (["lawyer", "media"], False), (["death"], True), (["disruption"], True)])
+async def test_only_a_major_medical_dispute_is_reported_to_the_health_bureau(
+        runtime: Runtime, circumstances: list[str], reported: bool) -> None:
+    """《医疗纠纷预防和处理条例》第二十八条：发生重大医疗纠纷的，医疗机构应当按照规定向所在地
+    县级以上地方人民政府卫生主管部门报告。 A 重大 case raised by a keyword (律师, 媒体) or by its
+    age is not a major dispute; a patient's death or disruption of medical order is."""
+    await seeded(runtime)
+    case_id = await case_in(runtime, "hospital-a")
+    await deliver(runtime, "hospital-a", consuming.on_event, "case.alert", case_pb2.CaseAlert(
+        case_id=case_id, case_number="A-1", severity="重大", reasons=["律师介入"],
+        audiences=["complaint_office", "leadership"], circumstances=circumstances))
+    async with runtime.engine.connect() as conn:
+        rows = (await conn.execute(sa.select(outbox.c.data))).scalars().all()
+    sent = [e for e in map(Event.decode, rows) if e.type == "case.reported"]
+    assert [e.tenant_id for e in sent] == (["bureau"] if reported else [])

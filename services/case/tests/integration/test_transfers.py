@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from case.adapters.tables import cases, transfers
 from case.service_layer import actions, consuming, seeding
 from casebridge.case.v1 import case_pb2
+from casebridge.common.v1 import common_pb2
 from casebridge.intake.v1 import intake_pb2
 from casebridge_platform.auth import Principal
 from casebridge_platform.errors import FailedPrecondition, InvalidArgument
@@ -113,3 +114,124 @@ async def test_a_path_that_never_carries_a_reporter_refuses_and_writes_nothing(
     assert "odr_settlement" in off_path.value.fields["transfer.path"]
     assert await state(runtime, case_id) == ("received", 0)
     assert await offers(runtime) == []
+
+
+HOSPITAL, MEDIATION = "hospital-a", "mediation-a"
+
+
+async def dispute(runtime: Runtime, tenant: str, kind: str) -> str:
+    case_id = str(uuid.uuid4())
+    submission = intake_pb2.Submission(
+        case_id=case_id, case_number=f"X-2026-{uuid.uuid4().int % 10**6:06d}",
+        tenant_id=tenant, kind=intake_pb2.KIND_COMPLAINT, channel="visit",
+        content="手术后感染，要求赔偿", received_by="clerk",
+        received_at=timestamp(datetime.now(UTC)))
+    async with runtime.uow() as uow:
+        await uow.set_tenant(tenant)
+        await consuming.on_event(uow, Event(make("intake.received", tenant,
+                                                 intake_pb2.ComplaintReceived(
+                                                     tenant_kind=kind,
+                                                     submission=submission))))
+        await uow.commit()
+    return case_id
+
+
+async def act_as(runtime: Runtime, tenant: str, request: case_pb2.ActRequest) -> None:
+    async with runtime.uow() as uow:
+        await uow.set_tenant(tenant)
+        await actions.act(uow, principal=Principal(tenant, "boss", ("supervisor",)),
+                          request=request)
+        await uow.commit()
+
+
+def court_accepted(case_id: str) -> case_pb2.ActRequest:
+    return case_pb2.ActRequest(case_id=case_id, record_milestone=case_pb2.RecordMilestone(
+        milestone="court_accepted", note="县人民法院已立案"))
+
+
+async def test_a_dispute_a_court_accepted_goes_to_no_mediator(runtime: Runtime) -> None:
+    """《医疗纠纷预防和处理条例》第三十一条第四款：当事人已经向人民法院提起诉讼并且已被受理……
+    的，医疗纠纷人民调解委员会不予受理; 第四十条第二款 the same for the health bureau. The
+    hospital may not send it to the 医调委, and a 医调委 that receives the application itself
+    refuses to accept it once the court's acceptance is on record."""
+    async with runtime.uow() as uow:
+        await seeding.seed(await uow.all_tenants(), {"tenants": [
+            {"id": i, "kind": k, "division": DIVISION, "coordinating_department": "办公室"}
+            for i, k in ((HOSPITAL, "hospital"), (MEDIATION, "mediation_committee"))]})
+        await uow.commit()
+    origin = await dispute(runtime, HOSPITAL, "hospital")
+    await act_as(runtime, HOSPITAL, court_accepted(origin))
+    with pytest.raises(FailedPrecondition, match="第三十一条"):
+        await act_as(runtime, HOSPITAL, case_pb2.ActRequest(
+            case_id=origin, transfer=case_pb2.Transfer(
+                path="people_mediation", to_agency=MEDIATION,
+                reason_code="negotiation_failed", consent=True)))
+    assert await state(runtime, origin) == ("received", 0)
+    direct = await dispute(runtime, MEDIATION, "mediation_committee")
+    await act_as(runtime, MEDIATION, court_accepted(direct))
+    with pytest.raises(FailedPrecondition, match="不予受理"):
+        await act_as(runtime, MEDIATION, case_pb2.ActRequest(case_id=direct,
+                                                             accept=case_pb2.Accept()))
+    assert (await state(runtime, direct))[0] == "received"
+    other = await dispute(runtime, MEDIATION, "mediation_committee")
+    await act_as(runtime, MEDIATION, case_pb2.ActRequest(case_id=other,
+                                                         accept=case_pb2.Accept()))
+    assert (await state(runtime, other))[0] in ("accepted", "assigned")
+
+
+async def test_a_12315_complaint_past_the_three_year_bar_is_not_accepted_without_a_reason(
+        runtime: Runtime) -> None:
+    """《市场监督管理投诉举报处理暂行办法》第十五条第（四）项：投诉人知道或者应当知道自己的权益受到
+    被投诉人侵害之日起超过三年的，不予受理 — unless staff record why it still applies."""
+    case_id = str(uuid.uuid4())
+    submission = intake_pb2.Submission(
+        case_id=case_id, case_number=f"CC-2026-{uuid.uuid4().int % 10**6:06d}",
+        tenant_id=CENTER, kind=intake_pb2.KIND_COMPLAINT, channel="phone",
+        content="三年多前买的热水器漏电", received_by="c-clerk", incident_time="2020-05-01",
+        received_at=timestamp(datetime.now(UTC)))
+    async with runtime.uow() as uow:
+        await uow.set_tenant(CENTER)
+        await consuming.on_event(uow, Event(make("intake.received", CENTER,
+                                                 intake_pb2.ComplaintReceived(
+                                                     tenant_kind="consumer_center",
+                                                     submission=submission))))
+        await uow.commit()
+    with pytest.raises(FailedPrecondition, match="第十五条第（四）项"):
+        await act_as(runtime, CENTER, case_pb2.ActRequest(case_id=case_id,
+                                                          accept=case_pb2.Accept()))
+    assert (await state(runtime, case_id))[0] == "received"
+    await act_as(runtime, CENTER, case_pb2.ActRequest(
+        case_id=case_id, accept=case_pb2.Accept(),
+        reason="产品质量法第四十五条：损害赔偿请求权在造成损害的缺陷产品交付最初消费者满十年丧失"))
+    assert (await state(runtime, case_id))[0] in ("accepted", "assigned")
+
+
+@pytest.mark.parametrize(("case_rules", "limit_yuan"), [
+    ({}, 30_000), ({"self_settlement_limit_fen": 9_000_000}, 30_000),
+    ({"self_settlement_limit_fen": 1_000_000}, 10_000)])
+async def test_a_public_hospital_may_not_settle_30000_yuan_by_itself_whatever_its_seed_says(
+        runtime: Runtime, case_rules: dict, limit_yuan: int) -> None:
+    """Seed 000 医疗纠纷处理流程图：对患方索赔三万元以上的医疗纠纷，公立医疗机构不得自行与患方
+    协商解决 — a legal threshold of the hospital kind (case/paths/hospital.json, `legal: true`):
+    it holds for a hospital with no rule of its own, one that tries to raise it is held to it,
+    and one that lowers it (10,000 元) is held to its own."""
+    async with runtime.uow() as uow:
+        await seeding.seed(await uow.all_tenants(), {"tenants": [
+            {"id": HOSPITAL, "kind": "hospital", "division": DIVISION,
+             "coordinating_department": "医务处", "case_rules": case_rules}]})
+        await uow.commit()
+    case_id = await dispute(runtime, HOSPITAL, "hospital")
+    async with runtime.uow() as uow:
+        await uow.set_tenant(HOSPITAL)
+        await uow.conn.execute(cases.update().where(cases.c.case_id == case_id)
+                               .values(status="investigating"))
+        await uow.commit()
+
+    def propose(yuan: int) -> case_pb2.ActRequest:
+        return case_pb2.ActRequest(case_id=case_id, propose=case_pb2.Propose(
+            text="赔偿", compensation=common_pb2.Money(currency="CNY", amount_fen=yuan * 100)))
+
+    with pytest.raises(FailedPrecondition, match=f"{limit_yuan:,} 元 or more"):
+        await act_as(runtime, HOSPITAL, propose(limit_yuan))
+    await act_as(runtime, HOSPITAL, propose(limit_yuan - 1))
+    assert (await state(runtime, case_id))[0] == "proposal_made"

@@ -132,12 +132,13 @@ def test_a_leader_may_decide_what_a_supervisor_may_but_not_the_reverse() -> None
     assert not model.may_approve("supervisor", frozenset({"handler"}))
 
 
-def test_a_milestone_is_recorded_in_every_open_status_and_keeps_it() -> None:
-    for status in model.OPEN:
+def test_a_milestone_is_recorded_in_every_status_but_archived_and_keeps_it() -> None:
+    """Open or ended: a report due after the end is recorded on the ended case (《医疗事故处理
+    条例》第四十三条：自协商解决之日起7日内向所在地卫生行政部门作出书面报告)."""
+    for status in model.OPEN | model.DONE - {Status.ARCHIVED}:
         assert model.plan("record_milestone", case(status), HANDLER, reason="").to == status
-    for status in model.DONE:
-        with pytest.raises(Refusal):
-            model.plan("record_milestone", case(status), SUPERVISOR, reason="")
+    with pytest.raises(Refusal):
+        model.plan("record_milestone", case(Status.ARCHIVED), SUPERVISOR, reason="")
 
 
 def test_a_milestone_is_recorded_by_the_cases_handler_the_office_or_oversight() -> None:
@@ -152,7 +153,14 @@ def test_the_milestones_are_a_fixed_vocabulary_each_with_its_chinese_label() -> 
     assert list(model.MILESTONES) == [
         "first_contact", "second_contact", "handling_sheet", "interim_measure",
         "permanent_measure", "reporter_told", "verification_decided", "registered_passed_on",
-        "autopsy_done", "autopsy_declined", "records_sealed", "records_completed"]
+        "autopsy_done", "autopsy_declined", "records_sealed", "records_completed",
+        "death", "rescue_ended", "autopsy_signature_refused", "rights_informed",
+        "police_reported", "major_dispute_reported", "serious_error",
+        "serious_error_reported", "resolution_reported", "mediation_applied",
+        "court_accepted", "people_mediation_accepted", "administrative_mediation_accepted",
+        "petitioner_told",
+        "mediation_ended", "mediation_end_told", "violation_found", "jurisdiction_disputed",
+        "jurisdiction_settled"]
     assert model.MILESTONES["records_sealed"] == "病历封存"
     with pytest.raises(TypeError):
         model.MILESTONES["made_up"] = "随便"  # type: ignore[index]  # the refusal is the point

@@ -14,6 +14,7 @@ from escalation.entrypoints.grpc_api import EscalationServicer
 from escalation.service_layer import handlers, seeding, timers, years
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+EVENT_TYPES = tuple(handlers.FACTS)
 
 
 def configure(runtime: Runtime) -> ServiceParts:
@@ -21,7 +22,7 @@ def configure(runtime: Runtime) -> ServiceParts:
         grpc=[(escalation_pb2_grpc.add_EscalationServiceServicer_to_server,
                EscalationServicer(runtime.uow),
                escalation_pb2.DESCRIPTOR.services_by_name["EscalationService"].full_name)],
-        consumers=[ConsumerSpec("escalation", tuple(handlers.FACTS),
+        consumers=[ConsumerSpec("escalation", EVENT_TYPES,
                                 batch_handler=handlers.on_events)],
         seed=seeding.seed,
         at_start=[("announce loaded years", years.announce_all)],

@@ -314,3 +314,186 @@ async def test_a_company_breach_is_charged_by_its_level(runtime: Runtime) -> Non
     fired = [e.payload(escalation_pb2.TimerFired) for e in await announced(runtime)
              if e.type == "escalation.breached"]
     assert fired and not any(f.off_hours for f in fired if f.case_id == case_id)
+
+
+async def test_a_petition_period_ending_on_national_day_ends_on_the_next_working_day(
+        runtime: Runtime) -> None:
+    """《民法典》第二百零三条第一款：期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的
+    最后一日。 《信访工作条例》第二十二条 gives the petition bureau 15 days: a petition received
+    Wed 16 Sep 2026 would end on Thu 1 Oct, National Day (1–7 Oct), so it ends at 24:00 of
+    Thu 8 Oct, and the explanation says so."""
+    received = datetime(2026, 9, 16, 2, tzinfo=UTC)  # 10:00 in Shanghai
+    case_id = await open_case(runtime, "demo-petition", received, assigned=False)
+    clock = (await clocks_of(runtime, "demo-petition", case_id))["register_pass_on"]
+    assert clock.due_at == datetime(2026, 10, 8, 16, tzinfo=UTC)  # 9 Oct 00:00 +08
+    (why,) = [c for c in (await call(runtime, handlers.explain_clocks, "demo-petition",
+                                     "handler", case_id=case_id)).clocks
+              if c.name == "register_pass_on"]
+    assert why.moved_from.ToDatetime(UTC) == datetime(2026, 10, 1, 16, tzinfo=UTC)
+    assert [d.date for d in why.moved_over] == [f"2026-10-0{d}" for d in range(1, 8)]
+    assert "第二百零三条" in why.moved_why and len(why.counted) == 15
+
+
+async def test_a_hold_a_little_over_a_day_moves_a_day_deadline_by_one_whole_day(
+        runtime: Runtime) -> None:
+    """A hold pauses a day period by whole days (《民法典》第二百零一条第一款 "开始的当日不计入":
+    the day the count resumes is not counted): on hold Tue 3 Nov 2026 10:00 to Wed 10:00 and 5
+    ms, the 3-working-day answer moves from 24:00 Thu 5 Nov to 24:00 Fri 6 Nov — not to Fri
+    10:00 — and a hold placed and lifted within one day moves nothing."""
+    case_id = await open_case(runtime, HOSPITAL, MON)
+    held = datetime(2026, 11, 3, 2, tzinfo=UTC)
+    await move(runtime, HOSPITAL, case_id, "investigating", "on_hold", held, action="hold")
+    await move(runtime, HOSPITAL, case_id, "on_hold", "investigating",
+               held + timedelta(days=1, milliseconds=5), action="resume")
+    clock = (await clocks_of(runtime, HOSPITAL, case_id))["answer_simple"]
+    assert clock.due_at == datetime(2026, 11, 6, 16, tzinfo=UTC)  # 7 Nov 00:00 +08
+    await move(runtime, HOSPITAL, case_id, "investigating", "on_hold",
+               held + timedelta(days=1, hours=1), action="hold")
+    await move(runtime, HOSPITAL, case_id, "on_hold", "investigating",
+               held + timedelta(days=1, hours=3), action="resume")
+    assert (await clocks_of(runtime, HOSPITAL, case_id))["answer_simple"].due_at == clock.due_at
+
+
+async def test_a_hospital_complaint_nobody_accepted_has_its_answer_deadline_from_receipt(
+        runtime: Runtime) -> None:
+    """Seed 000 医院投诉管理制度 "一般性投诉处理不超过三个工作日" counts from the complaint's
+    receipt, so the clock runs from routing, before anyone accepts the case: received Wed 30 Sep
+    2026 15:00, the 3 working days are Thu 8, Fri 9 and Sat 10 Oct (调休上班) after National
+    Day, and an unaccepted case is overdue from 11 Oct 00:00."""
+    received = datetime(2026, 9, 30, 7, tzinfo=UTC)
+    case_id = await open_case(runtime, HOSPITAL, received, assigned=False)
+    clock = (await clocks_of(runtime, HOSPITAL, case_id))["answer_simple"]
+    assert clock.state == "running" and clock.started_at.replace(tzinfo=UTC) == received
+    assert clock.due_at == datetime(2026, 10, 10, 16, tzinfo=UTC)
+    assert (await pending(runtime, case_id))["breach"] == clock.due_at
+
+
+async def opened_with(runtime: Runtime, tenant: str, received: datetime,
+                      *circumstances: str) -> str:
+    """A case registered with these circumstances, not routed yet."""
+    case_id = str(uuid.uuid4())
+    await deliver(runtime, tenant, handlers.on_event, "case.opened", case_pb2.CaseOpened(
+        case_id=case_id, case_number=f"T-{case_id[:8]}", kind="complaint",
+        received_at=timestamp(received), received_by="clerk-1",
+        circumstances=list(circumstances)))
+    return case_id
+
+
+async def milestone(runtime: Runtime, tenant: str, case_id: str, name: str, at: datetime, *,
+                    happened: datetime | None = None, status: str = "received") -> None:
+    told = case_pb2.CaseTransitioned(case_id=case_id, from_status=status, to_status=status,
+                                     action="record_milestone", milestone=name,
+                                     at=timestamp(at))
+    if happened is not None:
+        told.milestone_at.CopyFrom(timestamp(happened))
+    await deliver(runtime, tenant, handlers.on_event, "case.transitioned", told)
+
+
+async def test_the_autopsy_clock_runs_48_hours_from_the_death_not_from_the_complaint(
+        runtime: Runtime) -> None:
+    """《医疗纠纷预防和处理条例》第二十六条：患者死亡，医患双方对死因有异议的，应当在患者死亡后
+    48小时内进行尸检……拒绝签字的，视为死者近亲属不同意进行尸检。 The patient died Sat 26 Sep
+    2026 22:00; the family complained Mon 28 Sep 09:00 and the death was recorded at 10:00: the
+    autopsy is due Mon 28 Sep 22:00 (hours run through the weekend and Mid-Autumn alike), not
+    48 hours after the complaint. A refusal to sign stops it as a refusal."""
+    died = datetime(2026, 9, 26, 14, tzinfo=UTC)
+    received = datetime(2026, 9, 28, 1, tzinfo=UTC)
+    case_id = await opened_with(runtime, HOSPITAL, received, "death")
+    assert "autopsy" not in await clocks_of(runtime, HOSPITAL, case_id), "no death time yet"
+    await milestone(runtime, HOSPITAL, case_id, "death", received + timedelta(hours=1),
+                    happened=died)
+    clock = (await clocks_of(runtime, HOSPITAL, case_id))["autopsy"]
+    assert clock.due_at == datetime(2026, 9, 28, 14, tzinfo=UTC)
+    assert "第二十六条" in clock.rule
+    await milestone(runtime, HOSPITAL, case_id, "autopsy_signature_refused",
+                    received + timedelta(hours=2))
+    assert (await clocks_of(runtime, HOSPITAL, case_id))["autopsy"].state == "stopped"
+
+
+async def test_rescue_records_are_due_6_hours_after_the_rescue_ended_for_any_case(
+        runtime: Runtime) -> None:
+    """《医疗纠纷预防和处理条例》第十五条第二款：因紧急抢救未能及时填写病历的，医务人员应当在
+    抢救结束后6小时内据实补记。 A rescue that ended Thu 1 Oct 2026 (National Day) 23:30, recorded
+    the next morning, is due Fri 2 Oct 05:30 — no death needed, holidays not skipped."""
+    case_id = await opened_with(runtime, HOSPITAL, datetime(2026, 10, 2, 0, tzinfo=UTC))
+    ended = datetime(2026, 10, 1, 15, 30, tzinfo=UTC)
+    await milestone(runtime, HOSPITAL, case_id, "rescue_ended",
+                    datetime(2026, 10, 2, 1, tzinfo=UTC), happened=ended)
+    clock = (await clocks_of(runtime, HOSPITAL, case_id))["rescue_records"]
+    assert clock.due_at == datetime(2026, 10, 1, 21, 30, tzinfo=UTC)
+    await milestone(runtime, HOSPITAL, case_id, "records_completed",
+                    datetime(2026, 10, 2, 2, tzinfo=UTC))
+    assert (await clocks_of(runtime, HOSPITAL, case_id))["rescue_records"].state == "stopped"
+
+
+async def test_disruption_makes_the_police_report_a_duty_and_a_dispute_the_duty_to_inform(
+        runtime: Runtime) -> None:
+    """《医疗纠纷预防和处理条例》第二十九条：医疗纠纷中发生涉嫌违反治安管理行为或者犯罪行为的，
+    医疗机构应当立即向所在地公安机关报案; 第二十三条：发生医疗纠纷，医疗机构应当告知患者或者
+    其近亲属……解决医疗纠纷的合法途径. Received Sat 10 Oct 2026 09:00 (a make-up working day)."""
+    received = datetime(2026, 10, 10, 1, tzinfo=UTC)
+    case_id = await opened_with(runtime, HOSPITAL, received, "disruption", "compensation")
+    clocks_now = await clocks_of(runtime, HOSPITAL, case_id)
+    assert clocks_now["police_report"].due_at == received + timedelta(minutes=30)
+    assert clocks_now["police_report"].rule.count("第二十九条") == 1
+    # the duty to inform: 1 working day, the make-up Saturday's next working day is Mon 12 Oct
+    assert clocks_now["rights_informed"].due_at == datetime(2026, 10, 12, 16, tzinfo=UTC)
+    await milestone(runtime, HOSPITAL, case_id, "police_reported",
+                    received + timedelta(minutes=10))
+    await milestone(runtime, HOSPITAL, case_id, "rights_informed", received + timedelta(hours=1))
+    after = await clocks_of(runtime, HOSPITAL, case_id)
+    assert {after["police_report"].state, after["rights_informed"].state} == {"stopped"}
+    plain = await opened_with(runtime, HOSPITAL, received)
+    assert not {"police_report", "rights_informed"} & set(await clocks_of(runtime, HOSPITAL,
+                                                                         plain))
+
+
+async def test_a_serious_error_is_reported_within_12_hours_of_its_discovery(
+        runtime: Runtime) -> None:
+    """《医疗事故处理条例》第十四条第二款：发生下列重大医疗过失行为的，医疗机构应当在12小时内
+    向所在地卫生行政部门报告：（一）导致患者死亡或者可能为二级以上的医疗事故；（二）导致3人以上
+    人身损害后果. Found Wed 30 Sep 2026 20:00: due Thu 1 Oct 08:00, National Day or not."""
+    case_id = await opened_with(runtime, HOSPITAL, datetime(2026, 9, 30, 13, tzinfo=UTC))
+    await milestone(runtime, HOSPITAL, case_id, "serious_error",
+                    datetime(2026, 9, 30, 13, 30, tzinfo=UTC),
+                    happened=datetime(2026, 9, 30, 12, tzinfo=UTC))
+    clock = (await clocks_of(runtime, HOSPITAL, case_id))["serious_error_report"]
+    assert clock.due_at == datetime(2026, 10, 1, 0, tzinfo=UTC)
+
+
+async def test_a_court_judgement_is_reported_in_7_days_moved_past_national_day(
+        runtime: Runtime) -> None:
+    """《医疗事故处理条例》第四十四条：医疗机构应当自收到生效的人民法院的调解书或者判决书之日起
+    7日内向所在地卫生行政部门作出书面报告; 《民法典》第二百零三条. The judgement is recorded Fri
+    25 Sep 2026: day 7 is Fri 2 Oct (National Day), so the report is due 24:00 Thu 8 Oct; it runs
+    after the case closed, and is stopped by the report recorded on the closed case."""
+    case_id = await opened_with(runtime, HOSPITAL, datetime(2026, 9, 1, 2, tzinfo=UTC))
+    await deliver(runtime, HOSPITAL, handlers.on_event, "case.transitioned",
+                  case_pb2.CaseTransitioned(
+                      case_id=case_id, from_status="transferred", to_status="closed",
+                      action="report_outcome", disposition="judged",
+                      at=timestamp(datetime(2026, 9, 25, 3, tzinfo=UTC))))
+    clock = (await clocks_of(runtime, HOSPITAL, case_id))["court_resolution_report"]
+    assert clock.state == "running"
+    assert clock.due_at == datetime(2026, 10, 8, 16, tzinfo=UTC)
+    await milestone(runtime, HOSPITAL, case_id, "resolution_reported",
+                    datetime(2026, 9, 28, 3, tzinfo=UTC), status="closed")
+    assert (await clocks_of(runtime, HOSPITAL, case_id))[
+        "court_resolution_report"].state == "stopped"
+
+
+async def test_the_health_bureau_times_applications_for_mediation_not_every_complaint(
+        runtime: Runtime) -> None:
+    """《医疗纠纷预防和处理条例》第四十条：医疗纠纷双方当事人可以向……卫生主管部门申请调解。卫生
+    主管部门应当自收到申请之日起5个工作日内作出是否受理的决定. A complaint to the bureau gets no
+    mediation clock; once recorded as an application received Fri 25 Sep 2026 (Mid-Autumn),
+    the 5 working days are 28, 29, 30 Sep, 8, 9 Oct: due 24:00 Fri 9 Oct."""
+    bureau = "demo-health-bureau"
+    case_id = await opened_with(runtime, bureau, datetime(2026, 9, 28, 1, tzinfo=UTC))
+    assert not {"mediation_acceptance", "mediation_acceptance_direct"} & set(
+        await clocks_of(runtime, bureau, case_id))
+    await milestone(runtime, bureau, case_id, "mediation_applied",
+                    datetime(2026, 9, 28, 2, tzinfo=UTC),
+                    happened=datetime(2026, 9, 25, 2, tzinfo=UTC))
+    clock = (await clocks_of(runtime, bureau, case_id))["mediation_acceptance_direct"]
+    assert clock.due_at == datetime(2026, 10, 9, 16, tzinfo=UTC)

@@ -15,9 +15,13 @@ def test_working_days_skip_the_new_year_weekend_and_run_to_the_end_of_the_last_d
 
 
 def test_calendar_days_do_not_count_the_receipt_day() -> None:
+    """《民法典》第二百零一条第一款：按照年、月、日计算期间的，开始的当日不计入，自下一日开始计算。
+    Thu 31 Dec 2026 to Sat 2 Jan 2027 are the 3 days; Sat is a rest day (第二百零三条), so the
+    period ends at 24:00 of Mon 4 Jan (5 Jan 00:00 +08)."""
     start = datetime(2026, 12, 30, 9, 30, tzinfo=UTC)
     policy = Policy("answer", 3, "seed 003", unit="calendar_days")
-    assert due_at(start, policy) == datetime(2027, 1, 2, 16, tzinfo=UTC)  # 3 Jan 00:00 +08
+    assert due_at(start, policy) == datetime(2027, 1, 4, 16, tzinfo=UTC)
+    assert explain(start, policy).moved_from == datetime(2027, 1, 2, 16, tzinfo=UTC)
 
 
 def test_hours_count_from_the_moment_of_receipt() -> None:

@@ -200,7 +200,8 @@ async def test_the_form_is_the_tenant_kinds_and_only_for_those_who_register(inta
     assert list(form.required) == ["complainant.name", "complainant.phone", "content"]
     fields = {f.name: f for f in form.details}
     assert list(fields) == ["patient_name", "patient_sex", "patient_age", "outpatient_number",
-                            "inpatient_number"]
+                            "inpatient_number", "death_time"]
+    assert fields["death_time"].type == "datetime"   # 条例701 第二十六条: 48 h from the death
     assert (fields["patient_sex"].type, list(fields["patient_sex"].choices)) == \
         ("choice", ["男", "女"])
     age = fields["patient_age"]

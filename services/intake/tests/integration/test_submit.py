@@ -190,7 +190,6 @@ async def test_one_batch_answers_a_repeated_key_once_and_sees_its_own_look_alike
     bad one refused alone, and a later one flagged as repeating an earlier one of the batch.
     The cost is counted: the batch's statements do not grow with its size."""
     runtime, _ = intake
-    from casebridge_platform import db
     from casebridge_platform.errors import Conflict, InvalidArgument
     from intake.service_layer.handlers import Submitted, submit_many
 
@@ -200,11 +199,14 @@ async def test_one_batch_answers_a_repeated_key_once_and_sees_its_own_look_alike
         request("k1", "医生开药不解释，态度很差"), request("k1", "医生开药不解释，态度很差"),
         request("k1", "换了内容"), bad, request("", "医生开药不解释，态度很差！"),
         *(request("", f"另一件事{i}") for i in range(10)))]
+    sent: list[str] = []
     async with runtime.uow() as uow:
         await uow.set_tenant(CLERK.tenant_id)
-        before = db.statements.total
+        # this transaction's statements only (the runtime's chores run meanwhile)
+        sa.event.listen(uow.conn.sync_connection, "before_cursor_execute",
+                        lambda _c, _k, statement, *_: sent.append(statement))
         outcomes = await submit_many(uow, items)
-        statements = db.statements.total - before
+        statements = len(sent)
         await uow.commit()
     first, again, conflict, refused, alike = outcomes[:5]
     assert not first.replayed and again.replayed

@@ -52,6 +52,13 @@ def test_hospital_patient_details_are_typed_and_unknown_ones_named() -> None:
         "details.patient_name": "must be at most 500 characters"}
 
 
+def test_hospital_records_the_time_of_death_as_a_date_and_time() -> None:
+    """《医疗纠纷预防和处理条例》第二十六条 counts 48 hours from the death: the form takes it."""
+    assert check(complaint(details={"death_time": "2026-03-09T22:30"}), "hospital") == {}
+    assert check(complaint(details={"death_time": "昨晚"}), "hospital") == {
+        "details.death_time": "must be an ISO date and time (YYYY-MM-DDTHH:MM, Beijing time)"}
+
+
 def test_hospital_takes_anonymous_complaints_but_a_named_one_needs_name_and_phone() -> None:
     assert check(complaint(anonymous=True, complainant=model.Contact()), "hospital") == {}
     by_letter = complaint(complainant=model.Contact(name="李四", address="某路1号"))

@@ -8,7 +8,9 @@ from pathlib import Path
 import httpx
 from casebridge.notification.v1 import notification_pb2, notification_pb2_grpc
 from casebridge_platform.config import Settings
-from casebridge_platform.messaging.consumer import ConsumerSpec, Handler, dispatcher
+from casebridge_platform.messaging.consumer import Batch, BatchHandler, ConsumerSpec, Handler
+from casebridge_platform.messaging.envelope import PoisonMessage
+from casebridge_platform.messaging.outbox import UnitOfWork
 from casebridge_platform.runtime import Runtime, ServiceParts, StopHook
 
 from notification.adapters.channels import Channel, WebhookFactory
@@ -30,6 +32,29 @@ def subscriptions(out: handlers.Outbound) -> dict[str, Handler]:
 
 
 ON = subscriptions(handlers.Outbound())   # without outside channels (tests, tools)
+
+
+def batch_handler(on: dict[str, Handler], out: handlers.Outbound) -> BatchHandler:
+    """A tenant's batch: the contacts of new complaints kept in one statement per run, the
+    other events one by one, in order."""
+
+    async def on_events(uow: UnitOfWork, batch: Batch) -> None:
+        run: list[dict] = []
+        for event in batch.events:
+            with batch.span(event):
+                if event.type == "intake.received":
+                    if (row := handlers.contact_row(event, out)) is not None:
+                        run.append(row)
+                    continue
+                await handlers.store_contacts(uow, run)
+                run = []
+                handler = on.get(event.type)
+                if handler is None:
+                    raise PoisonMessage(f"no handler for event type {event.type!r}")
+                await handler(uow, event)
+        await handlers.store_contacts(uow, run)
+
+    return on_events
 
 
 def outside_channels(settings: Settings, on_stop: list[StopHook] | None = None
@@ -75,7 +100,8 @@ def configure(runtime: Runtime) -> ServiceParts:
         grpc=[(notification_pb2_grpc.add_NotificationServiceServicer_to_server,
                NotificationServicer(runtime.uow, sealer, settings.webhook_allow_private),
                notification_pb2.DESCRIPTOR.services_by_name["NotificationService"].full_name)],
-        consumers=[ConsumerSpec("notification", tuple(on), dispatcher(on))],
+        consumers=[ConsumerSpec("notification", tuple(on),
+                                batch_handler=batch_handler(on, out))],
         workers=[("deliveries", sender.run)],
         on_stop=on_stop,
     )

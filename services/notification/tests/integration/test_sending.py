@@ -275,3 +275,21 @@ async def test_a_webhook_may_not_point_inside_the_network(runtime: Runtime, url:
                                 endpoint_id="public", url="https://8.8.8.8/hook",
                                 secret=SECRET, active=True))
     assert public.url == "https://8.8.8.8/hook"
+
+
+async def test_the_duty_to_inform_sends_the_rights_notice_with_the_autopsy_rules_after_a_death(
+        runtime: Runtime, peers) -> None:
+    """《医疗纠纷预防和处理条例》第二十三条：发生医疗纠纷，医疗机构应当告知患者或者其近亲属下列
+    事项：（一）解决医疗纠纷的合法途径；（二）有关病历资料、现场实物封存和启封的规定；（三）有关
+    病历资料查阅、复制的规定。患者死亡的，还应当告知其近亲属有关尸检的规定。"""
+    mailbox, _, _, port = peers
+    case_id = await complaint_accepted(runtime, port)
+    informed = Event(envelope.make("case.transitioned", TENANT, case_pb2.CaseTransitioned(
+        case_id=case_id, case_number="HOSP-2026-000777", action="record_milestone",
+        milestone="rights_informed", from_status="assigned", to_status="assigned",
+        notice="death")))
+    await handle(runtime, informed)
+    await sender_of(runtime).send_due()
+    bodies = [m.get_payload(decode=True).decode() for m in mailbox.messages]
+    (notice,) = [b for b in bodies if "第二十三条" in b]
+    assert "人民调解" in notice and "医患双方在场" in notice and "48小时内进行尸检" in notice

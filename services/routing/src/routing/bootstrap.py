@@ -12,6 +12,7 @@ from routing.entrypoints.grpc_api import RoutingServicer
 from routing.service_layer import events, handover, seeding
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+EVENT_TYPES = events.EVENT_TYPES
 
 
 
@@ -19,7 +20,7 @@ def configure(runtime: Runtime) -> ServiceParts:
     return ServiceParts(
         grpc=[(routing_pb2_grpc.add_RoutingServiceServicer_to_server, RoutingServicer(runtime.uow),
                routing_pb2.DESCRIPTOR.services_by_name["RoutingService"].full_name)],
-        consumers=[ConsumerSpec("routing", events.EVENT_TYPES, batch_handler=events.on_events)],
+        consumers=[ConsumerSpec("routing", EVENT_TYPES, batch_handler=events.on_events)],
         seed=seeding.seed,
         periodic=[Periodic("handover", runtime.settings.timer_poll_s, handover.handover_due,
                            next_due=handover.next_due)],

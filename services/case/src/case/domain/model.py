@@ -47,7 +47,8 @@ ALERTING = frozenset({"重大", "危机"})
 DISPOSITIONS = frozenset({"resolved", "unfounded", "withdrawn", "mediated", "transferred",
                           "judged", "merged", "concluded"})   # concluded: outcome reported back
 LEGAL_PATH = frozenset({"mediated", "transferred", "judged"})   # may close before an answer
-HOLD_KINDS = frozenset({"material", "appraisal", "testing"})
+# hearing: 信访 复查/复核 听证, whose time is not counted (《信访工作条例》第三十六条)
+HOLD_KINDS = frozenset({"material", "appraisal", "testing", "hearing"})
 RECORD_TYPES = frozenset({"interview_complainant", "interview_respondent", "interview_witness",
                           "document_review", "expert_consultation", "site_inspection"})
 ANSWER_MODES = frozenset({"written", "oral"})
@@ -66,7 +67,29 @@ MILESTONES = MappingProxyType({
     "autopsy_declined": "家属拒绝尸检并签字",
     "records_sealed": "病历封存",
     "records_completed": "抢救病历补记完成",
+    # 《医疗纠纷预防和处理条例》and《医疗事故处理条例》: steps whose time starts a legal period
+    "death": "患者死亡（记录死亡时间）",
+    "rescue_ended": "抢救结束",
+    "autopsy_signature_refused": "家属拒绝签字，视为不同意尸检",
+    "rights_informed": "已告知患方解决途径、病历封存复制及尸检规定",
+    "police_reported": "已向公安机关报案",
+    "major_dispute_reported": "已向卫生主管部门报告重大医疗纠纷",
+    "serious_error": "发现重大医疗过失行为（致死亡或可能二级以上医疗事故、3人以上人身损害）",
+    "serious_error_reported": "已向卫生主管部门报告重大医疗过失行为",
+    "resolution_reported": "已向卫生主管部门书面报告协商或法院解决结果",
+    "mediation_applied": "收到医疗纠纷行政调解申请",
+    "court_accepted": "人民法院已受理诉讼",
+    "people_mediation_accepted": "医疗纠纷人民调解委员会已受理调解",
+    "administrative_mediation_accepted": "卫生主管部门已受理调解",
+    "petitioner_told": "已书面告知信访人接收情况以及处理途径和程序",
+    # 《市场监督管理投诉举报处理暂行办法》
+    "mediation_ended": "作出终止调解决定",
+    "mediation_end_told": "已告知投诉人和被投诉人终止调解",
+    "violation_found": "调解中发现涉嫌违法线索",
+    "jurisdiction_disputed": "与其他市场监督管理部门发生处理权限争议",
+    "jurisdiction_settled": "处理权限争议已协商解决或经指定",
 })
+HAPPENED_BACK = timedelta(days=30)   # like a late registration's received_at
 
 STAFF = frozenset({"intake_clerk", "handler", "supervisor", "leader", "admin"})
 OFFICE = frozenset({"intake_clerk", "supervisor", "admin"})         # the complaint office
@@ -144,7 +167,9 @@ RULES: dict[str, Rule] = {
                   needs_reason=True),
     "add_note": Rule(OPEN | DONE - {Status.ARCHIVED}, None, STAFF),
     "add_material": Rule(OPEN, None, STAFF | {"complainant"}),
-    "record_milestone": Rule(OPEN, None, OFFICE | OVERSIGHT, handler=True),
+    # also after closing: a report due after the end (《医疗事故处理条例》第四十三、四十四条)
+    "record_milestone": Rule(OPEN | DONE - {Status.ARCHIVED}, None, OFFICE | OVERSIGHT,
+                             handler=True),
     "reveal_identity": Rule(OPEN | DONE, None, OVERSIGHT, needs_reason=True),
     # along a legal path to another institution (or a court); see case/paths/<kind>.json
     "transfer": Rule(_s(Status.RECEIVED, Status.ANSWERED, Status.FOLLOW_UP) | WORKING,
@@ -355,6 +380,25 @@ def routed_summary(category: str, department: str, handler_id: str, reason: str)
     return f"routed to {department}{who} (category {category or 'unclassified'}; {reason})"
 
 
+def parse_moment(text: str) -> datetime | None:
+    """An ISO date-time from a form; without an offset it is Beijing time."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+
+
+def happened_problem(happened: datetime, now: datetime, received: datetime) -> str:
+    """What is wrong with a step's recorded time, if anything: not ahead of now, and at most 30
+    days before the earlier of now and the complaint's receipt (a death may precede it)."""
+    if happened > now + timedelta(minutes=1):
+        return "a step cannot be recorded as happening in the future"
+    if happened < min(now, received) - HAPPENED_BACK:
+        return "a step may be recorded at most 30 days before the complaint was received"
+    return ""
+
+
 def local_deadline(moment: datetime) -> str:
     """A due moment as people say it in Shanghai: a deadline at midnight is the previous
     day's 24:00 (the period ends at 24:00 of its last day)."""
@@ -365,6 +409,24 @@ def local_deadline(moment: datetime) -> str:
 
 
 REPORTED_SEVERITIES = frozenset({"重大", "危机"})
+# 《医疗纠纷预防和处理条例》第二十八条 "发生重大医疗纠纷的，医疗机构应当按照规定向所在地县级以上
+# 地方人民政府卫生主管部门报告" does not define 重大; the provinces' rules do (a patient's death,
+# disruption of medical order among them). A keyword (律师, 媒体, 12345) or a month's age raises a
+# case's severity inside the hospital, but does not make a dispute major: the tenant's
+# `major_dispute_circumstances` (default these) do.
+MAJOR_DISPUTE_CIRCUMSTANCES = frozenset({"death", "disruption"})
+# A month-old complaint waits lawfully, and is not raised, while on hold or with another
+# institution, or while one of its deadlines is still running (its nearest due moment ahead):
+# e.g. 12315 mediation (45 working days), 信访 handling (60 + 30 days), tourism (60 days), an
+# appraisal (45 days), a mediation committee's or health bureau's 30 working days.
+WAITING_LAWFULLY = frozenset({Status.ON_HOLD, Status.TRANSFERRED})
+
+
+def major_dispute(circumstances: Iterable[str], major: Iterable[str] | None = None) -> bool:
+    """Whether a hospital's 重大/危机 case is a 重大医疗纠纷 to report to the health authority:
+    one of the tenant's major circumstances (default MAJOR_DISPUTE_CIRCUMSTANCES) is present."""
+    wanted = frozenset(major) if major else MAJOR_DISPUTE_CIRCUMSTANCES
+    return bool(wanted & set(circumstances))
 
 
 def health_authority(hospital: Any, tenants: Iterable[Any]) -> Any | None:

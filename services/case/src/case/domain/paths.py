@@ -134,6 +134,41 @@ def paths_of(kind: str) -> MappingProxyType[str, Path]:
     return MappingProxyType(pack_from(json.loads(source.read_text(encoding="utf-8"))))
 
 
+@dataclass(frozen=True)
+class Threshold:
+    """A legal amount of a tenant kind (e.g. the self-settlement limit of a public hospital):
+    a tenant may set it lower, never higher."""
+
+    name: str
+    title: str
+    amount_fen: int
+    legal: bool
+    cite: str
+
+
+@cache
+def thresholds_of(kind: str) -> MappingProxyType[str, Threshold]:
+    """The shipped thresholds of a tenant kind, from the same pack as its paths."""
+    source = resources.files("case") / "paths" / f"{kind}.json"
+    if not source.is_file():
+        return MappingProxyType({})
+    data = json.loads(source.read_text(encoding="utf-8"))
+    return MappingProxyType({t["name"]: Threshold(
+        t["name"], str(t.get("title", t["name"])), int(t["amount_fen"]), bool(t.get("legal")),
+        str(t.get("cite", ""))) for t in data.get("thresholds", [])})
+
+
+def tightened(threshold: Threshold | None, tenant_fen: int, applies: bool = True) -> int:
+    """The limit in force: the tenant's where it is lower (or the only one), the law's where the
+    tenant has none or a higher one; 0 means none. `applies` False: not this tenant's rule
+    (e.g. a private hospital)."""
+    if threshold is None or not applies:
+        return tenant_fen
+    if not threshold.legal:
+        return tenant_fen or threshold.amount_fen
+    return min(tenant_fen, threshold.amount_fen) if tenant_fen else threshold.amount_fen
+
+
 def shipped_kinds() -> list[str]:
     return sorted(f.name.removesuffix(".json") for f in (resources.files("case") / "paths")
                   .iterdir() if f.name.endswith(".json"))

@@ -4,6 +4,7 @@ outcome does to the origin case. Pure; the service layer reads and writes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -109,6 +110,42 @@ def package(case: Case, path: Path, *, reporter: Mapping[str, str] | None,
                      for w in work if w.kind == "material"],
         "sealed": [{"what": "reporter identity", "sealed": True}] if case.sealed else [],
     }
+
+
+# One route at a time (《医疗纠纷预防和处理条例》): a mediation committee or a health bureau does
+# not take a dispute a court, or the other mediator, has already accepted.
+ONE_ROUTE: Mapping[str, tuple[frozenset[str], str]] = {
+    "mediation_committee": (frozenset({"court_accepted", "administrative_mediation_accepted"}),
+                            "《医疗纠纷预防和处理条例》第三十一条第四款：当事人已经向人民法院提起诉讼"
+                            "并且已被受理，或者已经申请卫生主管部门调解并且已被受理的，医疗纠纷人民"
+                            "调解委员会不予受理；已经受理的，终止调解"),
+    "health_bureau": (frozenset({"court_accepted", "people_mediation_accepted"}),
+                      "《医疗纠纷预防和处理条例》第四十条第二款：当事人已经向人民法院提起诉讼并且"
+                      "已被受理，或者已经申请医疗纠纷人民调解委员会调解并且已被受理的，卫生主管"
+                      "部门不予受理；已经受理的，终止调解"),
+}
+MEDIATION_PATHS: Mapping[str, str] = {"people_mediation": "mediation_committee",
+                                      "administrative_mediation": "health_bureau"}
+
+
+def other_route_barred(receiver_kind: str, milestones: Iterable[str]) -> str | None:
+    """Why a mediator of this kind may not take the dispute: the milestones recorded on the
+    case (here, or at the origin before it was sent) say another route has accepted it."""
+    barring, cite = ONE_ROUTE.get(receiver_kind, (frozenset(), ""))
+    found = sorted(barring & set(milestones))
+    if not found:
+        return None
+    return (f"another route has already accepted this dispute ({', '.join(found)}): it is not "
+            f"accepted here ({cite})")
+
+
+MILESTONE_WORDS = re.compile(r"^milestone: [^(]* \(([a-z_]+)\)")
+
+
+def milestones_in(summaries: Iterable[str]) -> set[str]:
+    """The milestones a timeline (or a package's) records, from model.milestone_summary's words
+    "milestone: <label> (<name>)"."""
+    return {m.group(1) for s in summaries if (m := MILESTONE_WORDS.match(s))}
 
 
 def answerable(decision: str, transfer_status: str) -> bool:

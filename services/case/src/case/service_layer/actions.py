@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from casebridge.case.v1 import case_pb2
 from casebridge_platform.auth import Principal
+from casebridge_platform.calendar import WorkCalendar
 from casebridge_platform.errors import (
     Conflict,
     FailedPrecondition,
@@ -26,7 +27,7 @@ from casebridge_platform.sealing import Sealer
 
 from case.adapters import records
 from case.adapters.tables import action_keys, items, tenants
-from case.domain import model, settlement
+from case.domain import limits, model, settlement
 from case.domain.case import Case
 from case.domain.model import Status
 from case.service_layer import outbound
@@ -101,9 +102,9 @@ async def _locked(uow: UnitOfWork, principal: Principal, case_id: str) -> Case:
 
 
 async def _rules(uow: UnitOfWork, tenant_id: str) -> TenantRules:
-    rules = (await uow.conn.execute(sa.select(tenants.c.rules)
-                                    .where(tenants.c.tenant_id == tenant_id))).scalar()
-    return TenantRules.of(rules)
+    row = (await uow.conn.execute(sa.select(tenants.c.rules, tenants.c.kind)
+                                  .where(tenants.c.tenant_id == tenant_id))).first()
+    return TenantRules.of(row.rules, row.kind) if row else TenantRules.of(None)
 
 
 async def _write(ctx: Act) -> None:
@@ -118,7 +119,8 @@ async def _write(ctx: Act) -> None:
            from_status=old.status.value, to_status=new.status.value, reason=ctx.reason)
     transitioned(ctx.uow, old, action=ctx.action, to=new, actor=ctx.actor, reason=ctx.reason,
                  at=ctx.now, hold_kind=new.hold_reason, notice=ctx.notice,
-                 milestone=ctx.milestone, transfer_path=ctx.transfer_path,
+                 milestone=ctx.milestone, milestone_at=ctx.milestone_at,
+                 transfer_path=ctx.transfer_path,
                  outcome=ctx.outcome)
     for then in ctx.after:
         then()
@@ -140,8 +142,15 @@ def _reroute(ctx: Act, trigger: str, *, category: str = "", department: str = ""
 
 async def _accept(ctx: Act) -> None:
     case = ctx.case
+    if why := await outbound.other_route(ctx, case.tenant_kind):
+        raise FailedPrecondition(why)
+    barred = limits.time_barred(case, case.tenant_kind, WorkCalendar())
+    if barred and not ctx.reason.strip():
+        raise FailedPrecondition(barred)
     ctx.summary = "accepted (受理)" + (f", handler {case.handler_id}"
                                       if case.handler_id else ", awaiting a handler")
+    if barred:   # staff recorded why the three-year bar does not apply (法律另有规定, …)
+        ctx.summary += f"; past the three-year bar (第十五条第（四）项), because: {ctx.reason}"
     if ctx.new.status == Status.ASSIGNED:
         ctx.after.append(lambda: assigned(ctx.uow, "", case, case.department, case.handler_id,
                                           case.severity))
@@ -290,7 +299,7 @@ async def _hold(ctx: Act) -> None:
     kind = ctx.params.kind
     if kind not in model.HOLD_KINDS:
         raise InvalidArgument("unknown hold", {"hold.kind": "must be material (the "
-                              "complainant's), appraisal or testing"})
+                              "complainant's), appraisal, testing or hearing"})
     ctx.change(held_from=ctx.case.status.value, hold_reason=kind)
     ctx.summary = f"on hold: waiting for {kind}"
 
@@ -430,6 +439,15 @@ async def _record_milestone(ctx: Act) -> None:
         raise InvalidArgument("the note is too long",
                               {"record_milestone.note": f"at most {MAX_NOTE} characters"})
     ctx.milestone = milestone
+    if milestone == "rights_informed" and "death" in ctx.case.circumstances:
+        ctx.notice = "death"   # the notice (第二十三条) then tells the autopsy rules too
+    if p.HasField("happened_at"):
+        happened = p.happened_at.ToDatetime(tzinfo=UTC)
+        problem = model.happened_problem(happened, ctx.now, ctx.case.received_at)
+        if problem:
+            raise InvalidArgument(problem, {"record_milestone.happened_at": problem})
+        ctx.milestone_at = happened
+        note = f"{note}; happened at {model.local_deadline(happened)}".lstrip("; ")
     ctx.summary = model.milestone_summary(milestone, note)
 
 

@@ -16,6 +16,7 @@ from casebridge_platform.messaging.outbox import UnitOfWork
 from casebridge_platform.sealing import Sealer
 
 from case.adapters.tables import items
+from case.domain import paths
 from case.domain.case import Case
 from case.domain.model import Actor, Status
 
@@ -37,11 +38,15 @@ class TenantRules:
     self_settlement_limit_fen: int = 0
 
     @classmethod
-    def of(cls, rules: dict[str, Any] | None) -> TenantRules:
+    def of(cls, rules: dict[str, Any] | None, kind: str = "") -> TenantRules:
+        """The tenant's rules under its kind's legal thresholds (case/paths/<kind>.json): the
+        30,000 元 self-settlement limit holds for every public hospital, lowered at will."""
         rules = rules or {}
+        limit = paths.tightened(paths.thresholds_of(kind).get("self_settlement_limit"),
+                                int(rules.get("self_settlement_limit_fen") or 0),
+                                applies=rules.get("public_hospital", True) is not False)
         return cls(int(rules.get("max_reopen_rounds", 2)),
-                   dict(rules.get("approval") or {"role": "supervisor"}),
-                   int(rules.get("self_settlement_limit_fen") or 0))
+                   dict(rules.get("approval") or {"role": "supervisor"}), limit)
 
 
 @dataclass
@@ -63,6 +68,7 @@ class Act:
     summary: str = ""
     notice: str = ""
     milestone: str = ""
+    milestone_at: datetime | None = None
     transfer_path: str = ""
     outcome: str = ""
     after: list[Callable[[], None]] = field(default_factory=list)

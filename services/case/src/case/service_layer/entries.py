@@ -98,9 +98,11 @@ class Cases:
 
 def transitioned(uow: UnitOfWork, case: Case, *, action: str, to: Case, actor: str,
                  reason: str, at: datetime, hold_kind: str = "", notice: str = "",
-                 milestone: str = "", transfer_path: str = "", outcome: str = "") -> None:
+                 milestone: str = "", transfer_path: str = "", outcome: str = "",
+                 milestone_at: datetime | None = None) -> None:
     """Announce case.transitioned: every change of a case, by a person or a message."""
     uow.emit("case.transitioned", case.tenant_id, case_pb2.CaseTransitioned(
+        milestone_at=timestamp(milestone_at) if milestone_at else None,
         case_id=case.case_id, case_number=case.case_number, tenant_kind=case.tenant_kind,
         kind=case.kind, action=action, from_status=case.status.value,
         to_status=to.status.value, actor=actor, reason=reason, disposition=to.disposition,
@@ -144,4 +146,5 @@ def alert(uow: UnitOfWork, cause: str, case: Case, severity: str, reasons: list[
            f"{', '.join(audiences)}")
     uow.emit("case.alert", case.tenant_id, case_pb2.CaseAlert(
         case_id=case.case_id, case_number=case.case_number, severity=severity, reasons=reasons,
-        audiences=audiences), correlation_id=case.case_id, causation_id=cause)
+        audiences=audiences, circumstances=list(case.circumstances)),
+        correlation_id=case.case_id, causation_id=cause)

@@ -14,8 +14,9 @@ from casebridge.intake.v1 import intake_pb2
 from casebridge.notification.v1 import notification_pb2
 from casebridge.routing.v1 import routing_pb2
 from casebridge_platform.messaging.consumer import Transient
-from casebridge_platform.messaging.envelope import Event
+from casebridge_platform.messaging.envelope import Event, timestamp
 from casebridge_platform.messaging.outbox import UnitOfWork
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from case.adapters import records
 from case.adapters.tables import cases, tenants, transfers
@@ -77,8 +78,15 @@ async def on_received(uow: UnitOfWork, event: Event, cases: Cases) -> None:
         case_id=s.case_id, case_number=s.case_number, tenant_kind=received.tenant_kind,
         kind=case.kind, received_at=s.received_at, anonymous=s.anonymous,
         circumstances=s.circumstances, received_by=s.received_by, category=s.category,
-        inbound_path=case.transfer_in.path if case.transfer_in else ""),
+        inbound_path=case.transfer_in.path if case.transfer_in else "", channel=s.channel,
+        died_at=_moment(s.details.get("death_time", ""))),
         correlation_id=s.case_id, causation_id=event.id)
+
+
+def _moment(text: str) -> Timestamp | None:
+    """A registered date-time (Beijing time when it has no offset) as a Timestamp, if any."""
+    moment = model.parse_moment(text)
+    return timestamp(moment) if moment else None
 
 
 async def _arrival(uow: UnitOfWork, event: Event, s: intake_pb2.Submission) -> Inbound | None:
@@ -160,7 +168,8 @@ async def on_alert(uow: UnitOfWork, event: Event, cases: Cases) -> None:
     """case.alert of a hospital's 重大/危机 case → reported to the health authority of its
     area, the nearest one whose division holds the hospital's (《医疗纠纷预防和处理条例》
     第二十八条: 发生重大医疗纠纷的，医疗机构应当按照规定向所在地县级以上地方人民政府
-    卫生主管部门报告)."""
+    卫生主管部门报告) — only a major dispute as the tenant's rules define it (model.major_dispute),
+    not every keyword hit nor every month-old case."""
     raised = event.payload(case_pb2.CaseAlert)
     if raised.severity not in model.REPORTED_SEVERITIES:
         return
@@ -168,7 +177,8 @@ async def on_alert(uow: UnitOfWork, event: Event, cases: Cases) -> None:
     everyone = {t.tenant_id: t for t in (await uow.conn.execute(sa.select(tenants))).all()}
     await uow.set_tenant(event.tenant_id)
     me = everyone.get(event.tenant_id)
-    if me is None or me.kind != "hospital":
+    if me is None or me.kind != "hospital" or not model.major_dispute(
+            raised.circumstances, (me.rules or {}).get("major_dispute_circumstances")):
         return
     authority = model.health_authority(me, everyone.values())
     if authority is None:
@@ -231,11 +241,14 @@ async def on_delivered(uow: UnitOfWork, event: Event, cases: Cases) -> None:
 
 async def raise_month_old(uow: UnitOfWork, *, limit: int = 200) -> int:
     """Any complaint still open a month after intake becomes 重大 (seed 000 客户投诉处理流程
-    第三条), and leadership is alerted. A chore: `uow` sees all tenants."""
-    cutoff = model.month_before(datetime.now(UTC))
+    第三条), and leadership is alerted — unless it waits lawfully (model.WAITING_LAWFULLY: on
+    hold, transferred, or a deadline still running). A chore: `uow` sees all tenants."""
+    now = datetime.now(UTC)
+    cutoff = model.month_before(now)
     due = (sa.select(cases.c.case_id).where(
         cases.c.received_at < cutoff, cases.c.severity.in_(["一般", "重要"]),
-        cases.c.status.in_([s.value for s in model.OPEN])).limit(limit))
+        cases.c.status.in_([s.value for s in model.OPEN - model.WAITING_LAWFULLY]),
+        sa.or_(cases.c.due_at.is_(None), cases.c.due_at <= now)).limit(limit))
     if uow.dialect == "postgresql":
         due = due.with_for_update(skip_locked=True)
     # the UPDATE is the claim: a second replica finds these already 重大

@@ -55,6 +55,9 @@ async def offer(ctx: Act) -> None:
     note = p.note.strip()
     if len(note) > MAX_NOTE:
         raise InvalidArgument("the note is too long", {"transfer.note": f"at most {MAX_NOTE}"})
+    if path.id in transfer.MEDIATION_PATHS and (
+            why := await other_route(ctx, transfer.MEDIATION_PATHS[path.id])):
+        raise FailedPrecondition(why)
     to = _receiver(path, me, agencies, p.to_agency.strip())
     transfer_id = str(uuid.uuid4())
     reporter = None
@@ -121,6 +124,19 @@ async def _inbound(ctx: Act) -> tuple[Inbound, sa.Row] | None:
     if link is None:
         return None
     return link, await transfer_row(ctx.uow, ctx.case.tenant_id, link.transfer_id)
+
+
+async def other_route(ctx: Act, receiver_kind: str) -> str | None:
+    """Why a mediator of `receiver_kind` may not take this dispute (one route at a time): the
+    milestones on the case's timeline and, for a case sent here, on the sender's."""
+    if receiver_kind not in transfer.ONE_ROUTE:
+        return None
+    summaries = [e.summary for e in await _timeline(ctx) if e.type == "record_milestone"]
+    found = await _inbound(ctx)
+    if found is not None:
+        summaries += [str(e.get("summary", "")) for e in
+                      (found[1].package or {}).get("timeline", [])]
+    return transfer.other_route_barred(receiver_kind, transfer.milestones_in(summaries))
 
 
 async def answer(ctx: Act, decision: str) -> None:

@@ -61,7 +61,9 @@ def explanation_proto(row: sa.Row, why: Explanation) -> escalation_pb2.ClockExpl
         paused=[escalation_pb2.PausedInterval(begins=timestamp(a), ends=timestamp(b),
                                               working_seconds=int(t.total_seconds()))
                 for a, b, t in why.paused],
-        warnings=list(why.warnings))
+        warnings=list(why.warnings),
+        moved_from=timestamp(why.moved_from) if why.moved_from else None,
+        moved_over=named(why.moved_over), moved_why=why.moved_why)
 
 
 def clock_proto(r: Any, department: str = "", now: datetime | None = None

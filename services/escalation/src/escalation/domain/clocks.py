@@ -79,6 +79,8 @@ class Fact:
 
     def triggers(self) -> set[str]:
         """The names policy rules start, stop and restart on."""
+        if self.type == "opened" and self.data.get("died_at"):
+            return {"opened", "milestone:death"}   # the death registered at intake
         if self.type != "transitioned":
             return {self.type}
         d = self.data
@@ -91,7 +93,18 @@ class Fact:
                 out.add("accepted")
         if d.get("milestone"):
             out.add(f"milestone:{d['milestone']}")
+        if d.get("to") in ENDS and d.get("from") not in ENDS and d.get("disposition"):
+            out.add(f"disposition:{d['disposition']}")
+        if d.get("outcome"):
+            out.add(f"outcome:{d['outcome']}")
         return out
+
+    @property
+    def happened_at(self) -> datetime:
+        """When the step happened: the recorded time (of death, of a rescue's end), else the
+        moment it was recorded."""
+        told = self.data.get("milestone_at") or self.data.get("died_at")
+        return datetime.fromisoformat(told) if told else self.at
 
     @property
     def ends(self) -> bool:
@@ -115,7 +128,7 @@ class Fact:
 
 
 CASE_KEYS = ("kind", "anonymous", "circumstances", "received_at", "first_contact", "category",
-             "severity", "coordinated", "department", "handler", "transfer", "path")
+             "severity", "coordinated", "department", "handler", "transfer", "path", "channel")
 
 
 @dataclass
@@ -153,6 +166,8 @@ def replay(pack: Pack, facts: Sequence[Fact], *, calendar: WorkCalendar,
     since_transfer: set[str] = set()   # for a transfer's clocks: each transfer is a new step
     for fact in sorted(facts, key=lambda f: (f.at, f.seq)):
         case.update({k: v for k, v in fact.data.items() if k in CASE_KEYS and v not in ("", None)})
+        if fact.data.get("milestone"):
+            case["milestones"] = [*case.get("milestones", ()), fact.data["milestone"]]
         if "action:transfer" in fact.triggers():
             since_transfer = set()
         for rule in pack.clocks:
@@ -187,7 +202,7 @@ def _start(rule: ClockRule, clocks: dict[str, ClockState], fact: Fact,
             and not seen & set(rule.stops_on)):
         received = case.get("received_at")
         start = (datetime.fromisoformat(received) if rule.counts_from == "received" and received
-                 else fact.at)
+                 else fact.happened_at if rule.counts_from == "event" else fact.at)
         clocks[rule.name] = ClockState(rule, start)
 
 
@@ -204,7 +219,7 @@ def _move(rule: ClockRule, clocks: dict[str, ClockState], clock: ClockState, fac
     elif triggers & set(rule.restarts_on) and not ends and rule.applies(case):
         clocks[rule.name] = ClockState(rule, fact.at, round=clock.round + 1)
     elif (live and fact.holds and clock.state == "running"
-          and rule.pauses_for(fact.hold_kind)):
+          and rule.pauses_for(fact.hold_kind) and clock.round >= rule.pausable_from_round):
         clock.state, clock.paused_at = "paused", fact.at
     elif live and fact.resumes and clock.state == "paused" and clock.paused_at is not None:
         clock.pauses.append((clock.paused_at, max(fact.at, clock.paused_at)))

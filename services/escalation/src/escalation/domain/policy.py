@@ -21,12 +21,14 @@ from casebridge_platform.calendar import UNITS
 SEVERITIES = ("一般", "重要", "重大", "危机")
 AUDIENCES = re.compile(r"^(handler|first_contact|department|on_duty|role:[a-z_]+|department:.+)$")
 TRIGGER = re.compile(r"^(opened|routed|decided|accepted|assigned|"
-                     r"status:[a-z_]+|action:[a-z_]+|milestone:[a-z_]+)$")
+                     r"status:[a-z_]+|action:[a-z_]+|milestone:[a-z_]+|disposition:[a-z_]+|"
+                     r"outcome:[a-z_]+)$")
 # `transfer`: the path the case was last sent along (the origin's clocks); `path`: the path it
 # arrived by (the receiver's linked case)
 WHEN_KEYS = {"kind": list, "severity": list, "category": list, "circumstances": list,
-             "coordinated": bool, "anonymous": bool, "transfer": list, "path": list}
-HOLD_KINDS = frozenset({"material", "appraisal", "testing", "transfer"})
+             "coordinated": bool, "anonymous": bool, "transfer": list, "path": list,
+             "milestones": list, "channel": list}   # milestones: one of them was recorded before
+HOLD_KINDS = frozenset({"material", "appraisal", "testing", "hearing", "transfer"})
 NAME = re.compile(r"^[a-z0-9_]{1,64}$")
 DEFAULT_WARN = 2 / 3
 
@@ -50,10 +52,11 @@ class ClockRule:
     legal: bool = False
     limit: int = 0                      # the pack's amount: a legal clock's most
     when: dict[str, Any] = field(default_factory=dict)
-    counts_from: str = "received"
+    counts_from: str = "received"       # receipt, the starting fact, or when it happened
     stops_on: tuple[str, ...] = ()
     restarts_on: tuple[str, ...] = ()
     pausable: bool | tuple[str, ...] = True   # every hold, none, or these hold kinds only
+    pausable_from_round: int = 1        # e.g. 2: only from the second run (信访 复核, not 复查)
     outlives_case: bool = False         # runs on after the case ends (e.g. telling a reporter)
     extension: int = 0
     extension_cite: str = ""
@@ -76,7 +79,7 @@ class ClockRule:
         """Whether the case, as known, meets every condition of `when`."""
         for key, want in self.when.items():
             have = case.get(key)
-            if key == "circumstances":
+            if key in ("circumstances", "milestones"):
                 if not set(want) & set(have or ()):
                     return False
             elif isinstance(want, list):
@@ -143,8 +146,9 @@ def _problems(data: dict[str, Any]) -> list[tuple[str, str]]:
     if not isinstance(pausable, bool) and not (
             isinstance(pausable, list) and set(pausable) <= HOLD_KINDS):
         out.append(("pausable", f"true, false or some of {', '.join(sorted(HOLD_KINDS))}"))
-    if data.get("counts_from", "received") not in ("received", "start"):
-        out.append(("counts_from", "must be received or start"))
+    if data.get("counts_from", "received") not in ("received", "start", "event"):
+        out.append(("counts_from", "must be received, start or event (the time the step "
+                    "happened, e.g. the death)"))
     out += [(f"when.{key}", "unknown condition or wrong type")
             for key, value in data.get("when", {}).items()
             if key not in WHEN_KEYS or not isinstance(value, WHEN_KEYS[key])]
@@ -164,6 +168,7 @@ def _clock(data: dict[str, Any], at: str, errors: list[tuple[str, str]]) -> Cloc
         counts_from=data.get("counts_from", "received"), stops_on=tuple(data.get("stops_on", ())),
         restarts_on=tuple(data.get("restarts_on", ())),
         pausable=p if isinstance(p := data.get("pausable", True), bool) else tuple(p),
+        pausable_from_round=int(data.get("pausable_from_round", 1)),
         outlives_case=bool(data.get("outlives_case")),
         extension=int(ext.get("amount", 0)), extension_cite=ext.get("cite", ""),
         warn_fraction=data.get("warn_fraction"))

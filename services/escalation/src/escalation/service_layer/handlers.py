@@ -32,7 +32,9 @@ def opened(event: Event) -> sync.NewFact:
     return sync.NewFact(event.id, o.case_id, "opened", received, {
         "case_number": o.case_number, "kind": o.kind, "anonymous": o.anonymous,
         "received_at": received.isoformat(), "circumstances": list(o.circumstances),
-        "first_contact": o.received_by, "category": o.category, "path": o.inbound_path})
+        "first_contact": o.received_by, "category": o.category, "path": o.inbound_path,
+        "channel": o.channel,
+        "died_at": o.died_at.ToDatetime(tzinfo=UTC).isoformat() if o.HasField("died_at") else ""})
 
 
 def routed(event: Event) -> sync.NewFact:
@@ -60,7 +62,9 @@ def transitioned(event: Event) -> sync.NewFact:
         "case_number": m.case_number, "action": m.action, "from": m.from_status,
         "to": m.to_status, "milestone": m.milestone, "hold_kind": m.hold_kind,
         "severity": m.severity, "department": m.department, "handler": m.handler_id,
-        "transfer": m.transfer_path})
+        "transfer": m.transfer_path, "disposition": m.disposition, "outcome": m.outcome,
+        "milestone_at": _at(m.milestone_at, event).isoformat()
+        if m.HasField("milestone_at") else ""})
 
 
 FACTS: dict[str, Callable[[Event], sync.NewFact]] = {

@@ -111,10 +111,11 @@ async def record(uow: UnitOfWork, t: Tenant, facts: list[NewFact], *,
     ids = list(dict.fromkeys(f.case_id for f in facts))
     rows = await lock(uow, t.tenant_id, ids)
     now = datetime.now(UTC)
-    added = set((await uow.conn.execute(insert_ignore(case_facts, uow.dialect).values([
-        {"event_id": f.event_id, "tenant_id": t.tenant_id, "case_id": f.case_id,
-         "type": f.type, "at": f.at, "recorded_at": now, "data": f.data} for f in facts])
-        .returning(case_facts.c.event_id))).scalars())
+    added = set((await uow.conn.execute(
+        insert_ignore(case_facts, uow.dialect).returning(case_facts.c.event_id),
+        [{"event_id": f.event_id, "tenant_id": t.tenant_id, "case_id": f.case_id,
+          "type": f.type, "at": f.at, "recorded_at": now, "data": f.data} for f in facts]
+    )).scalars())
     fresh = [f for f in facts if f.event_id in added]
     for f in fresh:
         row = rows[f.case_id]
@@ -132,10 +133,10 @@ async def record(uow: UnitOfWork, t: Tenant, facts: list[NewFact], *,
 
 async def lock(uow: UnitOfWork, tenant_id: str, case_ids: list[str]) -> dict[str, dict]:
     """The cases' rows (made if new), locked: one replica at a time replays a case."""
-    await uow.conn.execute(insert_ignore(tracked, uow.dialect).values([
+    await uow.conn.execute(insert_ignore(tracked, uow.dialect), [
         {"case_id": case_id, "tenant_id": tenant_id, "case_number": "", "open": True,
          "department": "", "handler_id": "", "first_contact": "", "severity": "一般"}
-        for case_id in case_ids]))
+        for case_id in case_ids])
     query = sa.select(tracked).where(tracked.c.case_id.in_(case_ids),
                                      tracked.c.tenant_id == tenant_id).order_by(tracked.c.case_id)
     if uow.dialect == "postgresql":

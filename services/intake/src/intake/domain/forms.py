@@ -9,10 +9,11 @@ tenant can differ from the others of its kind.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-DETAIL_TYPES = frozenset({"text", "int", "choice", "date", "bool"})
+DETAIL_TYPES = frozenset({"text", "int", "choice", "date", "datetime", "bool"})
 MAX_DETAIL = 500
 COMPLAINANT = ("name", "phone", "unit", "relation", "address", "email")
 RESPONDENT = ("department", "person", "unit")
@@ -46,6 +47,8 @@ class DetailField:
             return 'must be "true" or "false"'
         if self.type == "date" and parse_date(value) is None:
             return "must be an ISO date (YYYY-MM-DD)"
+        if self.type == "datetime" and parse_moment(value) is None:
+            return "must be an ISO date and time (YYYY-MM-DDTHH:MM, Beijing time)"
         return ""
 
     def _int_fault(self, value: str) -> str:
@@ -91,6 +94,15 @@ def parse_date(value: str) -> date | None:
         return date.fromisoformat(value.strip())
     except ValueError:
         return None
+
+
+def parse_moment(value: str) -> datetime | None:
+    """An ISO date-time; one without an offset is Beijing time (a form's datetime-local)."""
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def _precedes(value: str, other: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -200,39 +201,59 @@ def _replayed(seen: Seen, key: str) -> intake_pb2.SubmitComplaintResponse:
     return replayed
 async def _look_alikes(uow: UnitOfWork, rows: list[dict],
                        since: datetime) -> list[list[duplicates.Match]]:
-    """Each new row's possible duplicates among the tenant's submissions since `since` and the
-    rows before it in this batch: one statement, a most-recent-first limited part per row."""
+    """Each new row's possible duplicates among the tenant's submissions since `since` (its
+    DUPLICATE_CANDIDATE_ROWS most recent look-alikes: sharing the phone, the name or a
+    respondent) and the rows before it in this batch.
+
+    One query for the batch, the same statement whatever its size (expanding IN lists), at
+    most DUPLICATE_CANDIDATE_ROWS rows per new row, the most recent first. A row's look-alikes
+    in that answer are its most recent ones; only when the answer was cut at its limit and
+    holds fewer than a full set for a row is that row asked about alone, so each row sees
+    exactly what it would alone. The query runs in the submitting transaction; one committed
+    concurrently by another replica is not seen, and that pair is then flagged by neither.
+    """
     news = [fingerprint_of(r) for r in rows]
-    parts = []
+    tenant_id = rows[0]["tenant_id"] if rows else ""
+    keys = {column: sorted({v for new in news if (v := value(new))})
+            for column, value in _LOOK_ALIKE.items()}
+    limit = DUPLICATE_CANDIDATE_ROWS * len(rows)
+    found = await _candidates(uow, tenant_id, since, keys, limit) if any(keys.values()) else []
+    out: list[list[duplicates.Match]] = []
     for k, new in enumerate(news):
-        shared = _shared(new)
-        if shared:
-            c = submissions.c
-            parts.append(sa.select(
-                sa.literal(k).label("k"), c.case_id, c.case_number, c.content, c.anonymous,
-                c.complainant_phone, c.complainant_name, c.respondent_unit,
-                c.respondent_department, c.respondent_person, c.received_at).where(
-                c.tenant_id == rows[k]["tenant_id"], c.received_at >= since, sa.or_(*shared))
-                .order_by(c.received_at.desc()).limit(DUPLICATE_CANDIDATE_ROWS).subquery())
-    earlier: list[list[duplicates.Fingerprint]] = [[] for _ in rows]
-    if parts:
-        query = sa.union_all(*[sa.select(part) for part in parts])
-        for r in (await uow.conn.execute(query)).all():
-            earlier[r.k].append(fingerprint_of(r))
-    out = []
-    for k, new in enumerate(news):
+        if not any(value(new) for value in _LOOK_ALIKE.values()):
+            out.append([])
+            continue
+        mine = [old for old in found if _alike(new, old)][:DUPLICATE_CANDIDATE_ROWS]
+        if len(found) == limit and len(mine) < DUPLICATE_CANDIDATE_ROWS:
+            mine = await _candidates(uow, tenant_id, since, {
+                column: [v] if (v := value(new)) else [] for column, value in
+                _LOOK_ALIKE.items()}, DUPLICATE_CANDIDATE_ROWS)
         before = [old for old in reversed(news[:k]) if _alike(new, old)]
-        out.append(duplicates.rank(new, before + earlier[k]) if _shared(new) else [])
+        out.append(duplicates.rank(new, before + mine))
     return out
 
 
-def _shared(new: duplicates.Fingerprint) -> list[sa.ColumnElement[bool]]:
-    return [column == value for column, value in (
-        (submissions.c.phone_key, duplicates.phone_key(new.phone)),
-        (submissions.c.complainant_name, new.name),
-        (submissions.c.respondent_unit, new.respondent_unit),
-        (submissions.c.respondent_department, new.respondent_department),
-        (submissions.c.respondent_person, new.respondent_person)) if value]
+_LOOK_ALIKE: dict[sa.Column[str], Callable[[duplicates.Fingerprint], str]] = {
+    submissions.c.phone_key: lambda f: duplicates.phone_key(f.phone),
+    submissions.c.complainant_name: lambda f: f.name,
+    submissions.c.respondent_unit: lambda f: f.respondent_unit,
+    submissions.c.respondent_department: lambda f: f.respondent_department,
+    submissions.c.respondent_person: lambda f: f.respondent_person,
+}
+
+
+async def _candidates(uow: UnitOfWork, tenant_id: str, since: datetime,
+                      keys: dict[sa.Column[str], list[str]],
+                      limit: int) -> list[duplicates.Fingerprint]:
+    c = submissions.c
+    rows = (await uow.conn.execute(
+        sa.select(c.case_id, c.case_number, c.content, c.anonymous, c.complainant_phone,
+                  c.complainant_name, c.respondent_unit, c.respondent_department,
+                  c.respondent_person).where(
+            c.tenant_id == tenant_id, c.received_at >= since,
+            sa.or_(*(column.in_(values) for column, values in keys.items())))
+        .order_by(c.received_at.desc()).limit(limit))).all()
+    return [fingerprint_of(r) for r in rows]
 
 
 def _alike(new: duplicates.Fingerprint, old: duplicates.Fingerprint) -> bool:

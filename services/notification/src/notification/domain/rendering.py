@@ -35,7 +35,7 @@ SECTIONS = ("subject", "body", "sms")
 _MARKER = re.compile(r"^=== (subject|body|sms) ===[ \t]*\n", re.MULTILINE)
 # The only keys an SMS may use: no names, phones, reasons or free text about the complainant.
 SMS_KEYS = frozenset({
-    "locale", "case_number", "anonymous", "transferred", "due_at", "severity", "clock",
+    "locale", "case_number", "anonymous", "transferred", "due_at", "severity", "clock", "death",
     "rung_title", "off_hours", "institution", "period", "breaches", "threshold",
 })
 MAX_SOURCE = 20_000   # characters per section of a tenant's override
@@ -52,6 +52,10 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "case_number": "CC-2026-000002", "complainant_name": "张三",
         "reason": "投诉事项已由人民法院受理", "competent_body": "县人民法院",
         "notice": "如对本决定不服，可依法申请行政复议或者提起行政诉讼。"},
+    # 《医疗纠纷预防和处理条例》第二十三条: the routes, sealing and copying, and after a death the
+    # autopsy rules; sent when the hospital records the milestone rights_informed
+    "rights_notice": {"case_number": "HOSP-2026-000013", "complainant_name": "张三",
+                      "death": True},
     "referral_notice": {
         "case_number": "CC-2026-000003", "complainant_name": "张三",
         "competent_body": "县卫生健康局", "transferred": True},

@@ -121,16 +121,26 @@ async def on_received(uow: UnitOfWork, event: Event, *, out: Outbound) -> None:
     """intake.received → the complainant's language, and how to reach a real-name complainant,
     sealed to the case. Anonymous submitters are never pushed anything, and a reporter's
     contact is not taken: it stays sealed with intake's identity record."""
-    received = event.payload(intake_pb2.ComplaintReceived).submission
+    await store_contacts(uow, [row] if (row := contact_row(event, out)) else [])
+
+
+def contact_row(event: Event, out: Outbound) -> dict | None:
+    """What on_received keeps of a new complaint (None without a sealer)."""
     if out.sealer is None:
-        return
+        return None
+    received = event.payload(intake_pb2.ComplaintReceived).submission
     c = received.complainant
     reachable = not received.anonymous and received.kind != intake_pb2.KIND_REPORT
     contact = {"email": c.email, "phone": c.phone} if reachable else {}
-    await uow.conn.execute(insert_ignore(contacts, uow.dialect).values(
-        case_id=received.case_id, tenant_id=event.tenant_id,
-        locale=rendering.resolve_locale(received.locale),
-        sealed=out.sealer.seal(contact, bound_to=received.case_id)))
+    return {"case_id": received.case_id, "tenant_id": event.tenant_id,
+            "locale": rendering.resolve_locale(received.locale),
+            "sealed": out.sealer.seal(contact, bound_to=received.case_id)}
+
+
+async def store_contacts(uow: UnitOfWork, rows: list[dict]) -> None:
+    """Contacts of new complaints, in one statement (a redelivered one is kept once)."""
+    if rows:
+        await uow.conn.execute(insert_ignore(contacts, uow.dialect), rows)
 
 
 def _complainant_notices(moved: case_pb2.CaseTransitioned, tenant_id: str, portal_url: str
@@ -151,6 +161,8 @@ def _complainant_notices(moved: case_pb2.CaseTransitioned, tenant_id: str, porta
                                      "transferred": moved.disposition == "transferred"})]
     if moved.action == "transfer" and moved.notice:   # not a court filing: no receiver
         return [("transfer_notice", {**base, "receiver": moved.notice})]
+    if moved.action == "record_milestone" and moved.milestone == "rights_informed":
+        return [("rights_notice", {**base, "death": "death" in moved.notice})]
     if moved.action == "answer":
         return [("result_notice", {**base, "answer_summary": moved.notice, "amount_fen": None,
                                    "objection": "", "portal_url": portal_url}),

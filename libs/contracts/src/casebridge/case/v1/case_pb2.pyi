@@ -540,12 +540,14 @@ class RevealIdentity(_message.Message):
     def __init__(self) -> None: ...
 
 class RecordMilestone(_message.Message):
-    __slots__ = ("milestone", "note")
+    __slots__ = ("milestone", "note", "happened_at")
     MILESTONE_FIELD_NUMBER: _ClassVar[int]
     NOTE_FIELD_NUMBER: _ClassVar[int]
+    HAPPENED_AT_FIELD_NUMBER: _ClassVar[int]
     milestone: str
     note: str
-    def __init__(self, milestone: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
+    happened_at: _timestamp_pb2.Timestamp
+    def __init__(self, milestone: _Optional[str] = ..., note: _Optional[str] = ..., happened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Transfer(_message.Message):
     __slots__ = ("path", "to_agency", "reason_code", "consent", "reporter_consent", "note")
@@ -728,7 +730,7 @@ class PortalViewRequest(_message.Message):
     def __init__(self, case_id: _Optional[str] = ...) -> None: ...
 
 class CaseOpened(_message.Message):
-    __slots__ = ("case_id", "case_number", "tenant_kind", "kind", "received_at", "anonymous", "circumstances", "received_by", "category", "inbound_path")
+    __slots__ = ("case_id", "case_number", "tenant_kind", "kind", "received_at", "anonymous", "circumstances", "received_by", "category", "inbound_path", "channel", "died_at")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     TENANT_KIND_FIELD_NUMBER: _ClassVar[int]
@@ -739,6 +741,8 @@ class CaseOpened(_message.Message):
     RECEIVED_BY_FIELD_NUMBER: _ClassVar[int]
     CATEGORY_FIELD_NUMBER: _ClassVar[int]
     INBOUND_PATH_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    DIED_AT_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     case_number: str
     tenant_kind: str
@@ -749,7 +753,9 @@ class CaseOpened(_message.Message):
     received_by: str
     category: str
     inbound_path: str
-    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., tenant_kind: _Optional[str] = ..., kind: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., anonymous: _Optional[bool] = ..., circumstances: _Optional[_Iterable[str]] = ..., received_by: _Optional[str] = ..., category: _Optional[str] = ..., inbound_path: _Optional[str] = ...) -> None: ...
+    channel: str
+    died_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., tenant_kind: _Optional[str] = ..., kind: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., anonymous: _Optional[bool] = ..., circumstances: _Optional[_Iterable[str]] = ..., received_by: _Optional[str] = ..., category: _Optional[str] = ..., inbound_path: _Optional[str] = ..., channel: _Optional[str] = ..., died_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class CaseAssigned(_message.Message):
     __slots__ = ("case_id", "case_number", "tenant_kind", "kind", "category", "department", "handler_id", "received_at", "anonymous", "severity")
@@ -776,7 +782,7 @@ class CaseAssigned(_message.Message):
     def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., tenant_kind: _Optional[str] = ..., kind: _Optional[str] = ..., category: _Optional[str] = ..., department: _Optional[str] = ..., handler_id: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., anonymous: _Optional[bool] = ..., severity: _Optional[str] = ...) -> None: ...
 
 class CaseTransitioned(_message.Message):
-    __slots__ = ("case_id", "case_number", "tenant_kind", "kind", "action", "from_status", "to_status", "actor", "reason", "disposition", "department", "handler_id", "at", "anonymous", "severity", "hold_kind", "notice", "milestone", "transfer_path", "outcome")
+    __slots__ = ("case_id", "case_number", "tenant_kind", "kind", "action", "from_status", "to_status", "actor", "reason", "disposition", "department", "handler_id", "at", "anonymous", "severity", "hold_kind", "notice", "milestone", "transfer_path", "outcome", "milestone_at")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     TENANT_KIND_FIELD_NUMBER: _ClassVar[int]
@@ -797,6 +803,7 @@ class CaseTransitioned(_message.Message):
     MILESTONE_FIELD_NUMBER: _ClassVar[int]
     TRANSFER_PATH_FIELD_NUMBER: _ClassVar[int]
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    MILESTONE_AT_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     case_number: str
     tenant_kind: str
@@ -817,7 +824,8 @@ class CaseTransitioned(_message.Message):
     milestone: str
     transfer_path: str
     outcome: str
-    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., tenant_kind: _Optional[str] = ..., kind: _Optional[str] = ..., action: _Optional[str] = ..., from_status: _Optional[str] = ..., to_status: _Optional[str] = ..., actor: _Optional[str] = ..., reason: _Optional[str] = ..., disposition: _Optional[str] = ..., department: _Optional[str] = ..., handler_id: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., anonymous: _Optional[bool] = ..., severity: _Optional[str] = ..., hold_kind: _Optional[str] = ..., notice: _Optional[str] = ..., milestone: _Optional[str] = ..., transfer_path: _Optional[str] = ..., outcome: _Optional[str] = ...) -> None: ...
+    milestone_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., tenant_kind: _Optional[str] = ..., kind: _Optional[str] = ..., action: _Optional[str] = ..., from_status: _Optional[str] = ..., to_status: _Optional[str] = ..., actor: _Optional[str] = ..., reason: _Optional[str] = ..., disposition: _Optional[str] = ..., department: _Optional[str] = ..., handler_id: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., anonymous: _Optional[bool] = ..., severity: _Optional[str] = ..., hold_kind: _Optional[str] = ..., notice: _Optional[str] = ..., milestone: _Optional[str] = ..., transfer_path: _Optional[str] = ..., outcome: _Optional[str] = ..., milestone_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class RerouteRequested(_message.Message):
     __slots__ = ("case_id", "trigger", "category", "content", "respondent_department", "respondent_person", "respondent_unit", "complainant_name", "department", "severity", "exclude_handler_id", "previous_handler_id", "reason")
@@ -850,20 +858,22 @@ class RerouteRequested(_message.Message):
     def __init__(self, case_id: _Optional[str] = ..., trigger: _Optional[str] = ..., category: _Optional[str] = ..., content: _Optional[str] = ..., respondent_department: _Optional[str] = ..., respondent_person: _Optional[str] = ..., respondent_unit: _Optional[str] = ..., complainant_name: _Optional[str] = ..., department: _Optional[str] = ..., severity: _Optional[str] = ..., exclude_handler_id: _Optional[str] = ..., previous_handler_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class CaseAlert(_message.Message):
-    __slots__ = ("case_id", "case_number", "severity", "reasons", "audiences", "institution")
+    __slots__ = ("case_id", "case_number", "severity", "reasons", "audiences", "institution", "circumstances")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     SEVERITY_FIELD_NUMBER: _ClassVar[int]
     REASONS_FIELD_NUMBER: _ClassVar[int]
     AUDIENCES_FIELD_NUMBER: _ClassVar[int]
     INSTITUTION_FIELD_NUMBER: _ClassVar[int]
+    CIRCUMSTANCES_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     case_number: str
     severity: str
     reasons: _containers.RepeatedScalarFieldContainer[str]
     audiences: _containers.RepeatedScalarFieldContainer[str]
     institution: str
-    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., severity: _Optional[str] = ..., reasons: _Optional[_Iterable[str]] = ..., audiences: _Optional[_Iterable[str]] = ..., institution: _Optional[str] = ...) -> None: ...
+    circumstances: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, case_id: _Optional[str] = ..., case_number: _Optional[str] = ..., severity: _Optional[str] = ..., reasons: _Optional[_Iterable[str]] = ..., audiences: _Optional[_Iterable[str]] = ..., institution: _Optional[str] = ..., circumstances: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class OverseeRequest(_message.Message):
     __slots__ = ("from_date", "to_date")

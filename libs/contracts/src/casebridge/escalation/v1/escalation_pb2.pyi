@@ -395,7 +395,7 @@ class PausedInterval(_message.Message):
     def __init__(self, begins: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ends: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., working_seconds: _Optional[int] = ...) -> None: ...
 
 class ClockExplanation(_message.Message):
-    __slots__ = ("name", "rule", "unit", "amount", "started_at", "counted_from", "due_at", "stored_due_at", "convention", "counted", "weekends_skipped", "holidays_skipped", "makeup_days_counted", "paused", "warnings", "state")
+    __slots__ = ("name", "rule", "unit", "amount", "started_at", "counted_from", "due_at", "stored_due_at", "convention", "counted", "weekends_skipped", "holidays_skipped", "makeup_days_counted", "paused", "warnings", "state", "moved_from", "moved_over", "moved_why")
     NAME_FIELD_NUMBER: _ClassVar[int]
     RULE_FIELD_NUMBER: _ClassVar[int]
     UNIT_FIELD_NUMBER: _ClassVar[int]
@@ -412,6 +412,9 @@ class ClockExplanation(_message.Message):
     PAUSED_FIELD_NUMBER: _ClassVar[int]
     WARNINGS_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
+    MOVED_FROM_FIELD_NUMBER: _ClassVar[int]
+    MOVED_OVER_FIELD_NUMBER: _ClassVar[int]
+    MOVED_WHY_FIELD_NUMBER: _ClassVar[int]
     name: str
     rule: str
     unit: str
@@ -428,4 +431,7 @@ class ClockExplanation(_message.Message):
     paused: _containers.RepeatedCompositeFieldContainer[PausedInterval]
     warnings: _containers.RepeatedScalarFieldContainer[str]
     state: str
-    def __init__(self, name: _Optional[str] = ..., rule: _Optional[str] = ..., unit: _Optional[str] = ..., amount: _Optional[int] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., counted_from: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., stored_due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., convention: _Optional[str] = ..., counted: _Optional[_Iterable[str]] = ..., weekends_skipped: _Optional[_Iterable[str]] = ..., holidays_skipped: _Optional[_Iterable[_Union[NamedDay, _Mapping]]] = ..., makeup_days_counted: _Optional[_Iterable[_Union[NamedDay, _Mapping]]] = ..., paused: _Optional[_Iterable[_Union[PausedInterval, _Mapping]]] = ..., warnings: _Optional[_Iterable[str]] = ..., state: _Optional[str] = ...) -> None: ...
+    moved_from: _timestamp_pb2.Timestamp
+    moved_over: _containers.RepeatedCompositeFieldContainer[NamedDay]
+    moved_why: str
+    def __init__(self, name: _Optional[str] = ..., rule: _Optional[str] = ..., unit: _Optional[str] = ..., amount: _Optional[int] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., counted_from: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., stored_due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., convention: _Optional[str] = ..., counted: _Optional[_Iterable[str]] = ..., weekends_skipped: _Optional[_Iterable[str]] = ..., holidays_skipped: _Optional[_Iterable[_Union[NamedDay, _Mapping]]] = ..., makeup_days_counted: _Optional[_Iterable[_Union[NamedDay, _Mapping]]] = ..., paused: _Optional[_Iterable[_Union[PausedInterval, _Mapping]]] = ..., warnings: _Optional[_Iterable[str]] = ..., state: _Optional[str] = ..., moved_from: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., moved_over: _Optional[_Iterable[_Union[NamedDay, _Mapping]]] = ..., moved_why: _Optional[str] = ...) -> None: ...
