@@ -9,11 +9,14 @@ TENANT ?= demo-hospital
 ROLE ?= intake_clerk
 BENCH_SECONDS ?= 20
 BENCH_CONCURRENCY ?= 64
+CLUSTER_SECONDS ?= 60
+CLUSTER_RATE ?= 5
 TEST_WORKERS ?= 2
 CHROMIUM := /usr/bin/chromium
+IMAGE ?= casebridge:dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup browser run test test-fast unit protos protos-check lint token bench bench-pg clean
+.PHONY: help setup browser run test test-fast unit protos protos-check lint token bench bench-pg bench-cluster clean image k8s
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -53,19 +56,35 @@ protos: setup ## Regenerate libs/contracts from protos/
 protos-check: setup ## Fail when libs/contracts is stale
 	$(PY) scripts/protos.py --check
 
-lint: setup ## ruff, mypy (strict on domain/ and casebridge_platform), import-linter contracts
+lint: setup ## ruff, mypy (strict on domain/ and casebridge_platform), import-linter contracts, hadolint
 	.venv/bin/ruff check .
 	.venv/bin/mypy
 	.venv/bin/lint-imports
+	.venv/bin/hadolint Dockerfile
+
+image: ## Build the one OCI image (IMAGE=casebridge:dev) with docker (BuildKit), podman or buildah
+	@if docker info >/dev/null 2>&1; then builder="docker buildx"; \
+	elif command -v podman >/dev/null; then builder=podman; \
+	elif command -v buildah >/dev/null; then builder=buildah; \
+	else echo "no working docker daemon, podman or buildah here: install one, or build elsewhere"; \
+		echo "from the repository root with: docker buildx build -t $(IMAGE) ."; exit 1; fi; \
+	echo "$$builder build -t $(IMAGE) ."; $$builder build -t $(IMAGE) .
+
+k8s: setup ## Render every kustomize overlay and validate it offline (Kubernetes and CRD schemas)
+	$(PY) -m pytest tests/deploy -q
 
 token: setup ## Print a bearer token: make token TENANT=demo-hospital ROLE=intake_clerk
 	@CASEBRIDGE_TOKEN_KEY_FILE=var/secrets/token.key CASEBRIDGE_SEED_FILE=deploy/seed/demo-tenants.json \
 		$(PY) -m gateway.issue_token --tenant $(TENANT) --role $(ROLE)
 
-bench: setup ## Benchmarks on SQLite and PostgreSQL → var/bench/{pipeline,timers,notifications}.json
+bench: setup ## Benchmarks on SQLite and PostgreSQL → var/bench/{pipeline,timers,notifications,cluster}.json
 	$(PY) -m tests.bench.pipeline --seconds $(BENCH_SECONDS) --concurrency $(BENCH_CONCURRENCY) --database sqlite --database postgresql
 	$(PY) -m tests.bench.timers --database sqlite --database postgresql
 	$(PY) -m tests.bench.notifications --database sqlite --database postgresql
+	$(MAKE) --no-print-directory bench-cluster
+
+bench-cluster: setup ## 3-node NATS (R3), 2 replicas of everything, kills and restarts → var/bench/cluster.json
+	$(PY) -m tests.bench.cluster --seconds $(CLUSTER_SECONDS) --rate $(CLUSTER_RATE)
 
 clean: ## Remove ./var (databases, NATS storage, logs, local secrets)
 	rm -rf var

@@ -90,16 +90,17 @@ async def test_killing_the_case_service_loses_and_duplicates_nothing(
 
     async def settled() -> bool:
         cases = await all_cases(client)
-        return len(cases) >= len(accepted) and all(routed(c) for c in cases)
+        return len(cases) >= len(accepted) and all(routed(c) and c["due_at"] for c in cases)
 
-    await eventually(settled, timeout=120, what=f"{len(accepted)} cases routed")
+    await eventually(settled, timeout=120, what=f"{len(accepted)} cases routed and clocked")
     cases = await all_cases(client)
     assert Counter(c["case_id"] for c in cases) == Counter(list(accepted))  # none lost or twice
     assert sorted(c["case_number"] for c in cases) == sorted(accepted.values())
     for case_id in list(accepted)[:: max(1, len(accepted) // 25)]:
         timeline = (await client.get(f"/v1/cases/{case_id}")).json()["timeline"]
         types = [e["type"] for e in timeline if e["type"] != "possible_duplicate"]
-        assert types == ["received", "routed"], timeline  # same phone: may be flagged
+        # each step once (same phone: may be flagged); the answer clock runs from routing
+        assert types == ["received", "routed", "deadline_set"], timeline
 
 
 # one database (each process path is the same on both): SQLite: the same path, integration

@@ -1,12 +1,14 @@
 """Run the gateway: python -m gateway (settings from CASEBRIDGE_*)."""
 
 import uvicorn
-from casebridge_platform import telemetry
+from casebridge_platform import logs, metrics, telemetry
 
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 
 settings = GatewaySettings()
+logs.setup("gateway", settings.log_level, settings.log_format)
 telemetry.setup_tracing("casebridge-gateway", settings.otlp_endpoint)
+metrics.serve(settings.metrics_port)
 uvicorn.run(create_app(settings), host=settings.http_host, port=settings.http_port,
-            log_level=settings.log_level.lower(), access_log=False)
+            log_level=settings.log_level.lower(), access_log=False, log_config=None)

@@ -5,13 +5,15 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import grpc
+from casebridge_platform import metrics
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from gateway import problems
 from gateway.auth import Authenticator, TenantDirectory
-from gateway.connection import live_of
+from gateway.connection import live_of, nats_answers
 from gateway.deps import Services
 from gateway.files.store import FileStore
 from gateway.middleware import BodyLimit, JsonOnly, SecurityHeaders, Tracing
@@ -73,7 +75,16 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
+        """Liveness: the process answers."""
         return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz() -> JSONResponse:
+        """Readiness: NATS (shared limits, live pages) answers; 503 otherwise."""
+        ready = await nats_answers(live_of(app))
+        metrics.READY.set(1 if ready else 0)
+        return JSONResponse({"status": "ok" if ready else "nats unreachable"},
+                            status_code=200 if ready else 503)
 
     for module in (cases, admin, deadlines, files, notifications, oversight, portal,
                    public, transfers):

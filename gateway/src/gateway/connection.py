@@ -30,6 +30,17 @@ class Live:
         self._nc = None
 
 
+async def nats_answers(live: Live, timeout_s: float = 2.0) -> bool:
+    """Whether NATS answers a round trip within the timeout (the gateway's readiness)."""
+    try:
+        async with asyncio.timeout(timeout_s):
+            nc = await live.connection()
+            await nc.flush()
+        return nc.is_connected
+    except Exception:  # noqa: BLE001 (unreachable, whatever the reason)
+        return False
+
+
 def live_of(app: FastAPI) -> Live:
     found = getattr(app.state, "live", None)
     if found is None:

@@ -1,10 +1,11 @@
-"""Pure ASGI middleware: a server span per request, and a cap on request bodies."""
+"""Pure ASGI middleware: a server span and metrics per request, and a cap on request bodies."""
 
 from __future__ import annotations
 
 import re
+import time
 
-from casebridge_platform import telemetry
+from casebridge_platform import metrics, telemetry
 from opentelemetry import trace
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -12,7 +13,8 @@ from gateway.problems import problem
 
 
 class Tracing:
-    """Continue the caller's trace (traceparent) or start one, around each request."""
+    """Continue the caller's trace (traceparent) or start one, around each request; count and
+    time it by route template (never by raw path: ids would explode the labels)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -29,13 +31,32 @@ class Tracing:
                 status["code"] = message["status"]
             await send(message)
 
+        started = time.perf_counter()
         with telemetry.tracer().start_as_current_span(
             f"{scope['method']} {scope['path']}", context=telemetry.extract(headers),
             kind=trace.SpanKind.SERVER,
             attributes={"http.request.method": scope["method"], "url.path": scope["path"]},
         ) as span:
-            await self.app(scope, receive, send_status)
-            span.set_attribute("http.response.status_code", status.get("code", 0))
+            try:
+                await self.app(scope, receive, send_status)
+            finally:
+                route = route_template(scope)
+                span.update_name(f"{scope['method']} {route}")
+                span.set_attribute("http.route", route)
+                span.set_attribute("http.response.status_code", status.get("code", 500))
+                metrics.HTTP_LATENCY.labels(route, scope["method"]).observe(
+                    time.perf_counter() - started)
+                metrics.HTTP_REQUESTS.labels(route, scope["method"],
+                                             str(status.get("code", 500))).inc()
+
+
+def route_template(scope: Scope) -> str:
+    """/v1/cases/{case_id} for /v1/cases/0c1…; static files and unknown paths grouped."""
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    if isinstance(path, str):
+        return path + ("/{path}" if path.startswith("/static") else "")
+    return "unmatched"
 
 
 # where multipart file uploads are taken (with their own, larger cap on the body)

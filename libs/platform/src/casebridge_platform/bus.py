@@ -16,8 +16,11 @@ MIN_NATS = (2, 10)  # consumers filter on several subjects (ConsumerConfig.filte
 
 
 async def connect(url: str, name: str) -> Client:
-    """Connect, reconnecting forever: a NATS restart must not stop a service."""
-    nc = await nats.connect(url, name=name, max_reconnect_attempts=-1,
+    """Connect, reconnecting forever: a NATS restart must not stop a service. `url` may list
+    several servers of a cluster, comma-separated; the client also learns the others from
+    the one it reaches."""
+    servers = [u.strip() for u in url.split(",") if u.strip()]
+    nc = await nats.connect(servers, name=name, max_reconnect_attempts=-1,
                             reconnect_time_wait=0.5, allow_reconnect=True)
     version = nc.connected_server_version
     if (version.major, version.minor) < MIN_NATS:

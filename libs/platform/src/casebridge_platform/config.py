@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     federation_poll_s: float = 0.5
     idempotency_retention_h: float = 24.0
     log_level: str = "INFO"
+    log_format: str = Field("text", pattern=r"^(text|json)$",
+                            description="json: one object a line with the trace id (production)")
+    metrics_port: int = Field(0, description="serve Prometheus /metrics on this port; 0: off")
     stats_dir: Path | None = Field(None, description="benchmarks: write this process's SQL "
                                    "statement count to <stats_dir>/<service>.json, 5 times a "
                                    "second")

@@ -97,6 +97,21 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+# SQLSTATE classes of a database that is away rather than a statement at fault: 08 connection
+# exceptions; 57P01-57P03 shut down by an administrator, by a crash, or still starting up.
+AWAY_SQLSTATES = ("08", "57P")
+
+
+def unavailable(error: BaseException) -> bool:
+    """The database is down, restarting or unreachable: worth retrying, nobody's fault."""
+    if isinstance(error, (sa.exc.OperationalError, sa.exc.InterfaceError, ConnectionError)):
+        return True
+    if isinstance(error, sa.exc.DBAPIError):
+        state = str(getattr(error.orig, "sqlstate", "") or "")
+        return error.connection_invalidated or state.startswith(AWAY_SQLSTATES)
+    return False
+
+
 async def bypasses_row_security(engine: AsyncEngine) -> bool:
     async with engine.connect() as conn:
         return bool((await conn.execute(sa.text(

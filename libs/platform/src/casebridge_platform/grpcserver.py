@@ -15,7 +15,7 @@ from grpc_reflection.v1alpha import reflection
 from grpc_status import rpc_status
 from opentelemetry import trace
 
-from casebridge_platform import auth, telemetry
+from casebridge_platform import auth, db, metrics, telemetry
 from casebridge_platform.errors import DomainError, IllegalTransition, InvalidArgument
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,8 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):
         async def wrapped(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
             metadata = {k: v for k, v in (context.invocation_metadata() or ())
                         if isinstance(v, str)}
-            with telemetry.tracer().start_as_current_span(
+            with metrics.timed_rpc(method, lambda: _code_name(context)), \
+                    telemetry.tracer().start_as_current_span(
                 method.lstrip("/"), context=telemetry.extract(metadata),
                 kind=trace.SpanKind.SERVER, attributes={"rpc.system": "grpc"},
             ):
@@ -82,11 +83,18 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):
                         auth.current_principal.reset(token)
                 except DomainError as error:
                     await context.abort_with_status(rpc_status.to_status(status_of(error)))
-                except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError):
+                except (sqlalchemy.exc.DBAPIError, ConnectionError) as error:
+                    if not db.unavailable(error):
+                        raise
                     log.warning("database unavailable in %s", method, exc_info=True)
                     await context.abort(grpc.StatusCode.UNAVAILABLE,
                                         "the database is unavailable; retry the request")
         return wrapped
+
+
+def _code_name(context: grpc.aio.ServicerContext[Any, Any]) -> str:
+    code = context.code()
+    return code.name if isinstance(code, grpc.StatusCode) else "OK"
 
 
 def client_metadata(principal: auth.Principal, key: bytes) -> tuple[tuple[str, str], ...]:
@@ -94,12 +102,35 @@ def client_metadata(principal: auth.Principal, key: bytes) -> tuple[tuple[str, s
     return ((auth.METADATA_KEY, auth.sign(principal, key)), *telemetry.inject().items())
 
 
+class ReadinessHealth(health.aio.HealthServicer):
+    """The standard health service; `casebridge.ready` is answered when asked (the database
+    and NATS checked then), and NOT_SERVING from the graceful stop on, like every name."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ready: Callable[[], Awaitable[bool]] | None = None
+        self._stopping = False
+
+    async def Check(self, request: health_pb2.HealthCheckRequest,  # noqa: N802 (gRPC's name)
+                    context: Any) -> health_pb2.HealthCheckResponse:
+        if request.service != metrics.READY_SERVICE or self.ready is None:
+            return await super().Check(request, context)
+        serving = not self._stopping and await self.ready()
+        return health_pb2.HealthCheckResponse(status=health_pb2.HealthCheckResponse.SERVING
+                                              if serving else
+                                              health_pb2.HealthCheckResponse.NOT_SERVING)
+
+    async def enter_graceful_shutdown(self) -> None:
+        self._stopping = True
+        await super().enter_graceful_shutdown()
+
+
 class Server:
     """A grpc.aio server with the health service and reflection, stopped gracefully."""
 
     def __init__(self, key: bytes) -> None:
         self.server = grpc.aio.server(interceptors=[ServiceInterceptor(key)])
-        self.health = health.aio.HealthServicer()
+        self.health = ReadinessHealth()
         self._names: list[str] = [reflection.SERVICE_NAME, health.SERVICE_NAME]
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
 
@@ -117,6 +148,10 @@ class Server:
         for name in ("", *self._names):
             await self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
         return port
+
+    def answer_readiness(self, ready: Callable[[], Awaitable[bool]]) -> None:
+        """Readiness, apart from liveness: `casebridge.ready` asks `ready` at each check."""
+        self.health.ready = ready
 
     async def not_serving(self) -> None:
         await self.health.enter_graceful_shutdown()

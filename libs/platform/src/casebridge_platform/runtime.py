@@ -19,7 +19,7 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from casebridge_platform import bus, db, migrations, telemetry
+from casebridge_platform import bus, db, logs, metrics, migrations, telemetry
 from casebridge_platform.config import Settings
 from casebridge_platform.grpcserver import Server
 from casebridge_platform.messaging.consumer import Consumer, ConsumerSpec
@@ -67,6 +67,9 @@ class ServiceParts:
     # long-running loops that manage their own transactions (e.g. sending deliveries)
     workers: list[tuple[str, Callable[[], Coroutine[Any, Any, None]]]] = field(
         default_factory=list)
+    # gauges of the service's own set when /metrics is scraped, each in its own transaction
+    # across all tenants (escalation's timer lag)
+    samplers: list[Chore] = field(default_factory=list)
     # run at graceful stop once nothing serves, consumes or works any more, in order, before
     # the engine is disposed: close what the parts opened (HTTP clients, connections)
     on_stop: list[StopHook] = field(default_factory=list)
@@ -85,6 +88,7 @@ class Runtime:
         self.js: JetStreamContext
         self.relay: OutboxRelay
         self.server: Server | None = None
+        self.observer: metrics.Observer | None = None
         self.consumers: list[Consumer] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._consuming: list[asyncio.Task[None]] = []
@@ -93,8 +97,12 @@ class Runtime:
         self._bells: dict[str, Bell] = {}
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, self.settings.subject_prefix, self.relay.committed,
+        return UnitOfWork(self.engine, self.settings.subject_prefix, self._committed,
                           self._woken)
+
+    def _committed(self, events: list[dict[str, Any]]) -> None:
+        metrics.count_committed(events)
+        self.relay.committed(events)
 
     def _woken(self, topics: dict[str, datetime | None]) -> None:
         for topic, due in topics.items():
@@ -108,6 +116,8 @@ class Runtime:
     async def start(self) -> None:
         """Migrate the database, connect to NATS, make sure the stream exists, start the relay."""
         self.engine = db.create_engine(self.database)
+        if self.settings.otlp_endpoint:
+            telemetry.instrument_engine(self.engine)
         await migrations.upgrade(self.engine, self.database, self._migrations_dir)
         if self.database.is_postgres and await db.bypasses_row_security(self.engine):
             log.warning("connected to PostgreSQL as a superuser or BYPASSRLS role: tenant "
@@ -160,7 +170,14 @@ class Runtime:
         self.server = Server(self.settings.signing_key())
         for register, servicer, full_name in parts.grpc:
             self.server.add(register, servicer, full_name)
-        return await self.server.start(self.settings.address(self.name))
+        port = await self.server.start(self.settings.address(self.name))
+        self.observer = metrics.Observer(
+            engine=self.engine, nc=self.nc, js=self.js, stream=self.settings.stream,
+            prefix=self.settings.subject_prefix, durables=[c.durable for c in parts.consumers],
+            uow=self.uow, samplers=parts.samplers)
+        self.server.answer_readiness(self.observer.ready)
+        self.observer.attach(asyncio.get_running_loop())
+        return port
 
     async def _run_periodically(self, periodic: Periodic) -> None:
         bell = self.bell(periodic.wake_on) if periodic.wake_on else None
@@ -195,6 +212,8 @@ class Runtime:
         """Health NOT_SERVING → stop consuming, drain NATS → stop gRPC with grace → stop
         chores and workers → the parts' stop hooks → drain the relay and NATS → dispose."""
         grace = self.settings.shutdown_grace_s
+        if self.observer:
+            self.observer.detach()
         if self.server:
             await self.server.not_serving()
         for consumer in self.consumers:
@@ -256,9 +275,9 @@ def _name_of(hook: StopHook) -> str:
 def main(name: str, migrations_dir: Path, configure: Callable[[Runtime], ServiceParts]) -> None:
     """Entry point of a service process: run until SIGTERM or SIGINT, then stop in order."""
     settings = Settings()
-    logging.basicConfig(level=settings.log_level,
-                        format=f"%(asctime)s {name} %(levelname)s %(name)s: %(message)s")
+    logs.setup(name, settings.log_level, settings.log_format)
     telemetry.setup_tracing(f"casebridge-{name}", settings.otlp_endpoint)
+    metrics.serve(settings.metrics_port)
 
     async def serve() -> None:
         runtime = Runtime(name, settings, migrations_dir)

@@ -18,11 +18,12 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, closing, contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from casebridge_platform.bus import MIN_NATS
-from casebridge_platform.devstack import free_port, nats_server_binary
+from casebridge_platform.devstack import free_port, nats_server_binary, wait_until
 
 if TYPE_CHECKING:
     from aiosmtpd.smtp import SMTP, Envelope, Session
@@ -102,6 +103,31 @@ def postgres_server() -> Iterator[str]:
             yield container.get_connection_url()
     else:
         yield DEFAULT_POSTGRES
+
+
+class NatsProcess:
+    """One nats-server with JetStream on a fixed port and store, to kill and start again."""
+
+    def __init__(self, store: Path) -> None:
+        self.port = free_port()
+        self.store = store
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [nats_server_binary(), "-a", "127.0.0.1", "-p", str(self.port), "-js",
+             "-sd", str(self.store)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until(lambda: reachable(self.url), 15, "nats-server")
+
+    def kill(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(10)
+            self.process = None
 
 
 def unique(prefix: str) -> str:

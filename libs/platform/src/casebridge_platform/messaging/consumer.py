@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import nats.errors
+import nats.js.errors
 import sqlalchemy.exc
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from opentelemetry import trace
 
-from casebridge_platform import telemetry
+from casebridge_platform import db, telemetry
 from casebridge_platform.db import insert_ignore
 from casebridge_platform.messaging.envelope import Event, PoisonMessage
 from casebridge_platform.messaging.outbox import UnitOfWork
@@ -162,7 +163,9 @@ class Consumer:
                         break   # stop() ended the wait for work
                     raise
                 except (nats.errors.ConnectionClosedError,
-                        nats.errors.ConnectionReconnectingError):
+                        nats.errors.ConnectionReconnectingError,
+                        # a clustered consumer's leader is moving (a NATS node went away)
+                        nats.js.errors.ServiceUnavailableError, nats.errors.NoRespondersError):
                     await asyncio.sleep(0.5)
                     continue
                 try:
@@ -259,7 +262,8 @@ class Consumer:
         delivered = msg.metadata.num_delivered
         if isinstance(exc, PoisonMessage):
             await self._dead_letter(msg, str(exc))
-        elif delivered >= self._max_deliver and not isinstance(exc, OUTAGE):
+        elif delivered >= self._max_deliver and not (isinstance(exc, OUTAGE)
+                                                     or db.unavailable(exc)):
             await self._dead_letter(msg, f"gave up after {delivered} deliveries: {exc!r}")
         else:
             level = logging.INFO if isinstance(exc, Transient) else logging.WARNING

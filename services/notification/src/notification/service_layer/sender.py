@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from casebridge.notification.v1 import notification_pb2
+from casebridge_platform import metrics
 from casebridge_platform.messaging.outbox import UnitOfWork
 from casebridge_platform.runtime import Bell
 from casebridge_platform.sealing import Sealer
@@ -212,6 +213,7 @@ class Sender:
         done = await uow.conn.execute(deliveries.update().where(
             deliveries.c.delivery_id == row.delivery_id,
             deliveries.c.attempts == row.attempts).values(**values))
+        metrics.DELIVERIES.labels(row.channel, status).inc()
         if done.rowcount == 1 and status == "delivered":
             announce(uow, {**row._mapping, **values})
         if status == "dead":
