@@ -2,14 +2,13 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 import grpc
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
-from gateway import problems
+from gateway import openapi, problems
 from gateway.auth import Authenticator, TenantDirectory
 from gateway.connection import live_of
 from gateway.deps import Services
@@ -29,14 +28,6 @@ from gateway.routes import (
 from gateway.settings import GatewaySettings
 from gateway.web import install as install_pages
 
-PROBLEM: dict[str, Any] = {"model": None, "content": {problems.MEDIA_TYPE: {}}}
-ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"description": phrase, **PROBLEM} for status, phrase in (
-    (400, "Malformed JSON"), (401, "Missing or invalid token"), (403, "Forbidden"),
-    (404, "Not found"), (409, "Not allowed in the case's current status, or a conflict"),
-    (413, "Body too large"), (415, "Not JSON"), (422, "Invalid fields"),
-    (429, "Too many attempts"), (503, "A service is unavailable"))}
-
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     """Build the app; nothing is created at import time."""
@@ -50,7 +41,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         await app.state.services.close()
         await live_of(app).close()              # the pages' NATS connection, if one was made
 
-    app = FastAPI(title="casebridge", version="0.2.0", lifespan=lifespan, responses=ERRORS,
+    app = FastAPI(title="casebridge", version="0.2.0", lifespan=lifespan,
                   docs_url=None, redoc_url=None,
                   description="Complaints (投诉), reports (举报) and disputes (纠纷): intake, "
                   "classification, routing, the case lifecycle and deadlines. Staff "
@@ -79,4 +70,5 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                    public, transfers):
         app.include_router(module.router)
     install_pages(app)
+    openapi.install(app)
     return app

@@ -21,6 +21,11 @@ Text = Annotated[str, Field(min_length=1, max_length=20_000)]
 Short = Annotated[str, Field(min_length=1, max_length=200)]
 
 
+def example(value: dict) -> ConfigDict:
+    """A model's example for the OpenAPI document (/docs offers it as the body to try)."""
+    return ConfigDict(json_schema_extra={"examples": [value]})
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -49,6 +54,13 @@ class Respondent(Strict):
 class ComplaintCreate(Strict):
     """A complaint (投诉) or report (举报); omit `complainant` to submit anonymously. Which
     fields are required, and which `details` exist, depend on the tenant's kind."""
+
+    model_config = example({
+        "kind": "complaint", "channel": "phone", "content": "护士输液时态度恶劣，打针多次不成功",
+        "complainant": {"name": "张三", "phone": "13800000000", "relation": "本人"},
+        "respondent": {"department": "护理部"}, "demands": "赔礼道歉",
+        "details": {"patient_name": "张三", "outpatient_number": "MZ20260001"}})
+
 
     kind: Literal["complaint", "report"]
     channel: Channel
@@ -483,6 +495,8 @@ class TransferPathRead(BaseModel):
 
 
 class FederatedMessage(Strict):
+    model_config = example({"jws": "eyJhbGciOiJFZERTQSIsImtpZCI6ImRlbW8taG9zcGl0YWwifQ.e30.c2ln"})
+
     jws: Annotated[str, Field(min_length=1, max_length=1 << 20)]
 
 
@@ -493,11 +507,16 @@ class FederatedAck(BaseModel):
 
 
 class PortalMaterial(Strict):
+    model_config = example({"description": "补充门诊病历第3页的照片说明"})
+
     description: Text
 
 
 class PortalSurvey(Strict):
     """回访 by the complainant: how satisfied, and whether the problem is solved."""
+
+    model_config = example({"rating": 4, "solved": True, "note": "处理及时"})
+
 
     rating: int = Field(ge=1, le=5, description="1 (very dissatisfied) to 5 (very satisfied)")
     solved: bool
@@ -505,11 +524,16 @@ class PortalSurvey(Strict):
 
 
 class PortalWithdraw(Strict):
+    model_config = example({"reason": "已与医院协商解决"})
+
     reason: Annotated[str, Field(min_length=1, max_length=2_000)]
 
 
 class PortalReopen(Strict):
     """Why the answer did not settle it: what should be looked at again."""
+
+    model_config = example({"reason": "答复没有说明为何多次穿刺失败"})
+
 
     reason: Annotated[str, Field(min_length=1, max_length=2_000)]
 
@@ -517,6 +541,8 @@ class PortalReopen(Strict):
 # --- routing administration ----------------------------------------------------------------
 
 class CategoryRule(Strict):
+    model_config = example({"department": "医务处", "keywords": ["误诊", "漏诊", "手术"]})
+
     department: Annotated[str, Field(min_length=1, max_length=100)]
     keywords: list[Annotated[str, Field(min_length=1, max_length=50)]] = \
         Field(min_length=1, max_length=200)
@@ -536,10 +562,17 @@ class RouteRow(Strict):
 
 
 class RoutingTable(Strict):
+    model_config = example({"routes": [
+        {"category": "医疗质量", "department": "医务处"},
+        {"category": "服务态度", "respondent_department": "护理部", "department": "护理部"},
+        {"severity": "危机", "department": "院办"}]})
+
     routes: list[RouteRow] = Field(max_length=1_000)
 
 
 class ClassifyBody(Strict):
+    model_config = example({"content": "医生态度恶劣，候诊两个小时"})
+
     content: Text
 
 
@@ -565,6 +598,9 @@ class CandidateRead(BaseModel):
 
 class ConflictBody(Strict):
     """A conflict of interest with a party (by name) or with one case."""
+
+    model_config = example({"party": "张三", "reason": "投诉人是本人的亲属"})
+
     user_id: str | None = Field(None, max_length=64, description="default: yourself")
     party: str | None = Field(None, max_length=200)
     case_id: UUID | None = None

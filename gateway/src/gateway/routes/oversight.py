@@ -51,7 +51,7 @@ def _case(c: case_pb2.OverseenCase) -> OverseenCase:
                         due_at=views.at(c.due_at) if c.HasField("due_at") else None)
 
 
-@router.get("/oversight", response_model=Oversight,
+@router.get("/oversight", operation_id="get_oversight", response_model=Oversight,
             summary="The institutions this regulator oversees: volumes, on-time rate, overdue "
             "and major cases (no personal data)")
 async def oversight(call: Staff, from_date: Annotated[date | None, Query()] = None,
