@@ -89,7 +89,10 @@ def explain(exc: grpc.aio.AioRpcError) -> tuple[int, str, list[dict[str, str]], 
     status = GRPC_TO_HTTP.get(exc.code(), 500)
     errors: list[dict[str, str]] = []
     extensions: dict[str, Any] = {}
-    rich = rpc_status.from_call(exc)  # type: ignore[arg-type]  # aio calls: stubs take grpc.Call
+    try:
+        rich = rpc_status.from_call(exc)  # type: ignore[arg-type]  # aio: stubs take grpc.Call
+    except ValueError:       # details that do not match the code (cut off on the way): none
+        rich = None
     for detail in rich.details if rich else ():
         bad, unmet = error_details_pb2.BadRequest(), error_details_pb2.PreconditionFailure()
         if detail.Unpack(bad):
