@@ -13,7 +13,7 @@ TEST_WORKERS ?= 2
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup browser run test test-fast unit protos protos-check lint token bench bench-pg clean
+.PHONY: help setup browser run test test-fast unit protos protos-check lint token bench bench-pg fuzz clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -66,6 +66,11 @@ bench: setup ## Benchmarks on SQLite and PostgreSQL → var/bench/{pipeline,time
 	$(PY) -m tests.bench.pipeline --seconds $(BENCH_SECONDS) --concurrency $(BENCH_CONCURRENCY) --database sqlite --database postgresql
 	$(PY) -m tests.bench.timers --database sqlite --database postgresql
 	$(PY) -m tests.bench.notifications --database sqlite --database postgresql
+
+FUZZ_EXAMPLES ?= 60
+
+fuzz: setup ## Generated requests (schemathesis) on SQLite and PostgreSQL, 10,000+ cases → var/bench/fuzz.json
+	$(PY) -m tests.bench.fuzz --examples $(FUZZ_EXAMPLES)
 
 clean: ## Remove ./var (databases, NATS storage, logs, local secrets)
 	rm -rf var
