@@ -45,7 +45,8 @@ class Row:
 
 ENDPOINTS: tuple[Row, ...] = (
     Row("submit_complaint", "POST", "/v1/complaints", SUBMITTERS,
-        {"kind": "complaint", "channel": "phone", "content": "授权检查", "category": "没有这个类别"}),
+        {"kind": "complaint", "channel": "phone", "content": "授权检查",
+         "category": "没有这个类别"}),
     Row("list_cases", "GET", "/v1/cases", STAFF),
     Row("get_case", "GET", f"/v1/cases/{CASE}", STAFF, scoped=True),
     Row("act_on_case", "POST", f"/v1/cases/{CASE}/actions", STAFF,
@@ -117,7 +118,7 @@ NOT_TABLED = {"stream_notifications", "public_challenge", "file_public_complaint
 def action_roles() -> dict[str, frozenset[str]]:
     """Who may take each case action, as the case service's rules say (the case's own
     handler may take those marked with `+h` too)."""
-    from case.domain import model   # the rules as data: the one place they are written
+    from case.domain import model  # the rules as data: the one place they are written
 
     return {name: frozenset(rule.roles & STAFF | ({"complainant"} & rule.roles))
             | (frozenset({"+h"}) if rule.handler else frozenset())
