@@ -13,6 +13,7 @@ from gateway.auth import Authenticator, TenantDirectory
 from gateway.connection import live_of
 from gateway.deps import Services
 from gateway.files.store import FileStore
+from gateway.guard import BodyGuard, RateLimit
 from gateway.middleware import BodyLimit, JsonOnly, SecurityHeaders, Tracing
 from gateway.routes import (
     admin,
@@ -54,8 +55,13 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.state.principal_key = settings.signing_key()
     app.state.files = FileStore.of(settings)
     app.add_middleware(JsonOnly)
+    app.add_middleware(BodyGuard, idle_s=settings.body_idle_timeout_s,
+                       max_depth=settings.max_json_depth)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
                        upload_bytes=settings.max_upload_bytes)
+    app.add_middleware(RateLimit, per_caller=settings.rate_caller_per_minute,
+                       per_address=settings.rate_address_per_minute,
+                       behind_proxy=settings.public_behind_proxy)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(Tracing)
     app.add_exception_handler(RequestValidationError, problems.on_validation_error)

@@ -14,10 +14,11 @@ from gateway.problems import MEDIA_TYPE, Problem
 
 BEARER = "bearer"
 PHRASES = {
-    400: "Malformed JSON, or a proof of work that does not check out",
+    400: "Malformed JSON, JSON nested too deep, or a proof of work that does not check out",
     401: "Missing or invalid credentials (a bearer token; for federation, the signature)",
     403: "Unknown tenant, or a role that may not do this",
     404: "Not found (also another tenant's, or a wrong access code)",
+    408: "The request body stopped arriving",
     409: "Not allowed in the case's current status, a reused Idempotency-Key, or a conflict",
     413: "Body too large",
     415: "Not JSON (or, for files, a type this institution does not take)",
@@ -84,16 +85,17 @@ def operation_id(route: APIRoute) -> str:
 
 
 def _generic(operation: dict[str, Any]) -> set[int]:
-    """The statuses that follow from what the route takes: a token (401, 403), a body (400,
-    413, 415, 422), parameters (422), and any service call (503)."""
-    codes = {503}
+    """The statuses that follow from what the route takes: any request (429: the rate
+    limits; 503: a service down), a token (401, 403), a body (400 malformed or too deep, 408
+    too slow, 413, 415, 422), parameters (422)."""
+    codes = {429, 503}
     if operation.get("security"):
         codes |= {401, 403}
     body = operation.get("requestBody", {}).get("content", {})
     if "application/json" in body:
-        codes |= {400, 413, 415, 422}
+        codes |= {400, 408, 413, 415, 422}
     elif body:                                             # multipart: files
-        codes |= {413, 415, 422}
+        codes |= {408, 413, 415, 422}
     if operation.get("parameters") or body:
         codes.add(422)
     return codes
