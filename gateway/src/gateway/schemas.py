@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 Channel = Literal["phone", "letter", "visit", "web", "email", "fax", "sms", "suggestion_box",
                   "referral", "petition_office", "consumer_association", "media"]
@@ -19,6 +20,22 @@ Yuan = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2,
                                 description="元 (CNY), at most two decimals")]
 Text = Annotated[str, Field(min_length=1, max_length=20_000)]
 Short = Annotated[str, Field(min_length=1, max_length=200)]
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def _written(pattern: re.Pattern[str], what: str) -> object:
+    """Only a date (time) written as ISO 8601: pydantic would also take a number as seconds
+    since 1970, and `to_date=1e-56` is not the first of January 1970."""
+    def check(value: object) -> object:
+        if isinstance(value, str) and not pattern.match(value):
+            raise ValueError(f"{what} in ISO 8601, e.g. 2026-03-01")
+        return value
+    return BeforeValidator(check)
+
+
+IsoDate = Annotated[date, _written(ISO_DATE, "a date")]
+IsoDateTime = Annotated[datetime, _written(ISO_DATETIME, "a date and time")]
 
 
 def example(value: dict) -> ConfigDict:

@@ -72,8 +72,8 @@ async def list_cases(
         kind: Annotated[Literal["complaint", "report"] | None, Query()] = None,
         overdue: Annotated[bool, Query(description="past the deadline, still open")] = False,
         due_soon: Annotated[bool, Query(description="due within 24 hours")] = False,
-        received_from: Annotated[datetime | None, Query()] = None,
-        received_to: Annotated[datetime | None, Query()] = None,
+        received_from: Annotated[s.IsoDateTime | None, Query()] = None,
+        received_to: Annotated[s.IsoDateTime | None, Query()] = None,
         q: Annotated[str | None, Query(max_length=200, description="text in content, demands "
                                        "or case number")] = None,
         scope: Annotated[Literal["mine", "my_department", "first_contact"] | None,

@@ -12,6 +12,7 @@ from casebridge.escalation.v1 import escalation_pb2
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
+from gateway import schemas as s
 from gateway import views
 from gateway.deps import Staff
 from gateway.schemas import example
@@ -274,8 +275,8 @@ async def extend(case_id: uuid.UUID, clock: Annotated[str, Path(max_length=64)],
 
 @router.get("/deadline-ledger", operation_id="get_deadline_ledger", response_model=Ledger,
             summary="Missed deadlines per department, with the late-handling charges")
-async def ledger(call: Staff, from_date: Annotated[date | None, Query()] = None,
-                 to_date: Annotated[date | None, Query()] = None,
+async def ledger(call: Staff, from_date: Annotated[s.IsoDate | None, Query()] = None,
+                 to_date: Annotated[s.IsoDate | None, Query()] = None,
                  department: Annotated[str | None, Query(max_length=64)] = None) -> Ledger:
     answer = await call.svc.escalation.GetLedger(escalation_pb2.GetLedgerRequest(
         from_date=from_date.isoformat() if from_date else "",
