@@ -20,6 +20,9 @@ from tests.fuzzing import fingerprint, settled
 from tests.integration.conftest import Platform, started
 from tests.support import daytime_seed
 
+# one platform per database for the module: its tests stay on one worker
+pytestmark = pytest.mark.xdist_group("authorisation")
+
 ROOT = Path(__file__).resolve().parents[2]
 FAR = "far-health-bureau"          # a health bureau of another province: not the hospital's
 UPLOAD = {"file": ("note.txt", b"not a type any institution takes", "text/plain")}

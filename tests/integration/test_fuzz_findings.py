@@ -6,6 +6,9 @@ import pytest
 
 from tests.integration.conftest import Platform
 
+# one platform per database for the module: its tests stay on one worker
+pytestmark = pytest.mark.xdist_group("fuzz_findings")
+
 
 @pytest.fixture
 def platform(shared_platform: Platform) -> Platform:

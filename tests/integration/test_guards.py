@@ -20,6 +20,9 @@ from conftest import own_settings
 from tests.fuzzing import fingerprint, served, settled
 from tests.integration.conftest import Platform, started
 
+# one platform per database for the module: its tests stay on one worker
+pytestmark = pytest.mark.xdist_group("guards")
+
 PER_CALLER, PER_ADDRESS = 6, 10
 
 
