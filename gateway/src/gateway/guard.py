@@ -1,14 +1,12 @@
 """Pure ASGI guards in front of every route: request rates per caller and per address (shared
 by every replica through gateway.limits), a request body that stops arriving (slowloris), and
-JSON nested deeper than any body of the API (which would exhaust the parser's recursion),
-and JSON strings that are not text (lone surrogates, which nothing downstream can encode).
+JSON nested deeper than any body of the API (which would exhaust the parser's recursion).
 Each refusal is a problem+json; nothing behind it runs."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import logging
 import re
 from itertools import accumulate
@@ -30,35 +28,6 @@ def json_depth(raw: bytes) -> int:
     """How deep a JSON text nests (strings skipped; not a validator: json.loads is)."""
     skeleton = STRINGS.sub(b"", raw).translate(None, NOT_BRACKETS)
     return max(accumulate(BRACKETS[b] for b in skeleton), default=0)
-
-
-SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
-
-
-def lone_surrogate(raw: bytes) -> bool:
-    """Whether a JSON text holds a lone UTF-16 surrogate (`\\ud800` without its pair): valid
-    JSON, but not text: protobuf, the databases and the logs cannot take it."""
-    if not SURROGATE_ESCAPE.search(raw):          # the usual body: nothing to look at
-        return False
-    try:
-        value = json.loads(raw)
-    except (ValueError, RecursionError):
-        return False                              # the parser's own refusal follows
-    return _holds_lone(value)
-
-
-def _holds_lone(value: object) -> bool:
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return True
-        return False
-    if isinstance(value, dict):
-        return any(_holds_lone(k) or _holds_lone(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_holds_lone(v) for v in value)
-    return False
 
 
 def client_address(scope: Scope, behind_proxy: bool) -> str:
@@ -147,10 +116,6 @@ class BodyGuard:
                 if json_depth(body) > self.max_depth:
                     await problem(400, f"the JSON body nests deeper than {self.max_depth} "
                                   "levels")(scope, receive, send)
-                    return
-                if lone_surrogate(body):
-                    await problem(400, "the JSON body holds a lone surrogate (\\ud800 to "
-                                  "\\udfff without its pair): not text")(scope, receive, send)
                     return
                 await self.app(scope, self._replay(body, receive), sending)
             else:
