@@ -16,7 +16,7 @@ CHROMIUM := /usr/bin/chromium
 IMAGE ?= casebridge:dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup browser run test test-fast unit protos protos-check lint token bench bench-pg bench-cluster clean image k8s
+.PHONY: help setup browser run test test-fast unit protos protos-check lint token bench bench-pg bench-cluster fuzz clean image k8s
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -85,6 +85,11 @@ bench: setup ## Benchmarks on SQLite and PostgreSQL → var/bench/{pipeline,time
 
 bench-cluster: setup ## 3-node NATS (R3), 2 replicas of everything, kills and restarts → var/bench/cluster.json
 	$(PY) -m tests.bench.cluster --seconds $(CLUSTER_SECONDS) --rate $(CLUSTER_RATE)
+
+FUZZ_EXAMPLES ?= 60
+
+fuzz: setup ## Generated requests (schemathesis) on SQLite and PostgreSQL, 10,000+ cases → var/bench/fuzz.json
+	$(PY) -m tests.bench.fuzz --examples $(FUZZ_EXAMPLES)
 
 clean: ## Remove ./var (databases, NATS storage, logs, local secrets)
 	rm -rf var

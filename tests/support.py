@@ -8,6 +8,9 @@ from pathlib import Path
 import httpx
 
 SEED = Path(__file__).resolve().parents[1] / "deploy/seed/demo-tenants.json"
+# the gateway's request rate limits off: a test or a benchmark sending as fast as it can is
+# not an abuser (tests/integration/test_guards.py tests the limits)
+UNLIMITED = {"CASEBRIDGE_RATE_CALLER_PER_MINUTE": "0", "CASEBRIDGE_RATE_ADDRESS_PER_MINUTE": "0"}
 
 
 def daytime_seed(directory: Path, tenants: tuple[str, ...] = ()) -> Path:

@@ -44,7 +44,7 @@ from casebridge_platform.config import SERVICES
 from casebridge_platform.devstack import ROOT, Stack, free_port
 from gateway.auth import issue_local_token, load_or_create_key
 
-from tests.support import all_cases, daytime_seed
+from tests.support import UNLIMITED, all_cases, daytime_seed
 
 TENANT = "demo-12315"
 COMPLAINT = {
@@ -232,7 +232,7 @@ async def run_stack(database: str, args: argparse.Namespace) -> dict:
     shutil.rmtree(var, ignore_errors=True)  # every run starts from empty databases and stream
     stack = Stack(var, database=url or "sqlite", gateway_port=free_port(),
                   seed_file=daytime_seed(var / "seed", (TENANT,)),
-                  extra_env={"CASEBRIDGE_STATS_DIR": str(var / "stats")})
+                  extra_env={**UNLIMITED, "CASEBRIDGE_STATS_DIR": str(var / "stats")})
     probe = Probe(var, url)
     try:
         await asyncio.to_thread(stack.start)

@@ -15,7 +15,7 @@ import pytest
 from casebridge_platform import testing
 from casebridge_platform.devstack import ROOT, Stack, free_port
 
-from tests.support import daytime_seed
+from tests.support import UNLIMITED, daytime_seed
 
 
 @asynccontextmanager
@@ -27,7 +27,8 @@ async def running(database: str, nats_url: str, tmp_path: Path,
     platform = Stack(tmp_path / "var", database=database, nats_url=nats_url,
                      gateway_port=gateway_port or free_port(), stream=testing.unique("CBE"),
                      subject_prefix=testing.unique("cbe"),
-                     seed_file=daytime_seed(tmp_path, tenants), extra_env=extra_env)
+                     seed_file=daytime_seed(tmp_path, tenants),
+                     extra_env={**UNLIMITED, **(extra_env or {})})
     try:
         await asyncio.to_thread(platform.start)
         yield platform

@@ -49,14 +49,18 @@ class Platform:
 
 
 @asynccontextmanager
-async def started(settings: Settings, tmp_path: Path,
+async def started(settings: Settings, tmp_path: Path, seed: Path | None = None,
                   **gateway: object) -> AsyncIterator[Platform]:
     """Every service on its own gRPC port in this process, the gateway over ASGI (with
-    `gateway` settings of its own, e.g. the file store's)."""
+    `gateway` settings of its own, e.g. the file store's; `seed`: other tenants than the
+    demo's)."""
     addresses = {f"{s}_addr": f"127.0.0.1:{free_port()}" for s in SERVICES}
-    gw_settings = GatewaySettings(**{**settings.model_dump(), **addresses, **gateway,
+    # the tests poll as fast as they like: rate limits only where a test sets them
+    unlimited = {"rate_caller_per_minute": 0, "rate_address_per_minute": 0}
+    gw_settings = GatewaySettings(**{**settings.model_dump(), **addresses, **unlimited,
+                                     **gateway,
                                      "principal_key": settings.principal_key,
-                                     "seed_file": daytime_seed(tmp_path),
+                                     "seed_file": seed or daytime_seed(tmp_path),
                                      "token_key_file": tmp_path / "token.key"})
     runtimes: dict[str, Runtime] = {}
     try:

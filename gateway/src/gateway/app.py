@@ -2,7 +2,6 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 import grpc
 from casebridge_platform import metrics
@@ -11,11 +10,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from gateway import problems
+from gateway import openapi, problems
 from gateway.auth import Authenticator, TenantDirectory
 from gateway.connection import live_of, nats_answers
 from gateway.deps import Services
 from gateway.files.store import FileStore
+from gateway.guard import BodyGuard, RateLimit
 from gateway.middleware import BodyLimit, JsonOnly, SecurityHeaders, Tracing
 from gateway.routes import (
     admin,
@@ -31,14 +31,6 @@ from gateway.routes import (
 from gateway.settings import GatewaySettings
 from gateway.web import install as install_pages
 
-PROBLEM: dict[str, Any] = {"model": None, "content": {problems.MEDIA_TYPE: {}}}
-ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"description": phrase, **PROBLEM} for status, phrase in (
-    (400, "Malformed JSON"), (401, "Missing or invalid token"), (403, "Forbidden"),
-    (404, "Not found"), (409, "Not allowed in the case's current status, or a conflict"),
-    (413, "Body too large"), (415, "Not JSON"), (422, "Invalid fields"),
-    (429, "Too many attempts"), (503, "A service is unavailable"))}
-
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     """Build the app; nothing is created at import time."""
@@ -52,7 +44,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         await app.state.services.close()
         await live_of(app).close()              # the pages' NATS connection, if one was made
 
-    app = FastAPI(title="casebridge", version="0.2.0", lifespan=lifespan, responses=ERRORS,
+    app = FastAPI(title="casebridge", version="0.2.0", lifespan=lifespan,
                   docs_url=None, redoc_url=None,
                   description="Complaints (投诉), reports (举报) and disputes (纠纷): intake, "
                   "classification, routing, the case lifecycle and deadlines. Staff "
@@ -65,8 +57,13 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.state.principal_key = settings.signing_key()
     app.state.files = FileStore.of(settings)
     app.add_middleware(JsonOnly)
+    app.add_middleware(BodyGuard, idle_s=settings.body_idle_timeout_s,
+                       max_depth=settings.max_json_depth)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
                        upload_bytes=settings.max_upload_bytes)
+    app.add_middleware(RateLimit, per_caller=settings.rate_caller_per_minute,
+                       per_address=settings.rate_address_per_minute,
+                       behind_proxy=settings.public_behind_proxy)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(Tracing)
     app.add_exception_handler(RequestValidationError, problems.on_validation_error)
@@ -90,4 +87,5 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                    public, transfers):
         app.include_router(module.router)
     install_pages(app)
+    openapi.install(app)
     return app

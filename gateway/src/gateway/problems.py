@@ -11,9 +11,34 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
 MEDIA_TYPE = "application/problem+json"
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="the field at fault, dotted (`complainant.phone`), or "
+                       "`body`")
+    message: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, as every error of the API is answered."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
+        "type": "about:blank", "title": "Conflict", "status": 409,
+        "detail": "accept is not allowed in status investigating",
+        "current_status": "investigating", "allowed_actions": ["propose", "hold"]}]})
+
+    type: str = Field(description="always about:blank: the status says what kind")
+    title: str = Field(description="the status's phrase")
+    status: int = Field(ge=400, le=599)
+    detail: str = Field(description="what went wrong, in words for a person")
+    errors: list[FieldError] | None = Field(None, description="each field at fault (400, 422)")
+    current_status: str | None = Field(None, description="409 on a case: where it is now")
+    allowed_actions: list[str] | None = Field(None, description="409 on a case: what may be "
+                                              "done now")
 
 GRPC_TO_HTTP = {
     grpc.StatusCode.INVALID_ARGUMENT: 422,
@@ -64,7 +89,10 @@ def explain(exc: grpc.aio.AioRpcError) -> tuple[int, str, list[dict[str, str]], 
     status = GRPC_TO_HTTP.get(exc.code(), 500)
     errors: list[dict[str, str]] = []
     extensions: dict[str, Any] = {}
-    rich = rpc_status.from_call(exc)  # type: ignore[arg-type]  # aio calls: stubs take grpc.Call
+    try:
+        rich = rpc_status.from_call(exc)  # type: ignore[arg-type]  # aio: stubs take grpc.Call
+    except ValueError:       # details that do not match the code (cut off on the way): none
+        rich = None
     for detail in rich.details if rich else ():
         bad, unmet = error_details_pb2.BadRequest(), error_details_pb2.PreconditionFailure()
         if detail.Unpack(bad):

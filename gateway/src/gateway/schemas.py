@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 Channel = Literal["phone", "letter", "visit", "web", "email", "fax", "sms", "suggestion_box",
                   "referral", "petition_office", "consumer_association", "media"]
@@ -19,6 +20,27 @@ Yuan = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2,
                                 description="元 (CNY), at most two decimals")]
 Text = Annotated[str, Field(min_length=1, max_length=20_000)]
 Short = Annotated[str, Field(min_length=1, max_length=200)]
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def _written(pattern: re.Pattern[str], what: str) -> object:
+    """Only a date (time) written as ISO 8601: pydantic would also take a number as seconds
+    since 1970, and `to_date=1e-56` is not the first of January 1970."""
+    def check(value: object) -> object:
+        if isinstance(value, str) and not pattern.match(value):
+            raise ValueError(f"{what} in ISO 8601, e.g. 2026-03-01")
+        return value
+    return BeforeValidator(check)
+
+
+IsoDate = Annotated[date, _written(ISO_DATE, "a date")]
+IsoDateTime = Annotated[datetime, _written(ISO_DATETIME, "a date and time")]
+
+
+def example(value: dict) -> ConfigDict:
+    """A model's example for the OpenAPI document (/docs offers it as the body to try)."""
+    return ConfigDict(json_schema_extra={"examples": [value]})
 
 
 class Strict(BaseModel):
@@ -49,6 +71,13 @@ class Respondent(Strict):
 class ComplaintCreate(Strict):
     """A complaint (投诉) or report (举报); omit `complainant` to submit anonymously. Which
     fields are required, and which `details` exist, depend on the tenant's kind."""
+
+    model_config = example({
+        "kind": "complaint", "channel": "phone", "content": "护士输液时态度恶劣，打针多次不成功",
+        "complainant": {"name": "张三", "phone": "13800000000", "relation": "本人"},
+        "respondent": {"department": "护理部"}, "demands": "赔礼道歉",
+        "details": {"patient_name": "张三", "outpatient_number": "MZ20260001"}})
+
 
     kind: Literal["complaint", "report"]
     channel: Channel
@@ -483,6 +512,8 @@ class TransferPathRead(BaseModel):
 
 
 class FederatedMessage(Strict):
+    model_config = example({"jws": "eyJhbGciOiJFZERTQSIsImtpZCI6ImRlbW8taG9zcGl0YWwifQ.e30.c2ln"})
+
     jws: Annotated[str, Field(min_length=1, max_length=1 << 20)]
 
 
@@ -493,11 +524,16 @@ class FederatedAck(BaseModel):
 
 
 class PortalMaterial(Strict):
+    model_config = example({"description": "补充门诊病历第3页的照片说明"})
+
     description: Text
 
 
 class PortalSurvey(Strict):
     """回访 by the complainant: how satisfied, and whether the problem is solved."""
+
+    model_config = example({"rating": 4, "solved": True, "note": "处理及时"})
+
 
     rating: int = Field(ge=1, le=5, description="1 (very dissatisfied) to 5 (very satisfied)")
     solved: bool
@@ -505,11 +541,16 @@ class PortalSurvey(Strict):
 
 
 class PortalWithdraw(Strict):
+    model_config = example({"reason": "已与医院协商解决"})
+
     reason: Annotated[str, Field(min_length=1, max_length=2_000)]
 
 
 class PortalReopen(Strict):
     """Why the answer did not settle it: what should be looked at again."""
+
+    model_config = example({"reason": "答复没有说明为何多次穿刺失败"})
+
 
     reason: Annotated[str, Field(min_length=1, max_length=2_000)]
 
@@ -517,6 +558,8 @@ class PortalReopen(Strict):
 # --- routing administration ----------------------------------------------------------------
 
 class CategoryRule(Strict):
+    model_config = example({"department": "医务处", "keywords": ["误诊", "漏诊", "手术"]})
+
     department: Annotated[str, Field(min_length=1, max_length=100)]
     keywords: list[Annotated[str, Field(min_length=1, max_length=50)]] = \
         Field(min_length=1, max_length=200)
@@ -536,10 +579,17 @@ class RouteRow(Strict):
 
 
 class RoutingTable(Strict):
+    model_config = example({"routes": [
+        {"category": "医疗质量", "department": "医务处"},
+        {"category": "服务态度", "respondent_department": "护理部", "department": "护理部"},
+        {"severity": "危机", "department": "院办"}]})
+
     routes: list[RouteRow] = Field(max_length=1_000)
 
 
 class ClassifyBody(Strict):
+    model_config = example({"content": "医生态度恶劣，候诊两个小时"})
+
     content: Text
 
 
@@ -565,6 +615,9 @@ class CandidateRead(BaseModel):
 
 class ConflictBody(Strict):
     """A conflict of interest with a party (by name) or with one case."""
+
+    model_config = example({"party": "张三", "reason": "投诉人是本人的亲属"})
+
     user_id: str | None = Field(None, max_length=64, description="default: yourself")
     party: str | None = Field(None, max_length=200)
     case_id: UUID | None = None

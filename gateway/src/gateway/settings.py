@@ -23,6 +23,10 @@ class GatewaySettings(Settings):
     oidc_client_secret: SecretStr | None = None  # its secret (never logged)
     tenants_file: Path | None = None             # the tenant directory; default: seed_file
     max_body_bytes: int = 64 * 1024
+    max_json_depth: int = 32                     # no body of the API nests deeper than ~6
+    body_idle_timeout_s: float = 10.0            # a body that pauses this long: 408
+    rate_caller_per_minute: int = 3000           # /v1 requests per bearer token (0: no limit)
+    rate_address_per_minute: int = 6000          # /v1 requests per client address (0: none)
     grpc_timeout_s: float = 10.0
     session_ttl_s: int = 8 * 3600               # a signed-in page session
     default_language: Literal["zh-CN", "en"] = "zh-CN"

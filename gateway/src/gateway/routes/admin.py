@@ -20,7 +20,7 @@ def _category(c: routing_pb2.CategoryRule) -> s.CategoryRead:
     return s.CategoryRead(name=c.name, department=c.department, keywords=list(c.keywords))
 
 
-@router.get("/categories", response_model=list[s.CategoryRead],
+@router.get("/categories", operation_id="list_categories", response_model=list[s.CategoryRead],
             summary="The tenant's categories and their keyword rules")
 async def list_categories(call: Staff) -> list[s.CategoryRead]:
     answer = await call.svc.routing.ListCategories(routing_pb2.ListCategoriesRequest(),
@@ -28,7 +28,7 @@ async def list_categories(call: Staff) -> list[s.CategoryRead]:
     return [_category(c) for c in answer.categories]
 
 
-@router.put("/categories/{name}", response_model=s.CategoryRead,
+@router.put("/categories/{name}", operation_id="put_category", response_model=s.CategoryRead,
             summary="Create or replace a category (admin)")
 async def put_category(name: Name, body: s.CategoryRule, call: Staff) -> s.CategoryRead:
     answer = await call.svc.routing.PutCategory(routing_pb2.CategoryRule(
@@ -36,7 +36,8 @@ async def put_category(name: Name, body: s.CategoryRule, call: Staff) -> s.Categ
     return _category(answer)
 
 
-@router.delete("/categories/{name}", status_code=204, summary="Remove a category (admin)")
+@router.delete("/categories/{name}", operation_id="delete_category",
+               status_code=204, summary="Remove a category (admin)")
 async def delete_category(name: Name, call: Staff) -> None:
     await call.svc.routing.DeleteCategory(routing_pb2.DeleteCategoryRequest(name=name),
                                           **call.options)
@@ -48,14 +49,14 @@ def _table(t: routing_pb2.RoutingTable) -> s.RoutingTable:
         severity=r.severity or None, department=r.department) for r in t.routes])
 
 
-@router.get("/routing-table", response_model=s.RoutingTable,
+@router.get("/routing-table", operation_id="get_routing_table", response_model=s.RoutingTable,
             summary="category × respondent department × severity → responsible department")
 async def get_routing_table(call: Staff) -> s.RoutingTable:
     return _table(await call.svc.routing.GetRoutingTable(
         routing_pb2.GetRoutingTableRequest(), **call.options))
 
 
-@router.put("/routing-table", response_model=s.RoutingTable,
+@router.put("/routing-table", operation_id="put_routing_table", response_model=s.RoutingTable,
             summary="Replace the routing table (admin); the most specific row wins")
 async def put_routing_table(body: s.RoutingTable, call: Staff) -> s.RoutingTable:
     table = routing_pb2.RoutingTable(routes=[routing_pb2.Route(
@@ -64,7 +65,7 @@ async def put_routing_table(body: s.RoutingTable, call: Staff) -> s.RoutingTable
     return _table(await call.svc.routing.PutRoutingTable(table, **call.options))
 
 
-@router.post("/classify", response_model=s.Classification,
+@router.post("/classify", operation_id="classify", response_model=s.Classification,
              summary="How a text would be classified, and why")
 async def classify(body: s.ClassifyBody, call: Staff) -> s.Classification:
     answer = await call.svc.routing.Classify(routing_pb2.ClassifyRequest(content=body.content),
@@ -76,7 +77,8 @@ async def classify(body: s.ClassifyBody, call: Staff) -> s.Classification:
                 for c in answer.scores])
 
 
-@router.post("/conflicts", status_code=201, response_model=s.ConflictRead,
+@router.post("/conflicts", operation_id="declare_conflict",
+             status_code=201, response_model=s.ConflictRead,
              summary="Declare a conflict of interest (回避) with a party or a case")
 async def declare_conflict(body: s.ConflictBody, call: Staff) -> s.ConflictRead:
     answer = await call.svc.routing.DeclareConflict(routing_pb2.DeclareConflictRequest(

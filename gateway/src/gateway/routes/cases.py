@@ -17,10 +17,26 @@ from gateway.deps import Key, Staff
 from gateway.views import accepted, act_request, case_read, case_summary, submit_request
 
 router = APIRouter(prefix="/v1", tags=["cases"])
+ACTIONS = {   # what /docs offers to try on POST /v1/cases/{case_id}/actions
+    "accept": {"summary": "受理", "value": {"action": "accept"}},
+    "refuse": {"summary": "不予受理, with the notice", "value": {
+        "action": "refuse", "reason": "不属于本院受理范围",
+        "notice": "您反映的问题不属于本院受理范围，请向当地卫生健康行政部门反映。"}},
+    "propose": {"summary": "处理意见 with compensation", "value": {
+        "action": "propose", "text": "向患者书面致歉，退还当日输液费用", "compensation": "320.00"}},
+    "answer": {"summary": "answer in writing", "value": {
+        "action": "answer", "mode": "written", "text": "经调查，护理人员沟通不当，已批评教育。"}},
+    "milestone": {"summary": "首次联系 recorded", "value": {
+        "action": "record_milestone", "milestone": "first_contact"}},
+    "transfer": {"summary": "to the 医调委 (人民调解)", "value": {
+        "action": "transfer", "path": "people_mediation", "to_agency": "demo-mediation",
+        "reason_code": "negotiation_failed", "consent": True}},
+}
 Sort = Literal["received_at", "-received_at", "due_at", "-due_at", "updated_at", "-updated_at"]
 
 
-@router.post("/complaints", status_code=201, response_model=s.ComplaintAccepted,
+@router.post("/complaints", operation_id="submit_complaint",
+             status_code=201, response_model=s.ComplaintAccepted,
              summary="Register a complaint or report (受理登记)")
 async def submit(body: s.ComplaintCreate, response: Response, call: Staff,
                  key: Key) -> s.ComplaintAccepted:
@@ -35,7 +51,7 @@ async def submit(body: s.ComplaintCreate, response: Response, call: Staff,
     return accepted(answer)
 
 
-@router.get("/cases/{case_id}", response_model=s.CaseRead,
+@router.get("/cases/{case_id}", operation_id="get_case", response_model=s.CaseRead,
             summary="One case with its timeline, work records and the actions allowed now")
 async def get_case(case_id: uuid.UUID, call: Staff) -> s.CaseRead:
     case = await call.svc.case.GetCase(case_pb2.GetCaseRequest(case_id=str(case_id)),
@@ -43,7 +59,8 @@ async def get_case(case_id: uuid.UUID, call: Staff) -> s.CaseRead:
     return case_read(case)
 
 
-@router.get("/cases", response_model=s.CaseList, summary="The cases the caller may see")
+@router.get("/cases", operation_id="list_cases",
+            response_model=s.CaseList, summary="The cases the caller may see")
 async def list_cases(
         call: Staff,
         status: Annotated[str | None, Query(max_length=32)] = None,
@@ -55,8 +72,8 @@ async def list_cases(
         kind: Annotated[Literal["complaint", "report"] | None, Query()] = None,
         overdue: Annotated[bool, Query(description="past the deadline, still open")] = False,
         due_soon: Annotated[bool, Query(description="due within 24 hours")] = False,
-        received_from: Annotated[datetime | None, Query()] = None,
-        received_to: Annotated[datetime | None, Query()] = None,
+        received_from: Annotated[s.IsoDateTime | None, Query()] = None,
+        received_to: Annotated[s.IsoDateTime | None, Query()] = None,
         q: Annotated[str | None, Query(max_length=200, description="text in content, demands "
                                        "or case number")] = None,
         scope: Annotated[Literal["mine", "my_department", "first_contact"] | None,
@@ -80,9 +97,10 @@ async def list_cases(
                       next_page_token=answer.next_page_token or None)
 
 
-@router.post("/cases/{case_id}/actions", response_model=s.CaseRead,
+@router.post("/cases/{case_id}/actions", operation_id="act_on_case", response_model=s.CaseRead,
              summary="Act on a case: accept, refuse, investigate, propose, answer, close, …")
-async def act(case_id: uuid.UUID, body: Annotated[s.CaseAction, Body()], call: Staff,
+async def act(case_id: uuid.UUID,
+              body: Annotated[s.CaseAction, Body(openapi_examples=ACTIONS)], call: Staff,
               key: Key) -> s.CaseRead:
     """Every change of a case is an action, recorded on its timeline with who, when and why.
     An action the case's status does not allow is refused with 409, naming the current status
@@ -91,7 +109,8 @@ async def act(case_id: uuid.UUID, body: Annotated[s.CaseAction, Body()], call: S
     return case_read(case)
 
 
-@router.get("/cases/{case_id}/candidates", response_model=list[s.CandidateRead],
+@router.get("/cases/{case_id}/candidates", operation_id="list_candidates",
+            response_model=list[s.CandidateRead],
             summary="Handlers who may take the case (recused people are never shown)")
 async def candidates(case_id: uuid.UUID, call: Staff,
                      department: Annotated[str | None, Query(max_length=100)] = None,
@@ -110,7 +129,8 @@ def _day(d: escalation_pb2.NamedDay) -> s.NamedDay:
     return s.NamedDay(date=d.date, name=d.name or None)
 
 
-@router.get("/cases/{case_id}/deadlines", response_model=list[s.DeadlineExplanation],
+@router.get("/cases/{case_id}/deadlines", operation_id="explain_deadlines",
+            response_model=list[s.DeadlineExplanation],
             summary="Each deadline of the case and how it was counted (days, holidays, 调休)")
 async def deadlines(case_id: uuid.UUID, call: Staff) -> list[s.DeadlineExplanation]:
     await call.svc.case.GetCase(case_pb2.GetCaseRequest(case_id=str(case_id)), **call.options)

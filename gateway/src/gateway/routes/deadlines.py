@@ -12,8 +12,10 @@ from casebridge.escalation.v1 import escalation_pb2
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
+from gateway import schemas as s
 from gateway import views
 from gateway.deps import Staff
+from gateway.schemas import example
 
 router = APIRouter(prefix="/v1", tags=["deadlines"])
 Unit = Literal["working_days", "calendar_days", "working_hours", "hours", "minutes"]
@@ -80,6 +82,10 @@ class PolicyChange(BaseModel):
     lengthened nor switched off; running clocks are recomputed keeping elapsed and paused
     time."""
 
+    model_config = example({"clocks": [{"name": "answer_simple", "amount": 3}],
+                                                      "warn_fraction": 0.5})
+
+
     clocks: list[ClockChange] = Field(default_factory=list, max_length=100)
     warn_fraction: float | None = Field(None, gt=0, lt=1)
     ladder: list[Rung] | None = Field(None, max_length=20)
@@ -92,6 +98,11 @@ class Day(BaseModel):
 
 class YearSchedule(BaseModel):
     """A year's official schedule as the State Council publishes it (节假日安排)."""
+
+    model_config = example({"source": "国务院办公厅关于2031年部分节假日安排的通知",
+        "holidays": [{"date": "2031-01-01", "name": "元旦"}],
+        "workdays": [{"date": "2031-01-26", "name": "春节调休"}]})
+
 
     holidays: list[Day] = Field(min_length=1, max_length=366)
     workdays: list[Day] = Field(default_factory=list, max_length=366,
@@ -141,6 +152,8 @@ class Rebuilt(BaseModel):
 
 
 class Extension(BaseModel):
+    model_config = example({"reason": "需要等待外院会诊意见"})
+
     reason: str = Field(min_length=1, max_length=2000)
 
 
@@ -198,14 +211,14 @@ def _clock(c: escalation_pb2.Clock) -> ClockRead:
         stopped_at=at(c.stopped_at) if c.HasField("stopped_at") else None, breached=c.breached)
 
 
-@router.get("/deadline-policy", response_model=PolicyRead,
+@router.get("/deadline-policy", operation_id="get_deadline_policy", response_model=PolicyRead,
             summary="The tenant's deadlines, ladder and charges, each rule with its source")
 async def get_policy(call: Staff) -> PolicyRead:
     return _policy(await call.svc.escalation.GetPolicy(escalation_pb2.GetPolicyRequest(),
                                                        **call.options))
 
 
-@router.patch("/deadline-policy", response_model=PolicyRead,
+@router.patch("/deadline-policy", operation_id="change_deadline_policy", response_model=PolicyRead,
               summary="Tighten deadlines, set warnings or the ladder (admin)")
 async def change_policy(body: PolicyChange, call: Staff) -> PolicyRead:
     answer = await call.svc.escalation.PutPolicy(escalation_pb2.PutPolicyRequest(
@@ -218,7 +231,7 @@ async def change_policy(body: PolicyChange, call: Staff) -> PolicyRead:
     return _policy(answer)
 
 
-@router.get("/calendar/years", response_model=Years,
+@router.get("/calendar/years", operation_id="list_calendar_years", response_model=Years,
             summary="Years with an official holiday schedule: the package's and loaded ones")
 async def list_years(call: Staff) -> Years:
     answer = await call.svc.escalation.ListYears(escalation_pb2.ListYearsRequest(),
@@ -228,7 +241,7 @@ async def list_years(call: Staff) -> Years:
         loaded_by=y.loaded_by, loaded_at=views.at(y.loaded_at)) for y in answer.years])
 
 
-@router.put("/calendar/years/{year}", response_model=YearLoaded,
+@router.put("/calendar/years/{year}", operation_id="load_calendar_year", response_model=YearLoaded,
             summary="Load a year's official schedule (admin); open cases are recomputed")
 async def load_year(year: Annotated[int, Path(ge=2000, le=2100)], body: YearSchedule,
                     call: Staff) -> YearLoaded:
@@ -242,7 +255,8 @@ async def load_year(year: Annotated[int, Path(ge=2000, le=2100)], body: YearSche
                       clocks_recomputed=answer.clocks_recomputed)
 
 
-@router.post("/cases/{case_id}/deadlines/rebuild", response_model=Rebuilt,
+@router.post("/cases/{case_id}/deadlines/rebuild", operation_id="rebuild_deadlines",
+             response_model=Rebuilt,
              summary="Recompute the case's clocks from its event history alone")
 async def rebuild(case_id: uuid.UUID, call: Staff) -> Rebuilt:
     answer = await call.svc.escalation.Rebuild(
@@ -250,7 +264,8 @@ async def rebuild(case_id: uuid.UUID, call: Staff) -> Rebuilt:
     return Rebuilt(clocks=[_clock(c) for c in answer.clocks], changed=answer.changed)
 
 
-@router.post("/cases/{case_id}/deadlines/{clock}/extension", response_model=ClockRead,
+@router.post("/cases/{case_id}/deadlines/{clock}/extension", operation_id="extend_deadline",
+             response_model=ClockRead,
              summary="Extend a clock once by its rule's extension (leader), with a reason")
 async def extend(case_id: uuid.UUID, clock: Annotated[str, Path(max_length=64)],
                  body: Extension, call: Staff) -> ClockRead:
@@ -258,10 +273,10 @@ async def extend(case_id: uuid.UUID, clock: Annotated[str, Path(max_length=64)],
         case_id=str(case_id), clock=clock, reason=body.reason), **call.options))
 
 
-@router.get("/deadline-ledger", response_model=Ledger,
+@router.get("/deadline-ledger", operation_id="get_deadline_ledger", response_model=Ledger,
             summary="Missed deadlines per department, with the late-handling charges")
-async def ledger(call: Staff, from_date: Annotated[date | None, Query()] = None,
-                 to_date: Annotated[date | None, Query()] = None,
+async def ledger(call: Staff, from_date: Annotated[s.IsoDate | None, Query()] = None,
+                 to_date: Annotated[s.IsoDate | None, Query()] = None,
                  department: Annotated[str | None, Query(max_length=64)] = None) -> Ledger:
     answer = await call.svc.escalation.GetLedger(escalation_pb2.GetLedgerRequest(
         from_date=from_date.isoformat() if from_date else "",

@@ -55,7 +55,8 @@ async def upload_to(request: Request, call: Call, case: case_pb2.Case, *,
     return answer
 
 
-@router.post("/v1/cases/{case_id}/files", status_code=201, response_model=s.CaseRead,
+@router.post("/v1/cases/{case_id}/files", operation_id="upload_case_files",
+             status_code=201, response_model=s.CaseRead,
              summary="Add files to a case (补充材料: photos, scans, recordings)",
              openapi_extra={"requestBody": {"content": {"multipart/form-data": {
                  "schema": {"type": "object", "properties": {
@@ -72,7 +73,8 @@ async def staff_upload(case_id: uuid.UUID, request: Request, call: Staff,
     return case_read(await upload_to(request, call, case, key=key))
 
 
-@router.get("/v1/cases/{case_id}/files/{sha256}", response_class=StreamingResponse,
+@router.get("/v1/cases/{case_id}/files/{sha256}", operation_id="download_case_file",
+            response_class=StreamingResponse,
             summary="Download a file of the case (as an attachment)")
 async def staff_download(case_id: uuid.UUID, sha256: Sha, request: Request,
                          call: Staff) -> StreamingResponse:
@@ -85,7 +87,8 @@ def _portal_case(call: Call) -> case_pb2.PortalViewRequest:
     return case_pb2.PortalViewRequest(case_id=call.principal.user_id.removeprefix("access:"))
 
 
-@router.post("/v1/portal/{tenant_id}/cases/{case_number}/files", status_code=201,
+@router.post("/v1/portal/{tenant_id}/cases/{case_number}/files", operation_id="portal_upload_files",
+             status_code=201,
              response_model=s.CaseRead, tags=["portal"],
              summary="The complainant adds files to their case",
              openapi_extra={"requestBody": {"content": {"multipart/form-data": {
@@ -100,7 +103,7 @@ async def portal_upload(tenant_id: Tenant, case_number: Number, request: Request
 
 
 @router.get("/v1/portal/{tenant_id}/cases/{case_number}/files/{sha256}",
-            response_class=StreamingResponse, tags=["portal"],
+            operation_id="portal_download_file", response_class=StreamingResponse, tags=["portal"],
             summary="The complainant downloads a file they added")
 async def portal_download(tenant_id: Tenant, case_number: Number, sha256: Sha,
                           request: Request, call: Complainant) -> StreamingResponse:

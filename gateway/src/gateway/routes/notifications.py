@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from gateway import views
 from gateway.deps import Staff
+from gateway.schemas import example
 
 router = APIRouter(prefix="/v1", tags=["notifications"])
 STREAM_POLL_S = 1.0
@@ -39,6 +40,10 @@ class DeliveryRead(BaseModel):
 
 
 class EndpointWrite(BaseModel):
+    model_config = example({"url": "https://hooks.example.org/casebridge",
+                                                      "secret": "a-long-shared-secret-0001",
+                                                      "templates": ["case_accepted"]})
+
     url: str = Field(pattern=r"^https?://\S+$", max_length=2000)
     secret: str = Field(min_length=16, max_length=200,
                         description="shared with the receiver; never shown again")
@@ -67,7 +72,7 @@ def _delivery(d: notification_pb2.Delivery) -> DeliveryRead:
         next_attempt_at=_at(d, "next_attempt_at"))
 
 
-@router.get("/notifications", response_model=list[DeliveryRead],
+@router.get("/notifications", operation_id="list_notifications", response_model=list[DeliveryRead],
             summary="My in-app notices: to me, my roles and my department, newest first")
 async def inbox(call: Staff, limit: Annotated[int, Query(ge=1, le=200)] = 50
                 ) -> list[DeliveryRead]:
@@ -76,7 +81,8 @@ async def inbox(call: Staff, limit: Annotated[int, Query(ge=1, le=200)] = 50
     return [_delivery(d) for d in answer.deliveries]
 
 
-@router.get("/notifications/stream", summary="My in-app notices as they come "
+@router.get("/notifications/stream", operation_id="stream_notifications",
+            summary="My in-app notices as they come "
             "(text/event-stream; each event's data is a notice as in GET /v1/notifications)")
 async def stream(request: Request, call: Staff) -> StreamingResponse:
     async def events() -> AsyncIterator[str]:
@@ -103,7 +109,7 @@ async def stream(request: Request, call: Staff) -> StreamingResponse:
                              headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
 
-@router.get("/deliveries", response_model=list[DeliveryRead],
+@router.get("/deliveries", operation_id="list_deliveries", response_model=list[DeliveryRead],
             summary="The delivery log (admin, supervisor): ?status=dead lists the dead letters")
 async def delivery_log(call: Staff,
                        status: Literal["pending", "retrying", "delivered", "dead"] | None = None,
@@ -115,7 +121,8 @@ async def delivery_log(call: Staff,
     return [_delivery(d) for d in answer.deliveries]
 
 
-@router.post("/deliveries/{delivery_id}/retry", response_model=DeliveryRead,
+@router.post("/deliveries/{delivery_id}/retry", operation_id="retry_delivery",
+             response_model=DeliveryRead,
              summary="Send a dead delivery again (admin)")
 async def retry(delivery_id: uuid.UUID, call: Staff) -> DeliveryRead:
     return _delivery(await call.svc.notification.RetryDelivery(
@@ -130,7 +137,7 @@ def _endpoint(e: notification_pb2.Endpoint) -> EndpointRead:
                         active=e.active)
 
 
-@router.get("/webhooks", response_model=list[EndpointRead],
+@router.get("/webhooks", operation_id="list_webhooks", response_model=list[EndpointRead],
             summary="The tenant's webhook endpoints (admin); secrets are never shown")
 async def list_endpoints(call: Staff) -> list[EndpointRead]:
     answer = await call.svc.notification.ListEndpoints(notification_pb2.ListEndpointsRequest(),
@@ -138,7 +145,7 @@ async def list_endpoints(call: Staff) -> list[EndpointRead]:
     return [_endpoint(e) for e in answer.endpoints]
 
 
-@router.put("/webhooks/{endpoint_id}", response_model=EndpointRead,
+@router.put("/webhooks/{endpoint_id}", operation_id="put_webhook", response_model=EndpointRead,
             summary="Create or replace a webhook endpoint (admin). Each notice is POSTed as "
             "JSON, signed: see docs/webhooks.md")
 async def put_endpoint(endpoint_id: EndpointId, body: EndpointWrite, call: Staff
@@ -148,7 +155,7 @@ async def put_endpoint(endpoint_id: EndpointId, body: EndpointWrite, call: Staff
         active=body.active), **call.options))
 
 
-@router.delete("/webhooks/{endpoint_id}", status_code=204,
+@router.delete("/webhooks/{endpoint_id}", operation_id="delete_webhook", status_code=204,
                summary="Remove a webhook endpoint (admin)")
 async def delete_endpoint(endpoint_id: EndpointId, call: Staff) -> None:
     await call.svc.notification.DeleteEndpoint(
@@ -169,12 +176,19 @@ class TemplateWrite(BaseModel):
     """Jinja2 sources (sandboxed); an omitted section keeps the default's. Checked by rendering
     with sample data before it is saved."""
 
+    model_config = example({"subject": "您的投诉 {{ case_number }} 已受理"})
+
+
     subject: str | None = Field(None, max_length=500)
     body: str | None = Field(None, max_length=20_000)
     sms: str | None = Field(None, max_length=500)
 
 
 class PreferencesBody(BaseModel):
+    model_config = example({"channels": ["email"], "quiet_from": "22:00",
+                                                      "quiet_to": "07:30",
+                                                      "email": "handler@hospital.example.org"})
+
     channels: list[Literal["email", "sms"]] = Field(
         default_factory=list, description="besides in-app; 重大/危机 notices ignore quiet hours")
     quiet_from: str | None = Field(None, pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
@@ -194,7 +208,7 @@ Locale = Annotated[str, Path(pattern=r"^(zh-CN|en)$")]
 Name = Annotated[str, Path(pattern=r"^[a-z_]{1,64}$")]
 
 
-@router.get("/templates", response_model=list[TemplateRead],
+@router.get("/templates", operation_id="list_templates", response_model=list[TemplateRead],
             summary="Every notice template in zh-CN and en, as this tenant words it")
 async def list_templates(call: Staff) -> list[TemplateRead]:
     answer = await call.svc.notification.ListTemplates(notification_pb2.ListTemplatesRequest(),
@@ -202,7 +216,7 @@ async def list_templates(call: Staff) -> list[TemplateRead]:
     return [_template(t) for t in answer.templates]
 
 
-@router.put("/templates/{name}/{locale}", response_model=TemplateRead,
+@router.put("/templates/{name}/{locale}", operation_id="put_template", response_model=TemplateRead,
             summary="Word a template the tenant's way (admin); refused if it does not render")
 async def put_template(name: Name, locale: Locale, body: TemplateWrite, call: Staff
                        ) -> TemplateRead:
@@ -211,7 +225,8 @@ async def put_template(name: Name, locale: Locale, body: TemplateWrite, call: St
         sms=body.sms or ""), **call.options))
 
 
-@router.delete("/templates/{name}/{locale}", response_model=TemplateRead,
+@router.delete("/templates/{name}/{locale}", operation_id="delete_template",
+               response_model=TemplateRead,
                summary="Go back to the default wording (admin)")
 async def delete_template(name: Name, locale: Locale, call: Staff) -> TemplateRead:
     return _template(await call.svc.notification.DeleteTemplate(
@@ -224,14 +239,16 @@ def _preferences(p: notification_pb2.Preferences) -> PreferencesBody:
                            phone=p.phone or None)
 
 
-@router.get("/me/notification-preferences", response_model=PreferencesBody,
+@router.get("/me/notification-preferences", operation_id="get_notification_preferences",
+            response_model=PreferencesBody,
             summary="My channels besides in-app, my work contact and my quiet hours")
 async def get_preferences(call: Staff) -> PreferencesBody:
     return _preferences(await call.svc.notification.GetPreferences(
         notification_pb2.GetPreferencesRequest(), **call.options))
 
 
-@router.put("/me/notification-preferences", response_model=PreferencesBody,
+@router.put("/me/notification-preferences", operation_id="put_notification_preferences",
+            response_model=PreferencesBody,
             summary="Set my channels, work contact and quiet hours")
 async def put_preferences(body: PreferencesBody, call: Staff) -> PreferencesBody:
     return _preferences(await call.svc.notification.PutPreferences(notification_pb2.Preferences(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated
 
 from casebridge.case.v1 import case_pb2
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from gateway import schemas as s
 from gateway import views
 from gateway.deps import Staff
 
@@ -51,11 +52,11 @@ def _case(c: case_pb2.OverseenCase) -> OverseenCase:
                         due_at=views.at(c.due_at) if c.HasField("due_at") else None)
 
 
-@router.get("/oversight", response_model=Oversight,
+@router.get("/oversight", operation_id="get_oversight", response_model=Oversight,
             summary="The institutions this regulator oversees: volumes, on-time rate, overdue "
             "and major cases (no personal data)")
-async def oversight(call: Staff, from_date: Annotated[date | None, Query()] = None,
-                    to_date: Annotated[date | None, Query()] = None) -> Oversight:
+async def oversight(call: Staff, from_date: Annotated[s.IsoDate | None, Query()] = None,
+                    to_date: Annotated[s.IsoDate | None, Query()] = None) -> Oversight:
     answer = await call.svc.case.Oversee(case_pb2.OverseeRequest(
         from_date=from_date.isoformat() if from_date else "",
         to_date=to_date.isoformat() if to_date else ""), **call.options)

@@ -83,21 +83,23 @@ def _case_id(call: Call) -> str:
     return call.principal.user_id.removeprefix("access:")
 
 
-@router.get("", response_model=s.CaseRead, summary="Follow a case with its access code")
+@router.get("", operation_id="portal_view_case",
+            response_model=s.CaseRead, summary="Follow a case with its access code")
 async def view(call: Complainant) -> s.CaseRead:
     case = await call.svc.case.PortalView(case_pb2.PortalViewRequest(case_id=_case_id(call)),
                                           **call.options)
     return case_read(case)
 
 
-@router.post("/materials", response_model=s.CaseRead, summary="Add material to the case")
+@router.post("/materials", operation_id="portal_add_material",
+             response_model=s.CaseRead, summary="Add material to the case")
 async def add_material(body: s.PortalMaterial, call: Complainant) -> s.CaseRead:
     request = case_pb2.ActRequest(case_id=_case_id(call),
                                   add_material=case_pb2.AddMaterial(description=body.description))
     return case_read(await call.svc.case.Act(request, **call.options))
 
 
-@router.post("/survey", response_model=s.CaseRead,
+@router.post("/survey", operation_id="portal_answer_survey", response_model=s.CaseRead,
              summary="Answer the follow-up survey (回访) once the case is answered")
 async def survey(body: s.PortalSurvey, call: Complainant) -> s.CaseRead:
     request = case_pb2.ActRequest(
@@ -108,14 +110,15 @@ async def survey(body: s.PortalSurvey, call: Complainant) -> s.CaseRead:
     return case_read(await call.svc.case.Act(request, **call.options))
 
 
-@router.post("/withdrawal", response_model=s.CaseRead, summary="Withdraw the complaint (撤回)")
+@router.post("/withdrawal", operation_id="portal_withdraw",
+             response_model=s.CaseRead, summary="Withdraw the complaint (撤回)")
 async def withdraw(body: s.PortalWithdraw, call: Complainant) -> s.CaseRead:
     request = case_pb2.ActRequest(case_id=_case_id(call), reason=body.reason,
                                   withdraw=case_pb2.Withdraw())
     return case_read(await call.svc.case.Act(request, **call.options))
 
 
-@router.post("/reopening", response_model=s.CaseRead,
+@router.post("/reopening", operation_id="portal_ask_reopening", response_model=s.CaseRead,
              summary="Ask for the case to be looked at again (申请重新处理)",
              description="After an unsatisfied rating, within the tenant's rounds of handling; "
              "past them the case is with leadership.")

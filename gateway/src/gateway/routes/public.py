@@ -55,6 +55,12 @@ class PublicComplaint(s.Strict):
     """A complaint or report filed by the person themselves (channel `web`); omit
     `complainant` to file anonymously where the tenant allows it (a report always may)."""
 
+    model_config = s.example({
+        "kind": "complaint", "content": "候诊时间太长，导医不理人",
+        "complainant": {"name": "李四", "phone": "13900000000"}, "consent": True,
+        "challenge": "<from GET /v1/public/{tenant_id}/challenge>", "nonce": "48213"})
+
+
     kind: Literal["complaint", "report"]
     content: s.Text
     complainant: s.Complainant | None = None
@@ -283,7 +289,7 @@ def _request_schema() -> dict[str, Any]:
     return schema
 
 
-@router.get("/challenge", response_model=Challenge,
+@router.get("/challenge", operation_id="public_challenge", response_model=Challenge,
             summary="A proof-of-work challenge for one public filing")
 async def challenge(request: Request, tenant_id: Tenant) -> Response:
     try:
@@ -294,7 +300,8 @@ async def challenge(request: Request, tenant_id: Tenant) -> Response:
                         headers=NO_STORE)
 
 
-@router.post("/complaints", status_code=201, response_model=PublicFiled,
+@router.post("/complaints", operation_id="file_public_complaint",
+             status_code=201, response_model=PublicFiled,
              openapi_extra={"requestBody": {"content": {"application/json": {
                  "schema": _request_schema()}}, "required": True}},
              summary="File a complaint or report without an account (channel web)")

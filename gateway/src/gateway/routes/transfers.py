@@ -17,7 +17,8 @@ router = APIRouter(prefix="/v1", tags=["transfers"])
 AGENCY = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 
 
-@router.get("/transfer-paths", response_model=list[s.TransferPathRead],
+@router.get("/transfer-paths", operation_id="list_transfer_paths",
+            response_model=list[s.TransferPathRead],
             summary="The legal paths this institution may send a case along, and to whom")
 async def transfer_paths(call: Staff) -> list[s.TransferPathRead]:
     answer = await call.svc.case.ListPaths(case_pb2.ListPathsRequest(), **call.options)
@@ -27,7 +28,7 @@ async def transfer_paths(call: Staff) -> list[s.TransferPathRead]:
                                cite=p.cite, agencies=list(p.agencies)) for p in answer.paths]
 
 
-@router.get("/transfers", response_model=list[s.TransferRead],
+@router.get("/transfers", operation_id="list_transfers", response_model=list[s.TransferRead],
             summary="Transfers sent from (out) or to (in) this institution")
 async def list_transfers(
         call: Staff, direction: Annotated[Literal["in", "out"] | None, Query()] = None,
@@ -39,7 +40,8 @@ async def list_transfers(
     return [views.transfer_read(t) for t in answer.transfers]
 
 
-@router.post("/federation/agencies/{agency}/messages", response_model=s.FederatedAck,
+@router.post("/federation/agencies/{agency}/messages", operation_id="receive_federated_message",
+             response_model=s.FederatedAck,
              summary="Cross-agency transfer API: a signed transfer message for an agency here")
 async def receive(agency: Annotated[str, Path(pattern=AGENCY)],
                   body: Annotated[s.FederatedMessage, Body()], call: System) -> s.FederatedAck:

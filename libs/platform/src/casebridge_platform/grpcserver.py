@@ -25,14 +25,37 @@ log = logging.getLogger(__name__)
 Behavior = Callable[[Any, Any], Any]
 
 
+# A status travels in trailing metadata, which gRPC clients refuse above 8 KiB (the message
+# percent-encoded, the details base64): a refusal that echoes much input (every unknown clock
+# of a policy change) must stay well below, or the caller sees RESOURCE_EXHAUSTED instead.
+MAX_MESSAGE_CHARS = 300
+MAX_DETAILS_BYTES = 2_500
+
+
+def _violations(fields: dict[str, str]) -> list[error_details_pb2.BadRequest.FieldViolation]:
+    """The field violations, in order, as many as fit; the rest counted in a last one."""
+    kept: list[error_details_pb2.BadRequest.FieldViolation] = []
+    size = 0
+    for n, (field, description) in enumerate(fields.items()):
+        violation = error_details_pb2.BadRequest.FieldViolation(
+            field=field[:100], description=description[:200])
+        size += violation.ByteSize() + 4
+        if size > MAX_DETAILS_BYTES:
+            kept.append(error_details_pb2.BadRequest.FieldViolation(
+                field="…", description=f"and {len(fields) - n} more"))
+            break
+        kept.append(violation)
+    return kept
+
+
 def status_of(error: DomainError) -> status_pb2.Status:
     """The rich status for a domain error; field violations travel as google.rpc.BadRequest."""
-    status = status_pb2.Status(code=getattr(code_pb2, error.code.name), message=error.message)
+    message = error.message if len(error.message) <= MAX_MESSAGE_CHARS \
+        else error.message[:MAX_MESSAGE_CHARS - 1] + "…"
+    status = status_pb2.Status(code=getattr(code_pb2, error.code.name), message=message)
     if isinstance(error, InvalidArgument) and error.fields:
         detail = any_pb2.Any()
-        detail.Pack(error_details_pb2.BadRequest(field_violations=[
-            error_details_pb2.BadRequest.FieldViolation(field=f, description=d)
-            for f, d in error.fields.items()]))
+        detail.Pack(error_details_pb2.BadRequest(field_violations=_violations(error.fields)))
         status.details.append(detail)
     if isinstance(error, IllegalTransition):
         detail = any_pb2.Any()

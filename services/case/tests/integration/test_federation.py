@@ -4,6 +4,8 @@ arrives signed is verified, refused when forged, replayed or stale, and applied 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -157,3 +159,31 @@ async def test_signed_messages_are_verified_and_applied_once(runtime: Runtime) -
         await uow.all_tenants()
         assert (await uow.conn.execute(sa.select(sa.func.count()).select_from(
             transfer_messages))).scalar_one() == 0
+
+
+async def test_a_trickling_peer_is_given_up_on_and_retried(runtime: Runtime) -> None:
+    async def trickle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        with contextlib.suppress(ConnectionError):
+            for byte in b"HTTP/1.1 200 OK\r\nX-Pad: " + b"X" * 300:
+                writer.write(bytes([byte]))
+                await writer.drain()
+                await asyncio.sleep(0.2)             # each read gets a byte: none times out
+
+    server = await asyncio.start_server(trickle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    sender = federation.Sender(runtime.uow, fed.Keyring({HERE: fed.new_key()}),
+                               registry(fed.new_key(), f"http://127.0.0.1:{port}"),
+                               timeout=0.5)
+    try:
+        message_id = await owe(runtime)
+        began = asyncio.get_running_loop().time()
+        async with asyncio.timeout(10):              # before the deadline: a minute, then 200
+            assert await sender.deliver_due() == 1
+        assert asyncio.get_running_loop().time() - began < 3
+    finally:
+        await sender.close()
+        server.close()
+    later = await row(runtime, message_id)
+    assert later.delivered_at is None and later.attempts == 1 and later.next_at is not None
+    assert later.last_error == "no answer within 1.5 s"

@@ -10,6 +10,7 @@ refused), and its message id applied once (a retry is acknowledged, not applied 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 from collections.abc import Callable
@@ -113,6 +114,9 @@ class Sender:
                  registry: fed.Registry, *, timeout: float = 10.0) -> None:
         self._uow, self._keyring, self._registry = uow, keyring, registry
         self._client = httpx.AsyncClient(timeout=timeout)
+        # httpx's timeout bounds each read: a peer trickling its answer would hold every
+        # message behind this one, so an attempt as a whole has a deadline too
+        self._deadline = 3 * timeout
 
     async def close(self) -> None:
         await self._client.aclose()
@@ -150,9 +154,12 @@ class Sender:
                          key=self._keyring.key(row.tenant_id))
         url = f"{agency.url.rstrip('/')}/v1/federation/agencies/{row.to_agency}/messages"
         try:
-            answer = await self._client.post(url, json={"jws": token})
+            async with asyncio.timeout(self._deadline):
+                answer = await self._client.post(url, json={"jws": token})
         except httpx.HTTPError as error:
             return "retry", f"{type(error).__name__}: {error}"
+        except TimeoutError:
+            return "retry", f"no answer within {self._deadline:g} s"
         if answer.is_success:
             return "delivered", ""
         why = f"{answer.status_code}: {answer.text[:500]}"

@@ -96,8 +96,12 @@ async def public_address_problem(url: str) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return "an http(s) URL"
     try:
-        found = await asyncio.get_running_loop().getaddrinfo(parts.hostname, parts.port or 443)
-    except OSError:
+        port = parts.port
+    except ValueError:                       # e.g. :99999
+        return "a port from 1 to 65535"
+    try:
+        found = await asyncio.get_running_loop().getaddrinfo(parts.hostname, port or 443)
+    except (OSError, UnicodeError):          # UnicodeError: a label IDNA refuses (> 63 long)
         return f"{parts.hostname} does not resolve"
     for *_, sockaddr in found:
         address = ipaddress.ip_address(sockaddr[0])

@@ -6,6 +6,7 @@ it with `verify` (docs/webhooks.md) and drop repeats by X-Casebridge-Delivery.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -104,6 +105,9 @@ class WebhookChannel:
         self._owns_client = client is None
         self._client = httpx.AsyncClient() if client is None else client
         self._timeout = httpx.Timeout(timeout)
+        # httpx's timeout bounds each read: an endpoint that trickles its answer a byte at a
+        # time would hold the delivery (and its sender) for as long as it liked
+        self._deadline = 3 * timeout
         self.breaker = breaker or CircuitBreaker(clock=clock)
 
     async def aclose(self) -> None:
@@ -135,12 +139,14 @@ class WebhookChannel:
     async def _post(self, url: str, origin: str, body: bytes, headers: dict[str, str]) -> int:
         try:
             # streamed: the status is all we need, so a large reply body is never downloaded
-            async with self._client.stream("POST", url, content=body, headers=headers,
-                                           timeout=self._timeout,
-                                           follow_redirects=False) as response:
+            async with asyncio.timeout(self._deadline), self._client.stream(
+                    "POST", url, content=body, headers=headers, timeout=self._timeout,
+                    follow_redirects=False) as response:
                 status = response.status_code
         except httpx.TransportError as e:   # timeouts, refused and dropped connections
             raise Retryable(f"{origin}: {type(e).__name__} {e}".rstrip()) from e
+        except TimeoutError as e:
+            raise Retryable(f"{origin}: no answer within {self._deadline:g} s") from e
         if status in RETRY_STATUSES or 500 <= status < 600:
             raise Retryable(f"{origin} answered {status}")
         return status
