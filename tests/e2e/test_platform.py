@@ -99,8 +99,9 @@ async def test_killing_the_case_service_loses_and_duplicates_nothing(
     for case_id in list(accepted)[:: max(1, len(accepted) // 25)]:
         timeline = (await client.get(f"/v1/cases/{case_id}")).json()["timeline"]
         types = [e["type"] for e in timeline if e["type"] != "possible_duplicate"]
-        # each step once (same phone: may be flagged); the answer clock runs from routing
-        assert types == ["received", "routed", "deadline_set"], timeline
+        # each step once, in whatever order they were recorded (same phone: may be flagged);
+        # the answer clock runs from routing
+        assert sorted(types) == ["deadline_set", "received", "routed"], timeline
 
 
 # one database (each process path is the same on both): SQLite: the same path, integration
