@@ -122,7 +122,8 @@ async def test_the_platform_answers_while_the_smtp_relay_hangs(
                 break
             await asyncio.sleep(0.2)
         assert email is not None and email["status"] == "retrying", email
-        assert email["attempts"] == 1 and "smtp" in email["last_error"].lower(), email
+        # (full jitter may make the retry come at once: it too ends as a timeout)
+        assert email["attempts"] >= 1 and "smtp" in email["last_error"].lower(), email
         assert slowest < 1.0                      # the API never waited for the relay
         assert any(d["channel"] == "in_app" and d["status"] == "delivered"
                    for d in listed.json()), listed.json()
