@@ -49,7 +49,7 @@ class Connection:
         return status, body
 
 
-Send = Callable[[int, float, "Connection | None"], Awaitable["Connection"]]
+Send = Callable[[int, float, "Connection | None"], Awaitable["Connection | None"]]
 
 
 def build(host: str, token: str, method: str, path: str, body: object, key: str | None
@@ -91,9 +91,18 @@ async def run(job: dict) -> dict:
         return build(host, token, method, path.replace("{n}", str(n)), body,
                      key.replace("{n}", f"{tag}-{n}") if key else None)
 
-    async def one(n: int, due: float, conn: Connection | None) -> Connection:
-        conn = conn or (idle.pop() if idle else await Connection.open(host, port))
-        status, body = await conn.call(request(n))
+    async def one(n: int, due: float, conn: Connection | None) -> Connection | None:
+        """Send request n; a connection that failed (reset, cut short) is dropped and the
+        request counted with status 0."""
+        try:
+            conn = conn or (idle.pop() if idle else await Connection.open(host, port))
+            status, body = await conn.call(request(n))
+        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError,
+                ValueError) as exc:
+            results.append([0, due, time.time(), type(exc).__name__])
+            if conn is not None:
+                conn.writer.close()
+            return None
         results.append([status, due, time.time(), case_id_of(body)])
         return conn
 
@@ -112,7 +121,8 @@ async def run(job: dict) -> dict:
 async def open_loop(one: Send, idle: list[Connection], start: float, rate: float,
                     seconds: float, limit: int | None) -> None:
     async def send(n: int, due: float) -> None:
-        idle.append(await one(n, due, None))
+        if (conn := await one(n, due, None)) is not None:
+            idle.append(conn)
 
     tasks = []
     for n in itertools.count():
