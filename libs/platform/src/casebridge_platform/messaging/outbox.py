@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -38,6 +38,9 @@ class UnitOfWork:
         self._later: dict[sa.Table, list[dict[str, Any]]] = {}
         self._tenant: str | None = None
         self.conn: AsyncConnection
+        # what this transaction read once for several events (configuration, a contact):
+        # kept till it ends, so a batch's events do not read the same rows again
+        self.memo: dict[Hashable, Any] = {}
 
     async def __aenter__(self) -> UnitOfWork:
         """Begin; within a request, the caller's tenant is the only one the rows show."""

@@ -72,10 +72,12 @@ async def _deliver(uow: UnitOfWork, event: Event, *, case_id: str, template: str
 async def _webhooks(uow: UnitOfWork, event: Event, *, case_id: str, template: str,
                     text: rendering.Rendered, data: dict) -> None:
     """The notice POSTed to each of the tenant's active endpoints that want it."""
-    rows = (await uow.conn.execute(sa.select(endpoints.c.endpoint_id, endpoints.c.templates)
-                                   .where(endpoints.c.tenant_id == event.tenant_id,
-                                          endpoints.c.active.is_(True)))).all()
-    for r in rows:
+    key = ("endpoints", event.tenant_id)
+    if key not in uow.memo:   # read once per transaction (a batch of events)
+        uow.memo[key] = (await uow.conn.execute(
+            sa.select(endpoints.c.endpoint_id, endpoints.c.templates).where(
+                endpoints.c.tenant_id == event.tenant_id, endpoints.c.active.is_(True)))).all()
+    for r in uow.memo[key]:
         if not r.templates or template in r.templates:
             await _deliver(uow, event, case_id=case_id, template=template,
                            recipient=f"webhook:{r.endpoint_id}", channel="webhook", text=text,
@@ -88,14 +90,32 @@ async def _render(uow: UnitOfWork, event: Event, name: str, context: dict,
     """The notice in the tenant's own wording where it has one (`overrides`, when the caller
     renders several, fetched once)."""
     if overrides is None:
-        overrides = await wording.overrides_of(uow, event.tenant_id)
+        overrides = await _overrides(uow, event.tenant_id)
     return rendering.render(name, locale, context, overrides=overrides)
+
+
+async def _overrides(uow: UnitOfWork, tenant_id: str) -> rendering.Overrides:
+    """The tenant's wording, read once per transaction (a batch of events)."""
+    key = ("template_overrides", tenant_id)
+    if key not in uow.memo:
+        uow.memo[key] = await wording.overrides_of(uow, tenant_id)
+    found: rendering.Overrides = uow.memo[key]
+    return found
+
+
+async def _contact(uow: UnitOfWork, case_id: str) -> sa.Row | None:
+    """The complainant's language and sealed contact, read once per transaction."""
+    key = ("contact", case_id)
+    if key not in uow.memo:
+        uow.memo[key] = (await uow.conn.execute(sa.select(
+            contacts.c.locale, contacts.c.sealed).where(contacts.c.case_id == case_id))).first()
+    found: sa.Row | None = uow.memo[key]
+    return found
 
 
 async def _locale_of(uow: UnitOfWork, case_id: str) -> str:
     """The complainant's language (zh-CN when nobody said)."""
-    row = (await uow.conn.execute(sa.select(contacts.c.locale).where(
-        contacts.c.case_id == case_id))).first()
+    row = await _contact(uow, case_id)
     return row.locale if row else DEFAULT_LOCALE
 
 
@@ -186,7 +206,7 @@ async def on_transitioned(uow: UnitOfWork, event: Event, *, out: Outbound) -> No
     if not notices:
         return
     locale = await _locale_of(uow, moved.case_id)
-    mine = await wording.overrides_of(uow, event.tenant_id)
+    mine = await _overrides(uow, event.tenant_id)
     pushed = [] if moved.anonymous else await _pushed_channels(uow, moved.case_id, out)
     for template, context in notices:
         text = await _render(uow, event, template, context, locale, overrides=mine)
@@ -203,8 +223,7 @@ async def on_transitioned(uow: UnitOfWork, event: Event, *, out: Outbound) -> No
 
 async def _pushed_channels(uow: UnitOfWork, case_id: str, out: Outbound) -> list[str]:
     """E-mail when the complainant gave an address; otherwise SMS to the phone given."""
-    row = (await uow.conn.execute(sa.select(contacts.c.sealed).where(
-        contacts.c.case_id == case_id))).first()
+    row = await _contact(uow, case_id)
     if row is None or out.sealer is None:
         return []
     contact = out.sealer.open(row.sealed, bound_to=case_id)
@@ -218,7 +237,7 @@ async def _pushed_channels(uow: UnitOfWork, case_id: str, out: Outbound) -> list
 async def on_alert(uow: UnitOfWork, event: Event, *, out: Outbound) -> None:
     """case.alert → each audience (complaint office, leadership, security) told in-app."""
     alert = event.payload(case_pb2.CaseAlert)
-    mine = await wording.overrides_of(uow, event.tenant_id)
+    mine = await _overrides(uow, event.tenant_id)
     for audience in alert.audiences:
         text = await _render(uow, event, "major_alert", {
             "case_number": alert.case_number, "severity": alert.severity,
