@@ -96,9 +96,11 @@ class Runtime:
         self.failed = asyncio.Event()
         self._bells: dict[str, Bell] = {}
 
-    def uow(self) -> UnitOfWork:
+    def uow(self, *, snapshot: bool = False) -> UnitOfWork:
+        """A transaction; `snapshot`: reads that must agree with each other (PostgreSQL's
+        REPEATABLE READ; SQLite's transactions are snapshots already)."""
         return UnitOfWork(self.engine, self.settings.subject_prefix, self._committed,
-                          self._woken)
+                          self._woken, snapshot=snapshot)
 
     def _committed(self, events: list[dict[str, Any]]) -> None:
         metrics.count_committed(events)

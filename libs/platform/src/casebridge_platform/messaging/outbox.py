@@ -28,8 +28,10 @@ class UnitOfWork:
 
     def __init__(self, engine: AsyncEngine, prefix: str,
                  on_commit: Callable[[list[dict[str, Any]]], None],
-                 on_wake: Callable[[dict[str, datetime | None]], None] | None = None) -> None:
+                 on_wake: Callable[[dict[str, datetime | None]], None] | None = None, *,
+                 snapshot: bool = False) -> None:
         self._engine = engine
+        self._snapshot = snapshot
         self._prefix = prefix
         self._on_commit = on_commit
         self._on_wake = on_wake
@@ -45,6 +47,10 @@ class UnitOfWork:
     async def __aenter__(self) -> UnitOfWork:
         """Begin; within a request, the caller's tenant is the only one the rows show."""
         self.conn = await self._engine.connect()
+        if self._snapshot and self.dialect == "postgresql":
+            # every statement sees the same moment (a case and its timeline agree); for
+            # reads: a write under REPEATABLE READ may fail to serialise
+            await self.conn.execution_options(isolation_level="REPEATABLE READ")
         await self.conn.begin()
         caller = auth.current_principal.get()
         if caller is not None:
@@ -99,6 +105,19 @@ class UnitOfWork:
         nothing in the transaction reads back (timeline entries, decision records). Each row
         carries its tenant_id."""
         self._later.setdefault(table, []).append(row)
+
+    async def write_later(self) -> None:
+        """Insert what insert_later holds now (to read it back in this transaction); the
+        transaction's tenant scope is as before."""
+        scope = self._tenant
+        for table, rows in self._later.items():
+            for tenant, group in itertools.groupby(
+                    sorted(rows, key=lambda r: r["tenant_id"]), key=lambda r: r["tenant_id"]):
+                await self.set_tenant(tenant)  # row-level security checks each row's tenant
+                await self.conn.execute(table.insert(), list(group))
+        self._later = {}
+        if scope is not None:
+            await self.set_tenant(scope)
 
     async def commit(self) -> None:
         """Commit state and events together, then hand the events to the relay."""

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import grpc
 from casebridge.case.v1 import case_pb2, case_pb2_grpc
 from casebridge_platform.auth import principal
+from casebridge_platform.errors import DomainError
 from casebridge_platform.federation import Registry
 from casebridge_platform.messaging.outbox import UnitOfWork
 from casebridge_platform.sealing import Sealer
@@ -15,7 +16,7 @@ from case.service_layer import actions, federation, oversight, queries, transfer
 
 
 class CaseServicer(case_pb2_grpc.CaseServiceServicer):
-    def __init__(self, uow: Callable[[], UnitOfWork], sealer: Sealer,
+    def __init__(self, uow: Callable[..., UnitOfWork], sealer: Sealer,
                  registry: Registry | None = None) -> None:
         self._uow = uow
         self._sealer = sealer
@@ -23,7 +24,7 @@ class CaseServicer(case_pb2_grpc.CaseServiceServicer):
 
     async def GetCase(self, request: case_pb2.GetCaseRequest,
                       context: grpc.aio.ServicerContext) -> case_pb2.Case:
-        async with self._uow() as uow:
+        async with self._uow(snapshot=True) as uow:   # the case and its timeline agree
             return await queries.get(uow, principal=principal(), case_id=request.case_id)
 
     async def ListCases(self, request: case_pb2.ListCasesRequest,
@@ -33,22 +34,32 @@ class CaseServicer(case_pb2_grpc.CaseServiceServicer):
 
     async def Act(self, request: case_pb2.ActRequest,
                   context: grpc.aio.ServicerContext) -> case_pb2.Case:
-        """Apply the action, then answer with the case as it now stands (timeline included)."""
+        """Apply the action, then answer with the case as it now stands (timeline included),
+        read in the same transaction. An action stays applied even if the caller may no
+        longer see the case afterwards (the answer is then that refusal)."""
         caller = principal()
         async with self._uow() as uow:
             await actions.act(uow, principal=caller, request=request, registry=self._registry,
                               sealer=self._sealer)
+            await uow.write_later()
+            try:
+                if "complainant" in caller.roles:
+                    answer = await queries.portal_view(uow, principal=caller,
+                                                       case_id=request.case_id)
+                else:
+                    reveal = (self._sealer if request.WhichOneof("action") == "reveal_identity"
+                              else None)
+                    answer = await queries.get(uow, principal=caller, case_id=request.case_id,
+                                               reveal=reveal)
+            except DomainError:
+                await uow.commit()
+                raise
             await uow.commit()
-        async with self._uow() as uow:
-            if "complainant" in caller.roles:
-                return await queries.portal_view(uow, principal=caller, case_id=request.case_id)
-            reveal = self._sealer if request.WhichOneof("action") == "reveal_identity" else None
-            return await queries.get(uow, principal=caller, case_id=request.case_id,
-                                     reveal=reveal)
+        return answer
 
     async def PortalView(self, request: case_pb2.PortalViewRequest,
                          context: grpc.aio.ServicerContext) -> case_pb2.Case:
-        async with self._uow() as uow:
+        async with self._uow(snapshot=True) as uow:
             return await queries.portal_view(uow, principal=principal(), case_id=request.case_id)
 
     async def Oversee(self, request: case_pb2.OverseeRequest,

@@ -54,6 +54,7 @@ async def on_events(uow: UnitOfWork, batch: Batch) -> None:
             if (alone := ON_ITS_OWN.get(event.type)) is not None:
                 await cases.flush(uow)
                 await alone(uow, event)
+                await uow.set_tenant(batch.tenant_id)   # it may have looked across tenants
             elif (handler := ON.get(event.type)) is not None:
                 await handler(uow, event, cases)
             else:
