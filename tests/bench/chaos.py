@@ -43,8 +43,9 @@ Step = tuple[str, Callable[[], Awaitable[object]]]
 
 
 def complaint(n: int) -> dict[str, object]:
-    """The 12315 bench complaint, its complainant and shop the n-th."""
-    body: dict[str, object] = json.loads(json.dumps(COMPLAINT).replace("{n}", str(n)))
+    """The 12315 bench complaint, its complainant and shop the n-th (as tests/bench/load.py
+    fills it in)."""
+    body: dict[str, object] = json.loads(json.dumps(COMPLAINT).replace("{n}", f"{n:08d}"))
     return body
 
 
