@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.bench.chaos import CutProxy, bounce, chaos_stack, db_cut, failed, nats_restart, under_load
+from tests.bench.chaos import (
+    CutProxy,
+    bounce,
+    chaos_stack,
+    db_cut,
+    failed,
+    nats_restart,
+    under_load,
+)
 
 pytestmark = pytest.mark.e2e  # conftest keeps the module on one worker (xdist_group e2e-test_chaos)
 
