@@ -265,7 +265,7 @@ async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=180)
     parser.add_argument("--rate", type=float, default=5, help="complaints per second")
-    parser.add_argument("--cut", type=float, default=30, help="seconds the database is cut")
+    parser.add_argument("--cut", type=float, default=30.0, help="seconds the database is cut")
     parser.add_argument("--nats-down", type=float, default=3)
     parser.add_argument("--settle-timeout", type=float, default=300)
     parser.add_argument("--out", type=Path, default=ROOT / "var/bench/chaos.json")
