@@ -11,12 +11,14 @@ BENCH_SECONDS ?= 20
 BENCH_CONCURRENCY ?= 64
 CLUSTER_SECONDS ?= 60
 CLUSTER_RATE ?= 5
+CHAOS_SECONDS ?= 180
+CHAOS_RATE ?= 5
 TEST_WORKERS ?= 2
 CHROMIUM := /usr/bin/chromium
 IMAGE ?= casebridge:dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup browser run test test-fast unit protos protos-check lint token bench bench-pg bench-cluster fuzz clean image k8s
+.PHONY: help setup browser run test test-fast unit protos protos-check lint token bench bench-pg bench-cluster chaos fuzz clean image k8s
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -89,6 +91,9 @@ bench: setup ## Benchmarks on SQLite and PostgreSQL → var/bench/{pipeline,time
 
 bench-cluster: setup ## 3-node NATS (R3), 2 replicas of everything, kills and restarts → var/bench/cluster.json
 	$(PY) -m tests.bench.cluster --seconds $(CLUSTER_SECONDS) --rate $(CLUSTER_RATE)
+
+chaos: setup ## Faults under load on PostgreSQL: every process SIGKILLed, NATS and PostgreSQL restarted, a 30 s database cut → var/bench/chaos.json
+	$(PY) -m tests.bench.chaos --seconds $(CHAOS_SECONDS) --rate $(CHAOS_RATE)
 
 FUZZ_EXAMPLES ?= 60
 

@@ -197,8 +197,10 @@ class Apps:
 class Load:
     """Complaints at a steady rate, each sent until some gateway answers it."""
 
-    def __init__(self, clients: list[httpx.AsyncClient], rate: float) -> None:
+    def __init__(self, clients: list[httpx.AsyncClient], rate: float,
+                 body: Callable[[int], dict[str, object]] | None = None) -> None:
         self.clients = clients
+        self.body = body or (lambda n: {**BODY, "content": f"第{n}件：多收检查费用"})
         self.rate = rate
         self.accepted: dict[str, tuple[str, float]] = {}   # key → (case id, first send)
         self.retries: Counter[str] = Counter()
@@ -220,7 +222,7 @@ class Load:
             client = self.clients[(n + attempt) % len(self.clients)]
             try:
                 answer = await client.post("/v1/complaints", headers={"Idempotency-Key": key},
-                                           json={**BODY, "content": f"第{n}件：多收检查费用"})
+                                           json=self.body(n))
                 if answer.status_code in (200, 201):
                     self.accepted[key] = (answer.json()["case_id"], first)
                     return

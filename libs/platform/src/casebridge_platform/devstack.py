@@ -88,12 +88,14 @@ class Stack:
 
     def __init__(self, var_dir: Path, *, database: str = "sqlite", nats_url: str | None = None,
                  gateway_port: int = 8000, stream: str = "CASEBRIDGE", subject_prefix: str = "cb",
-                 seed_file: Path | None = None, extra_env: dict[str, str] | None = None) -> None:
+                 seed_file: Path | None = None, extra_env: dict[str, str] | None = None,
+                 service_env: dict[str, dict[str, str]] | None = None) -> None:
         self.var_dir = var_dir.resolve()
         self.gateway_url = f"http://127.0.0.1:{gateway_port}"
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self._nats_url = nats_url
         self._gateway_port = gateway_port
+        self.service_env = service_env or {}  # one process's own settings (e.g. its database)
         self.env = {
             **os.environ,
             "CASEBRIDGE_DATABASE": database,
@@ -140,7 +142,8 @@ class Stack:
     def _spawn(self, name: str, argv: list[str]) -> None:
         log = open(self.var_dir / "logs" / f"{name}.log", "ab")  # noqa: SIM115 (child keeps it)
         # A session of its own: Ctrl-C reaches only this launcher, which stops them in order.
-        self.processes[name] = subprocess.Popen(argv, env=self.env, stdout=log,
+        env = {**self.env, **self.service_env.get(name, {})}
+        self.processes[name] = subprocess.Popen(argv, env=env, stdout=log,
                                                 stderr=subprocess.STDOUT, cwd=ROOT,
                                                 start_new_session=True)
         log.close()
