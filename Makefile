@@ -18,7 +18,7 @@ CHROMIUM := /usr/bin/chromium
 IMAGE ?= casebridge:dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup browser run test test-fast unit protos protos-check lint token bench bench-pg bench-cluster chaos fuzz clean image k8s
+.PHONY: help setup browser run test test-fast unit protos protos-check lint token bench bench-pg bench-cluster chaos chaos-test fuzz clean image k8s
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -48,7 +48,7 @@ run: setup ## Run the whole platform: nats-server, five services, gateway on :80
 	$(PY) -m casebridge_platform.devstack
 
 test: setup browser protos-check lint ## Stubs check, lint, then unit, integration (SQLite and PostgreSQL) and e2e tests
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not chaos" $(PYTEST_ARGS)
 
 test-fast: setup ## Unit tests and the integration tests on SQLite, in parallel (no e2e, no PostgreSQL)
 	$(PY) -m pytest -n $(TEST_WORKERS) -m "not e2e and not browser" -k "not postgresql" $(PYTEST_ARGS)
@@ -94,6 +94,9 @@ bench-cluster: setup ## 3-node NATS (R3), 2 replicas of everything, kills and re
 
 chaos: setup ## Faults under load on PostgreSQL: every process SIGKILLed, NATS and PostgreSQL restarted, a 30 s database cut → var/bench/chaos.json
 	$(PY) -m tests.bench.chaos --seconds $(CHAOS_SECONDS) --rate $(CHAOS_RATE)
+
+chaos-test: setup ## The short version of make chaos as a test (~45 s; not part of make test)
+	$(PY) -m pytest -m chaos tests/e2e/test_chaos.py $(PYTEST_ARGS)
 
 FUZZ_EXAMPLES ?= 60
 

@@ -22,6 +22,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "integration: needs NATS and/or a database")
     config.addinivalue_line("markers", "e2e: starts every process and drives the gateway")
     config.addinivalue_line("markers", "browser: pages in a headless Chromium")
+    config.addinivalue_line("markers", "chaos: faults under load (make chaos-test; kept out of "
+                            "make test for its time budget)")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
