@@ -19,6 +19,9 @@ COMPLAINT = {"kind": "complaint", "channel": "phone", "content": "收费处多�
 ENTRY_TYPES = ["received", "routed", "accept", "deadline_set", "notified"]
 
 
+# PostgreSQL only, for make test's time budget: the integration tests run the same path on
+# SQLite with every service in one process, and make bench runs it end to end on both
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
 async def test_a_complaint_goes_all_the_way_through(stack: Stack,
                                                     client: httpx.AsyncClient) -> None:
     answer = await client.post("/v1/complaints", json=COMPLAINT,

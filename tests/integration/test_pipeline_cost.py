@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from tests.bench.pipeline import COMPLAINT, TENANT
 from tests.integration.conftest import Platform
 
-BURST = 120
+BURST = 80
 IN_FLIGHT = 16   # as many callers at once as a busy intake office's clerks and web forms
 # Issue 15's bar is 12 statements and 8 ms of CPU per complaint; this fails at 1.5 times the
 # statements' bar. The CPU is guarded at 1.5 times what the pipeline costs now in this test
