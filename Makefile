@@ -95,8 +95,8 @@ bench-cluster: setup ## 3-node NATS (R3), 2 replicas of everything, kills and re
 chaos: setup ## Faults under load on PostgreSQL: every process SIGKILLed, NATS and PostgreSQL restarted, a 30 s database cut → var/bench/chaos.json
 	$(PY) -m tests.bench.chaos --seconds $(CHAOS_SECONDS) --rate $(CHAOS_RATE)
 
-chaos-test: setup ## The short version of make chaos as a test (~45 s; not part of make test)
-	$(PY) -m pytest -m chaos tests/e2e/test_chaos.py $(PYTEST_ARGS)
+chaos-test: setup ## Faults under load as tests: the short make chaos and the NATS outage (not in make test)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup -m chaos tests/e2e $(PYTEST_ARGS)
 
 FUZZ_EXAMPLES ?= 60
 

@@ -108,6 +108,7 @@ async def test_killing_the_case_service_loses_and_duplicates_nothing(
 
 
 # one database (each process path is the same on both): SQLite: the same path, integration
+@pytest.mark.chaos   # make chaos-test (kept out of make test for its time budget)
 @pytest.mark.parametrize("database", ["postgresql"], indirect=True)
 async def test_a_nats_outage_delays_cases_but_loses_none(database: str, tmp_path) -> None:
     """Intake keeps answering 201 while NATS is down; the outbox publishes when it is back."""
