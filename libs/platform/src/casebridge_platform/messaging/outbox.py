@@ -121,12 +121,7 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         """Commit state and events together, then hand the events to the relay."""
-        for table, rows in self._later.items():
-            for tenant, group in itertools.groupby(
-                    sorted(rows, key=lambda r: r["tenant_id"]), key=lambda r: r["tenant_id"]):
-                await self.set_tenant(tenant)  # row-level security checks each row's tenant
-                await self.conn.execute(table.insert(), list(group))
-        self._later = {}
+        await self.write_later()
         events, self._pending = self._pending, []
         if events:
             await self.conn.execute(outbox.insert(), events)
