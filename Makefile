@@ -95,7 +95,7 @@ bench-cluster: setup ## 3-node NATS (R3), 2 replicas of everything, kills and re
 chaos: setup ## Faults under load on PostgreSQL: every process SIGKILLed, NATS and PostgreSQL restarted, a 30 s database cut → var/bench/chaos.json
 	$(PY) -m tests.bench.chaos --seconds $(CHAOS_SECONDS) --rate $(CHAOS_RATE)
 
-chaos-test: setup ## Faults under load as tests: the short make chaos and the NATS outage (not in make test)
+chaos-test: setup ## The tests marked chaos, kept out of make test for time: a NATS outage end to end
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup -m chaos tests/e2e $(PYTEST_ARGS)
 
 FUZZ_EXAMPLES ?= 60

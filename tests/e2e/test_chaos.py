@@ -20,9 +20,8 @@ from tests.bench.chaos import (
     under_load,
 )
 
-# conftest keeps the module on one worker (xdist_group e2e-test_chaos); `make chaos-test` runs it,
-# `make test` leaves it out (its ~45 s would put CI over its time budget)
-pytestmark = [pytest.mark.e2e, pytest.mark.chaos]
+# conftest keeps the module on one worker (xdist_group e2e-test_chaos); in make test
+pytestmark = pytest.mark.e2e
 
 
 @pytest.mark.parametrize("database", ["postgresql"], indirect=True)
@@ -34,13 +33,13 @@ async def test_faults_under_load_lose_and_duplicate_nothing(database: str, tmp_p
         await asyncio.to_thread(stack.start)
         figures = await under_load(
             stack, [bounce(stack, "routing"), nats_restart(stack, 2), db_cut(proxy, 4)],
-            seconds=15, rate=2, settle_timeout=180)
+            seconds=10, rate=2, settle_timeout=180)
     finally:
         await asyncio.to_thread(stack.stop)
         await proxy.close()
     print(figures)
     assert failed(figures) == [], figures
     assert figures["crashed_and_restarted"] == [], figures  # none exited on its own
-    assert figures["accepted"] == 30, figures  # every complaint offered was accepted
+    assert figures["accepted"] == 20, figures  # every complaint offered was accepted
     assert len([e for e in figures["chaos"] if str(e["what"]).startswith("done")]) == 3
     assert proxy.dropped + proxy.refused > 0, proxy.figures()  # the cut did cut something
