@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -79,3 +80,24 @@ async def test_other_tokens_are_refused(issuer: str, authenticator: Authenticato
     with pytest.raises(HTTPException) as refused:
         await authenticator.authenticate(f"Bearer {token(issuer, key, **overrides)}")
     assert refused.value.status_code == status
+
+
+async def test_a_verified_token_is_remembered_only_until_it_expires(
+        issuer: str, authenticator: Authenticator, monkeypatch: pytest.MonkeyPatch) -> None:
+    expiry = int(time.time()) + 1
+    bearer = f"Bearer {token(issuer, ISSUER_KEY, exp=expiry)}"
+    first = await authenticator.authenticate(bearer)
+    verified: list[str] = []
+    real_decode = jwt.decode
+    monkeypatch.setattr(jwt, "decode", lambda *a, **k: verified.append("again") or
+                        real_decode(*a, **k))
+    assert await authenticator.authenticate(bearer) == first
+    assert verified == []                              # the signature was not checked twice
+    tampered = bearer[:-4] + ("AAAA" if not bearer.endswith("AAAA") else "BBBB")
+    with pytest.raises(HTTPException) as refused:      # another string: verified, and refused
+        await authenticator.authenticate(tampered)
+    assert refused.value.status_code == 401 and verified == ["again"]
+    await asyncio.sleep(expiry + 0.05 - time.time())  # at most a second
+    with pytest.raises(HTTPException) as expired:      # past its exp: refused, not remembered
+        await authenticator.authenticate(bearer)
+    assert expired.value.status_code == 401

@@ -6,6 +6,7 @@ import asyncio
 import json
 import secrets
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from gateway.settings import GatewaySettings
 
 LOCAL_ISSUER = "casebridge-local"
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="casebridge"'}
+VERIFIED_KEPT = 4096   # verified bearer tokens remembered until they expire
 
 
 def load_or_create_key(path: Path) -> bytes:
@@ -56,6 +58,7 @@ class Authenticator:
     def __init__(self, settings: GatewaySettings, directory: TenantDirectory) -> None:
         self._directory = directory
         self._audience = settings.oidc_audience
+        self._verified: OrderedDict[str, dict] = OrderedDict()  # token → claims, unexpired
         if settings.auth_mode == "local":
             if settings.token_key_file is None:
                 raise RuntimeError("auth_mode=local needs CASEBRIDGE_TOKEN_KEY_FILE")
@@ -73,6 +76,9 @@ class Authenticator:
         if not authorization or not authorization.lower().startswith("bearer "):
             raise HTTPException(401, "a bearer token is required", headers=CHALLENGE)
         token = authorization[7:].strip()
+        claims = self._verified.get(token)
+        if claims is not None and claims["exp"] > time.time():
+            return self._principal(claims)   # checked before: signature, issuer, audience
         try:
             # The JWKS client may fetch the issuer's keys over HTTP: keep that off the loop.
             key = (await asyncio.to_thread(self._jwks.get_signing_key_from_jwt, token)).key \
@@ -83,7 +89,15 @@ class Authenticator:
         except jwt.PyJWTError as exc:
             raise HTTPException(401, f"the bearer token is not valid: {exc}",
                                 headers=CHALLENGE) from exc
+        self._remember(token, claims)
         return self._principal(claims)
+
+    def _remember(self, token: str, claims: dict) -> None:
+        """Verified tokens kept until they expire (the most recent VERIFIED_KEPT): a caller's
+        every request need not verify its signature again, nor fetch the issuer's keys."""
+        self._verified[token] = claims
+        if len(self._verified) > VERIFIED_KEPT:
+            self._verified.popitem(last=False)
 
     def _principal(self, claims: dict) -> Principal:
         tenant = claims.get("tenant")
