@@ -5,6 +5,9 @@ a transfer offered and seen on both sides."""
 from __future__ import annotations
 
 import asyncio
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from playwright.async_api import Page
 
@@ -12,6 +15,18 @@ from tests.browser.conftest import Web, accessible, shot, sign_in
 from tests.support import routed
 
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+LOCAL = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d$")        # 2026-12-03 14:05, Beijing time
+# a complaint's normal path on its timeline: entry type → (zh-CN, English) words it shows
+NORMAL_PATH = {
+    "received": ("登记受理，编号 HOSP-", "received as HOSP-"),
+    "routed": ("已分派给医务处，承办人 ", "routed to 医务处, handler "),
+    "accept": ("已受理，承办人 ", "accepted, handler "),
+    "deadline_set": ("设定期限：", "deadline set: "),
+    "notified": ("已通过站内通知向投诉人发送受理回执（已送达）",
+                 "acknowledgement sent via in-app to the complainant (delivered)"),
+    "answer": ("已书面答复投诉人", "answered in writing"),
+    "close": ("办结：已解决", "closed: resolved"),
+}
 
 
 async def register(web: Web, body: dict, tenant: str = "demo-hospital",
@@ -114,9 +129,40 @@ async def test_a_hospital_complaint_is_worked_on_its_page_from_acceptance_to_clo
     assert "已答复 → 已回访" in timeline
     deadlines = await page.locator("#deadlines").inner_text()    # how it was counted
     assert "24:00" in deadlines and "个工作日" in deadlines and "医院投诉管理制度" in deadlines
+    assert "收到当日不计入" in deadlines and "receipt day" not in deadlines
+    await act(page, "add_note", text=f"家属情绪激动 {HOSTILE}")
+    await timeline_reads(page, case, 0)
+    note = page.locator("#timeline tr.entry-add_note")
+    assert HOSTILE in await note.inner_text() and await note.locator("img").count() == 0
     await shot(page, "case")
     await accessible(page)
+    await page.get_by_role("button", name="English").click()   # the same timeline in English
+    await page.wait_for_load_state()
+    assert await page.get_attribute("html", "lang") == "en"
+    await timeline_reads(page, case, 1)
+    assert "receipt day not counted" in await page.locator("#deadlines").inner_text()
     assert not dialogs
+
+
+async def timeline_reads(page: Page, case: dict, lang: int) -> None:
+    """Every entry of the normal path in the page's language (0 zh-CN, 1 en), at Beijing time;
+    none in the other language, no moment in UTC."""
+    for type_, words in NORMAL_PATH.items():
+        rows = page.locator(f"#timeline tr.entry-{type_}")
+        assert await rows.count(), type_
+        summaries = [await rows.nth(i).locator("td.summary").inner_text()
+                     for i in range(await rows.count())]
+        assert any(s.startswith(words[lang]) for s in summaries), (type_, summaries)
+        assert not any(s.startswith(words[1 - lang]) for s in summaries), (type_, summaries)
+    at = await page.locator("#timeline tr.entry-received td").first.inner_text()
+    received = datetime.fromisoformat(case["received_at"]).astimezone(ZoneInfo("Asia/Shanghai"))
+    assert LOCAL.match(at) and at == f"{received:%Y-%m-%d %H:%M}"
+    timeline = await page.locator("#timeline").inner_text()
+    assert "+00:00" not in timeline and "T16:00" not in timeline
+    if lang == 0:
+        for english in ("received via", "routed to", "accepted (", "running, due", "delivered"
+                        " via", "closed (", "answered ("):
+            assert english not in timeline, english
 
 
 async def test_a_reporter_is_revealed_on_the_record_and_a_transfer_is_seen_by_both_sides(

@@ -29,7 +29,7 @@ from starlette.datastructures import FormData
 from gateway import schemas as s
 from gateway.deps import Call
 from gateway.views import act_request
-from gateway.web import i18n
+from gateway.web import i18n, timeline
 from gateway.web.calls import Refusal, call_for
 from gateway.web.pages import SHANGHAI, render
 from gateway.web.session import Session, check_csrf, required
@@ -293,6 +293,10 @@ async def show(request: Request, session: Session, case_id: str, *,
                   reasoned=REASONED, closing=CLOSING, money=money, key=uuid.uuid4,
                   codes=lambda group: list(i18n.CODES.get(group, {})),
                   entry=partial(entry_words, session.lang),
+                  told=timeline.Teller(session.lang, {n: c.title for n, c in titles.items()
+                                                      if c.title}),
+                  moved_why=partial(timeline.moved_why, session.lang),
+                  convention=partial(timeline.convention, session.lang),
                   **await _choices(call, case), **context)
 
 

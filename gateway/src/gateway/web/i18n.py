@@ -102,6 +102,13 @@ CODES: Mapping[str, Mapping[str, tuple[str, str]]] = {
         "transferred_in": ("外机构转来", "transferred in"),
         "possible_duplicate": ("疑似重复", "possible duplicate"),
         "transfer_withdrawn": ("转送已撤回", "transfer withdrawn"),
+        "deadline_warning": ("期限预警", "deadline approaching"),
+        "deadline_breach": ("超期", "deadline missed"),
+        "deadline_escalated": ("超期升级", "deadline escalated"),
+        "transfer_accepted": ("对方已接收", "transfer accepted"),
+        "transfer_declined": ("对方拒收", "transfer declined"),
+        "transfer_returned": ("对方退回", "transfer returned"),
+        "transfer_outcome": ("对方办理结果", "transfer outcome"),
     },
     "transfer_status": {
         "offered": ("待接收", "offered"), "filed": ("已提交", "filed"),
