@@ -10,7 +10,7 @@ from pathlib import Path
 import nats
 import nats.js.errors
 import pytest
-from casebridge_platform import testing
+from casebridge_platform import migrations, testing
 from casebridge_platform.config import Settings
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
@@ -19,6 +19,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    migrations.replay_empty()   # an empty database after the first: the same migration SQL again
     config.addinivalue_line("markers", "integration: needs NATS and/or a database")
     config.addinivalue_line("markers", "e2e: starts every process and drives the gateway")
     config.addinivalue_line("markers", "browser: pages in a headless Chromium")

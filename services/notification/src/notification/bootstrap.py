@@ -36,9 +36,11 @@ ON = subscriptions(handlers.Outbound())   # without outside channels (tests, too
 
 def batch_handler(on: dict[str, Handler], out: handlers.Outbound) -> BatchHandler:
     """A tenant's batch: the contacts of new complaints kept in one statement per run, the
-    other events one by one, in order."""
+    contacts the batch will tell read in one, the other events one by one, in order (their
+    deliveries written together at commit)."""
 
     async def on_events(uow: UnitOfWork, batch: Batch) -> None:
+        await handlers.read_contacts(uow, batch.events, out)
         run: list[dict] = []
         for event in batch.events:
             with batch.span(event):

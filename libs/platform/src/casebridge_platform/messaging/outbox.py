@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-from collections.abc import Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -38,6 +38,7 @@ class UnitOfWork:
         self._wake: dict[str, datetime | None] = {}
         self._pending: list[dict[str, Any]] = []
         self._later: dict[sa.Table, list[dict[str, Any]]] = {}
+        self._before: dict[Hashable, Callable[[], Awaitable[None]]] = {}
         self._tenant: str | None = None
         self.conn: AsyncConnection
         # what this transaction read once for several events (configuration, a contact):
@@ -106,6 +107,11 @@ class UnitOfWork:
         carries its tenant_id."""
         self._later.setdefault(table, []).append(row)
 
+    def before_commit(self, key: Hashable, hook: Callable[[], Awaitable[None]]) -> None:
+        """Run `hook` once at commit, before the later rows and the events are written (it may
+        add both): work gathered over a batch's events and written in one statement."""
+        self._before.setdefault(key, hook)
+
     async def write_later(self) -> None:
         """Insert what insert_later holds now (to read it back in this transaction); the
         transaction's tenant scope is as before."""
@@ -121,6 +127,10 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         """Commit state and events together, then hand the events to the relay."""
+        while self._before:
+            hooks, self._before = self._before, {}
+            for hook in hooks.values():
+                await hook()
         await self.write_later()
         events, self._pending = self._pending, []
         if events:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import uuid
 from dataclasses import dataclass
@@ -45,7 +46,8 @@ async def _deliver(uow: UnitOfWork, event: Event, *, case_id: str, template: str
     In-app and portal notices are delivered by being stored, and announced at once; e-mail,
     SMS and webhooks wait as pending for the sender. The key makes a redelivered event a
     no-op while each event (a warning, a breach, each later rung) and each of its recipients
-    is a delivery of its own.
+    is a delivery of its own. The rows of a transaction (a batch of events) are written
+    together at commit (`_store`).
     """
     now = datetime.now(UTC)
     stored_now = channel not in sender.PUSHED
@@ -59,14 +61,35 @@ async def _deliver(uow: UnitOfWork, event: Event, *, case_id: str, template: str
         "next_attempt_at": None if stored_now else (not_before or now), "created_at": now,
         "reference": "",
     }
-    stored = await uow.conn.execute(insert_ignore(deliveries, uow.dialect).values(**row))
-    if stored.rowcount != 1:
-        return
-    if not stored_now:
-        uow.wake("deliveries", not_before or now)
-    log.info("%s for case %s queued on %s", template, case_id or "-", channel)
-    if stored_now:
-        sender.announce(uow, row)
+    queued: list[dict] = uow.memo.setdefault(DELIVERIES, [])
+    if not queued:
+        uow.before_commit(DELIVERIES, lambda: _store(uow))
+    queued.append(row)
+
+
+DELIVERIES = "deliveries"   # uow.memo key: the rows _deliver queued
+
+
+async def _store(uow: UnitOfWork) -> None:
+    """The queued deliveries in one statement per tenant; those already there (a redelivered
+    event) are left, the new ones woken (pending) or announced (stored is delivered)."""
+    rows: list[dict] = uow.memo.pop(DELIVERIES, [])
+    for tenant, group in itertools.groupby(sorted(rows, key=lambda r: r["tenant_id"]),
+                                           key=lambda r: r["tenant_id"]):
+        await uow.set_tenant(tenant)
+        mine = list(group)
+        new = set((await uow.conn.execute(
+            insert_ignore(deliveries, uow.dialect).returning(deliveries.c.delivery_id),
+            mine)).scalars())
+        for row in mine:
+            if row["delivery_id"] not in new:
+                continue
+            log.info("%s for case %s queued on %s", row["template"], row["case_id"] or "-",
+                     row["channel"])
+            if row["status"] == "pending":
+                uow.wake("deliveries", row["next_attempt_at"])
+            else:
+                sender.announce(uow, row)
 
 
 async def _webhooks(uow: UnitOfWork, event: Event, *, case_id: str, template: str,
@@ -113,6 +136,24 @@ async def _contact(uow: UnitOfWork, case_id: str) -> sa.Row | None:
     return found
 
 
+async def read_contacts(uow: UnitOfWork, events: list[Event], out: Outbound) -> None:
+    """The contacts the batch's case.transitioned events will tell, read in one statement
+    (into the memo _contact reads)."""
+    wanted = set()
+    for event in events:
+        if event.type == "case.transitioned":
+            moved = event.payload(case_pb2.CaseTransitioned)
+            if _complainant_notices(moved, event.tenant_id, out.portal_url):
+                wanted.add(moved.case_id)
+    if len(wanted) < 2:
+        return   # one is read where it is needed
+    found = {r.case_id: r for r in (await uow.conn.execute(sa.select(
+        contacts.c.case_id, contacts.c.locale, contacts.c.sealed).where(
+        contacts.c.case_id.in_(sorted(wanted))))).all()}
+    for case_id in wanted:
+        uow.memo[("contact", case_id)] = found.get(case_id)
+
+
 async def _locale_of(uow: UnitOfWork, case_id: str) -> str:
     """The complainant's language (zh-CN when nobody said)."""
     row = await _contact(uow, case_id)
@@ -127,7 +168,11 @@ async def _staff_pushes(uow: UnitOfWork, event: Event, out: Outbound, *, case_id
     for recipient in recipients:
         if not recipient.startswith("user:"):
             continue
-        prefs = await preferences.of(uow, event.tenant_id, recipient.removeprefix("user:"))
+        key = ("preferences", event.tenant_id, recipient)
+        if key not in uow.memo:   # read once per transaction (a batch of events)
+            uow.memo[key] = await preferences.of(uow, event.tenant_id,
+                                                 recipient.removeprefix("user:"))
+        prefs = uow.memo[key]
         if prefs is None:
             continue
         held = None if urgent else preferences.quiet_until(
