@@ -18,7 +18,7 @@ CHROMIUM := /usr/bin/chromium
 IMAGE ?= casebridge:dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup browser run test test-fast unit protos protos-check lint token bench bench-pg bench-cluster chaos chaos-test fuzz clean image k8s
+.PHONY: help setup browser run test test-all-databases test-fast unit protos protos-check lint token bench bench-pg bench-cluster chaos chaos-test fuzz clean image k8s
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ run: setup ## Run the whole platform: nats-server, five services, gateway on :80
 
 test: setup browser protos-check lint ## Stubs check, lint, then unit, integration (SQLite and PostgreSQL) and e2e tests
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not chaos" $(PYTEST_ARGS)
+
+test-all-databases: setup ## The in-process platform tests on SQLite and PostgreSQL each (make test: PostgreSQL for a chosen few)
+	CASEBRIDGE_TEST_DATABASES=sqlite,postgresql $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup tests/integration $(PYTEST_ARGS)
 
 test-fast: setup ## Unit tests and the integration tests on SQLite, in parallel (no e2e, no PostgreSQL)
 	$(PY) -m pytest -n $(TEST_WORKERS) -m "not e2e and not browser" -k "not postgresql" $(PYTEST_ARGS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -79,6 +80,20 @@ async def started(settings: Settings, tmp_path: Path, seed: Path | None = None,
                                lambda **claims: issue_local_token(key, **claims), app)
     finally:
         await asyncio.gather(*(runtime.stop() for runtime in runtimes.values()))
+
+
+# The in-process platform tests run on SQLite; a test marked BOTH runs on PostgreSQL too (the
+# SQL each service sends is the same, and each service's own tests run on both databases).
+# CASEBRIDGE_TEST_DATABASES=sqlite,postgresql (make test-all-databases) runs every one on both.
+DATABASES = os.environ.get("CASEBRIDGE_TEST_DATABASES", "sqlite").split(",")
+BOTH = pytest.mark.parametrize("database", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture(params=DATABASES)
+async def database(request: pytest.FixtureRequest) -> AsyncIterator[str]:
+    """CASEBRIDGE_DATABASE for one test (see DATABASES)."""
+    async with a_database(request, request.param) as url:
+        yield url
 
 
 @pytest.fixture

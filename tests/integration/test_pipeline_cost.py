@@ -20,7 +20,7 @@ from casebridge_platform import db
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.bench.pipeline import COMPLAINT, TENANT
-from tests.integration.conftest import Platform
+from tests.integration.conftest import BOTH, Platform
 
 BURST = 80
 IN_FLIGHT = 16   # as many callers at once as a busy intake office's clerks and web forms
@@ -84,6 +84,7 @@ class Probe:
             await asyncio.sleep(0.1)
 
 
+@BOTH
 async def test_a_burst_of_complaints_costs_few_statements_and_little_cpu(
         platform: Platform) -> None:
     clerk = platform.auth(TENANT, "intake_clerk", "cc-clerk")

@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 from casebridge_platform.db import ALL_TENANTS
 
-from tests.integration.conftest import Platform
+from tests.integration.conftest import BOTH, Platform
 from tests.support import routed
 
 pytestmark = pytest.mark.usefixtures("platform")
@@ -67,6 +67,7 @@ def hospital(platform: Platform, role: str = "intake_clerk", user: str = "hosp-c
     return Desk(platform, "demo-hospital", role, user, department)
 
 
+@BOTH
 async def test_a_billing_complaint_from_intake_to_archive(platform: Platform) -> None:
     clerk = hospital(platform)
     submitted = await clerk.submit(BILLING)
@@ -145,6 +146,7 @@ async def test_a_complaint_spanning_two_departments_is_coordinated(platform: Pla
     assert [e["type"] for e in case["timeline"] if e["type"] != "deadline_set"][-1] == "assigned"
 
 
+@BOTH
 async def test_a_recused_handler_is_never_assigned_nor_shown(platform: Platform) -> None:
     clerk = hospital(platform)
     # 财务处经办人1 is the person complained about: only 经办人2 may handle it
@@ -242,6 +244,7 @@ async def test_a_company_product_complaint_goes_to_quality(platform: Platform) -
     assert case["complainant"]["unit"] == "某某商贸有限公司"
 
 
+@BOTH
 async def test_12315_accepts_a_complaint_and_handles_a_report_as_a_report(
         platform: Platform) -> None:
     clerk = Desk(platform, "demo-12315", "intake_clerk", "cc-clerk")
@@ -326,6 +329,7 @@ async def test_an_anonymous_report_is_followed_with_its_access_code(platform: Pl
     assert throttled.status_code == 429
 
 
+@BOTH
 async def test_a_possible_duplicate_is_flagged_and_merged(platform: Platform) -> None:
     clerk = hospital(platform)
     first = await clerk.submit(BILLING)
@@ -343,6 +347,7 @@ async def test_a_possible_duplicate_is_flagged_and_merged(platform: Platform) ->
     assert target["co_complainants"][0]["name"] == "王五"
 
 
+@BOTH
 async def test_listing_filters_sorts_and_pages(platform: Platform) -> None:
     clerk = hospital(platform)
     ids = []
@@ -475,6 +480,7 @@ async def test_a_telecom_signal_complaint_goes_to_the_radio_network_team(
     assert set(case["matched_keywords"]) >= {"信号差", "无服务", "基站"}
 
 
+@BOTH
 async def test_an_action_retried_with_its_key_is_applied_once(platform: Platform) -> None:
     clerk = hospital(platform)
     case = await clerk.case((await clerk.submit(BILLING))["case_id"])

@@ -15,7 +15,7 @@ from case.adapters.tables import transfer_messages
 from case.domain.transfer import Agency
 from case.service_layer import inbound
 
-from tests.integration.conftest import Platform
+from tests.integration.conftest import BOTH, Platform
 from tests.integration.test_scenarios import Desk
 
 pytestmark = pytest.mark.usefixtures("platform")
@@ -67,6 +67,7 @@ async def arrived(desk: Desk, transfer_id: str) -> dict:
     raise AssertionError("the offer never arrived")
 
 
+@BOTH
 async def test_a_medical_dispute_takes_the_legal_paths_to_court(platform: Platform) -> None:
     office = Desk(platform, "demo-hospital", "supervisor", "hosp-supervisor")
     case = await office.case((await office.submit(DISPUTE))["case_id"])
@@ -221,6 +222,7 @@ async def test_12315_sends_a_complaint_to_the_company_and_settles_it_the_second_
     assert (back["status"], back["disposition"]) == ("closed", "resolved")
 
 
+@BOTH
 async def test_the_same_offer_delivered_twice_makes_one_transfer(platform: Platform) -> None:
     """The message is the unit of delivery: a redelivered offer is applied once."""
     office = Desk(platform, "demo-hospital", "supervisor", "hosp-supervisor")

@@ -9,7 +9,7 @@ from casebridge_platform.calendar import WorkCalendar
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
-from tests.integration.conftest import Platform
+from tests.integration.conftest import BOTH, Platform
 from tests.support import complete, routed
 
 NURSING = {
@@ -29,6 +29,7 @@ async def accept(platform: Platform, case_id: str, headers: dict[str, str],
     return await platform.wait_for_case(case_id, done, headers)
 
 
+@BOTH
 async def test_a_complaint_is_routed_accepted_clocked_and_acknowledged(
         platform: Platform) -> None:
     headers = platform.auth()
@@ -99,6 +100,7 @@ async def test_an_anonymous_report_gets_an_access_code_and_no_push(platform: Pla
     assert "access_code" not in case
 
 
+@BOTH
 async def test_the_same_idempotency_key_gives_one_case_and_the_same_answer(
         platform: Platform) -> None:
     headers = {**platform.auth(), "Idempotency-Key": "same-key-twice"}
