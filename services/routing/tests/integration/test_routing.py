@@ -229,7 +229,10 @@ async def test_off_hours_the_on_duty_officer_holds_it_and_one_replica_hands_it_o
 
 
 async def test_a_bad_routing_table_is_refused_whole_and_a_good_one_replaces_it(
-        runtime: Runtime) -> None:
+        replicas: list[Runtime]) -> None:
+    runtime, other = replicas        # two processes on one database, each keeping its policy
+    first = await receive(other, "多收费用")
+    assert (await decided(runtime, first))[0].department == "财务处"
     servicer = RoutingServicer(runtime.uow)
     with acting_as(ADMIN):
         before = await servicer.GetRoutingTable(routing_pb2.GetRoutingTableRequest(), None)
@@ -249,8 +252,9 @@ async def test_a_bad_routing_table_is_refused_whole_and_a_good_one_replaces_it(
         assert await servicer.GetRoutingTable(routing_pb2.GetRoutingTableRequest(), None) == good
     with acting_as(CLERK), pytest.raises(PermissionDenied):
         await servicer.PutRoutingTable(good, None)
-    case_id = await receive(runtime, "多收费用")
-    assert (await decided(runtime, case_id))[0].department == "院办"
+    for replica in replicas:         # the one that kept the old policy sees the change too
+        case_id = await receive(replica, "多收费用")
+        assert (await decided(runtime, case_id))[0].department == "院办"
 
 
 async def test_category_edits_are_validated_and_announced(runtime: Runtime) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import weakref
 from collections.abc import Awaitable, Callable, Hashable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,6 +22,10 @@ from casebridge_platform.messaging import envelope
 from casebridge_platform.messaging.tables import outbox
 
 log = logging.getLogger(__name__)
+
+
+_KEPT: weakref.WeakKeyDictionary[AsyncEngine, dict[Hashable, Any]] = \
+    weakref.WeakKeyDictionary()
 
 
 class UnitOfWork:
@@ -74,6 +79,12 @@ class UnitOfWork:
         if self.conn.in_transaction():
             await self.conn.rollback()
         await self.conn.close()
+
+    @property
+    def cache(self) -> dict[Hashable, Any]:
+        """Kept across transactions for as long as the process's engine: what a caller reads
+        again only when a version it reads in the transaction has changed."""
+        return _KEPT.setdefault(self._engine, {})
 
     @property
     def dialect(self) -> str:

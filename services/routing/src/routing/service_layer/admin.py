@@ -13,7 +13,7 @@ from casebridge_platform.messaging.outbox import UnitOfWork
 from routing.adapters import protos
 from routing.adapters.tables import categories, routes
 from routing.domain import rules
-from routing.service_layer import queries
+from routing.service_layer import queries, versions
 from routing.service_layer.reroute import record_conflict
 
 STAFF = ROLES  # any staff role, and the system principal of other services
@@ -47,6 +47,7 @@ async def put_category(uow: UnitOfWork, *, principal: Principal,
     await uow.conn.execute(dialect_insert(categories, uow.dialect).values(
         tenant_id=tenant_id, name=rule.name.strip(), **values).on_conflict_do_update(
         index_elements=[categories.c.tenant_id, categories.c.name], set_=values))
+    await versions.touch(uow, tenant_id)
     await announce_categories(uow, tenant_id)
     return routing_pb2.CategoryRule(name=rule.name.strip(), **values)
 
@@ -58,6 +59,7 @@ async def delete_category(uow: UnitOfWork, *, principal: Principal, name: str) -
         categories.c.tenant_id == tenant_id, categories.c.name == name))
     if not gone.rowcount:
         raise NotFound(f"no category {name!r}")
+    await versions.touch(uow, tenant_id)
     await announce_categories(uow, tenant_id)
 
 
@@ -82,6 +84,7 @@ async def put_table(uow: UnitOfWork, *, principal: Principal,
             {"tenant_id": tenant_id, "position": i, "category": r.category,
              "respondent_department": r.respondent_department, "severity": r.severity,
              "department": r.department} for i, r in enumerate(rows)])
+    await versions.touch(uow, tenant_id)
     return protos.routing_table(rows)
 
 

@@ -37,9 +37,16 @@ async def route_list(uow: UnitOfWork, tenant_id: str) -> list[rules.Route]:
 
 
 async def policy(uow: UnitOfWork, tenant_id: str) -> Policy:
-    """Everything routing needs to know about a tenant to decide; NotFound if unknown."""
+    """Everything routing needs to know about a tenant to decide; NotFound if unknown. Read in
+    one statement while the tenant's configuration version is the one read before (the policy
+    is kept per database for the life of the process)."""
     t = await tenant_row(uow, tenant_id)
-    return Policy(
+    key = ("policy", tenant_id)
+    kept = uow.cache.get(key)
+    if kept is not None and kept[0] == t.config_version:
+        found: Policy = kept[1]
+        return found
+    found = Policy(
         coordinating=t.coordinating_department,
         categories=await category_list(uow, tenant_id),
         routes=await route_list(uow, tenant_id),
@@ -49,6 +56,8 @@ async def policy(uow: UnitOfWork, tenant_id: str) -> Policy:
         off_hours_routing=t.off_hours_routing,
         # read only where the hand-over needs it; elsewhere the official calendar is unused
         calendar=await years.calendar(uow, tenant_id) if t.off_hours_routing else WorkCalendar())
+    uow.cache[key] = (t.config_version, found)
+    return found
 
 
 async def departments(uow: UnitOfWork, tenant_id: str) -> set[str]:

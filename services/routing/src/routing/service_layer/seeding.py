@@ -52,7 +52,8 @@ async def seed(uow: UnitOfWork, data: dict) -> None:
         columns = policy_columns(t)
         await uow.conn.execute(dialect_insert(tenants, uow.dialect).values(
             tenant_id=t["id"], **columns).on_conflict_do_update(
-            index_elements=[tenants.c.tenant_id], set_=columns))
+            index_elements=[tenants.c.tenant_id],
+            set_={**columns, "config_version": tenants.c.config_version + 1}))
         for c in t["categories"]:
             await uow.conn.execute(insert_ignore(categories, uow.dialect).values(
                 tenant_id=t["id"], name=c["name"], department=c["department"],

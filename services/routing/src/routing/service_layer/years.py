@@ -14,6 +14,7 @@ from casebridge_platform.messaging.outbox import UnitOfWork
 
 from routing.adapters import protos
 from routing.adapters.tables import calendar_years
+from routing.service_layer import versions
 
 
 async def on_year_loaded(uow: UnitOfWork, event: Event) -> None:
@@ -35,6 +36,7 @@ async def on_year_loaded(uow: UnitOfWork, event: Event) -> None:
         await uow.conn.execute(calendar_years.update().where(
             calendar_years.c.tenant_id == event.tenant_id, calendar_years.c.year == loaded.year,
             calendar_years.c.loaded_at < values["loaded_at"]).values(**values))
+    await versions.touch(uow, event.tenant_id)
 
 
 async def calendar(uow: UnitOfWork, tenant_id: str) -> WorkCalendar:
