@@ -98,7 +98,7 @@ bench-cluster: setup ## 3-node NATS (R3), 2 replicas of everything, kills and re
 chaos: setup ## Faults under load on PostgreSQL: every process SIGKILLed, NATS and PostgreSQL restarted, a 30 s database cut → var/bench/chaos.json
 	$(PY) -m tests.bench.chaos --seconds $(CHAOS_SECONDS) --rate $(CHAOS_RATE)
 
-chaos-test: setup ## The tests marked chaos, kept out of make test for time: a NATS outage end to end
+chaos-test: setup ## The tests marked chaos, kept out of make test for time: a NATS outage, a SIGKILL on SQLite
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup -m chaos tests/e2e $(PYTEST_ARGS)
 
 FUZZ_EXAMPLES ?= 60

@@ -41,6 +41,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.xdist_group(f"browser-{item.path.stem}"))
         elif "/integration/" in path:
             item.add_marker(pytest.mark.integration)
+    # the long ones first: with -n, the many short tests then fill the workers up to the end
+    # instead of one worker finishing an end-to-end module while the other has nothing to do
+    items.sort(key=lambda item: FIRST.get(item.path.parent.name, len(FIRST)))
+
+
+FIRST = {"e2e": 0, "browser": 1}
 
 
 @pytest.fixture(scope="session")

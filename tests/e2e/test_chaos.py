@@ -1,5 +1,5 @@
 """`make chaos` in short (tests/bench/chaos.py): a steady low rate of complaints on PostgreSQL
-while a service is SIGKILLed and restarted, NATS is SIGKILLed and restarted and the case
+while the case service is SIGKILLed and restarted, NATS is SIGKILLed and restarted and the case
 service's database connections are cut for a few seconds; nothing lost, nothing twice, no dead
 letters. Counts are asserted, never times: a busy machine only makes it slower."""
 
@@ -32,7 +32,7 @@ async def test_faults_under_load_lose_and_duplicate_nothing(database: str, tmp_p
     try:
         await asyncio.to_thread(stack.start)
         figures = await under_load(
-            stack, [bounce(stack, "routing"), nats_restart(stack, 2), db_cut(proxy, 4)],
+            stack, [bounce(stack, "case"), nats_restart(stack, 2), db_cut(proxy, 4)],
             seconds=10, rate=2, settle_timeout=180)
     finally:
         await asyncio.to_thread(stack.stop)

@@ -59,7 +59,9 @@ async def test_a_complaint_goes_all_the_way_through(stack: Stack,
     assert "Application shutdown complete" in (stack.var_dir / "logs/gateway.log").read_text()
 
 
-# one database: the embedded default (PostgreSQL's crash safety: integration/test_messaging)
+# one database: the embedded default (PostgreSQL's crash safety: integration/test_messaging);
+# make chaos-test (make test kills the case service under load on PostgreSQL: test_chaos)
+@pytest.mark.chaos
 @pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 async def test_killing_the_case_service_loses_and_duplicates_nothing(
         stack: Stack, client: httpx.AsyncClient) -> None:

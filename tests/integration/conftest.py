@@ -103,12 +103,12 @@ async def platform(settings: Settings, spans: InMemorySpanExporter,
         yield running
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="module", params=DATABASES)
 async def shared_platform(request: pytest.FixtureRequest, nats_url: str,
                           spans: InMemorySpanExporter,
                           tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Platform]:
-    """One platform per database for a module whose tests change nothing it holds (e.g.
-    requests that must be refused): starting one is most of such a test's cost."""
+    """One platform (per database of DATABASES) for a module whose tests change nothing it
+    holds (e.g. requests that must be refused): starting one is most of such a test's cost."""
     tmp_path = tmp_path_factory.mktemp("platform")
     async with (a_database(request, request.param) as database,
                 own_settings(database, nats_url, tmp_path) as settings,
