@@ -44,7 +44,9 @@ async def all_cases(http: httpx.AsyncClient) -> list[dict]:
     token: str | None = None
     while True:
         params = {"page_size": 200, **({"page_token": token} if token else {})}
-        page = (await http.get("/v1/cases", params=params)).json()
+        answer = await http.get("/v1/cases", params=params)
+        assert answer.status_code == 200, f"listing the cases: {answer.status_code} {answer.text}"
+        page = answer.json()
         found += page["items"]
         token = page["next_page_token"]
         if not token:
