@@ -130,6 +130,7 @@ async def test_a_hospital_complaint_is_worked_on_its_page_from_acceptance_to_clo
     deadlines = await page.locator("#deadlines").inner_text()    # how it was counted
     assert "24:00" in deadlines and "个工作日" in deadlines and "医院投诉管理制度" in deadlines
     assert "收到当日不计入" in deadlines and "receipt day" not in deadlines
+    assert "依据：seed 000" in deadlines and "working days" not in deadlines
     await act(page, "add_note", text=f"家属情绪激动 {HOSTILE}")
     await timeline_reads(page, case, 0)
     note = page.locator("#timeline tr.entry-add_note")

@@ -9,6 +9,7 @@ import pytest
 from case.domain import model
 from casebridge.case.v1 import case_pb2
 from casebridge.escalation.v1 import escalation_pb2
+from escalation.domain.policy import ClockRule
 from gateway.web import i18n, timeline
 from gateway.web.case_page import entry_words
 from gateway.web.pages import templates
@@ -122,3 +123,17 @@ def test_a_deadline_moved_past_a_holiday_is_explained_in_the_readers_language() 
     assert "收到当日不计入" in timeline.convention(i18n.ZH, clock)
     assert timeline.convention(i18n.EN, clock).startswith("receipt day not counted")
     assert timeline.moved_why(i18n.ZH, escalation_pb2.ClockExplanation()) == ""
+
+
+def test_a_clocks_rule_reads_in_chinese_with_its_source() -> None:
+    rule = ClockRule(name="answer", title="一般投诉答复", amount=3, unit="working_days",
+                       cite="seed 000 医院投诉管理制度：<b>三个工作日</b>",
+                       starts_on="received").rule
+    clock = escalation_pb2.ClockExplanation(name="answer", rule=rule, amount=3,
+                                            unit="working_days")
+    zh = timeline.rule_words(i18n.ZH, clock)
+    assert zh == "一般投诉答复；依据：seed 000 医院投诉管理制度：<b>三个工作日</b>"
+    assert "working days" not in zh
+    assert timeline.rule_words(i18n.EN, clock) == rule     # the English page: as written
+    odd = escalation_pb2.ClockExplanation(rule="a rule of another shape")
+    assert timeline.rule_words(i18n.ZH, odd) == "a rule of another shape"

@@ -297,6 +297,7 @@ async def show(request: Request, session: Session, case_id: str, *,
                                                       if c.title}),
                   moved_why=partial(timeline.moved_why, session.lang),
                   convention=partial(timeline.convention, session.lang),
+                  rule_words=partial(timeline.rule_words, session.lang),
                   **await _choices(call, case), **context)
 
 
