@@ -11,19 +11,22 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+from casebridge.case.v1 import case_pb2
 from casebridge.escalation.v1 import escalation_pb2
 from casebridge.notification.v1 import notification_pb2
 from casebridge_platform.auth import Principal
 from casebridge_platform.config import Settings
 from casebridge_platform.devstack import free_port
 from casebridge_platform.messaging import envelope
+from casebridge_platform.messaging.consumer import Batch
 from casebridge_platform.messaging.envelope import Event, timestamp
 from casebridge_platform.messaging.tables import outbox
 from casebridge_platform.runtime import Runtime
 from google.protobuf import message as pb_message
 from notification.adapters.tables import deliveries
-from notification.bootstrap import MIGRATIONS, ON, configure
+from notification.bootstrap import MIGRATIONS, ON, batch_handler, configure, subscriptions
 from notification.service_layer import admin
+from notification.service_layer.handlers import Outbound
 
 HOSPITAL = "demo-hospital"
 REGULATOR = "demo-health-bureau"
@@ -166,3 +169,41 @@ async def test_the_running_service_consumes_the_ladder_s_events(runtime: Runtime
             return
         await asyncio.sleep(0.1)
     pytest.fail("the consumer did not deliver the ladder's events")
+
+
+async def test_a_batch_of_acceptances_writes_its_notices_together(runtime: Runtime) -> None:
+    """Acceptances as one consumer batch: each complainant gets the 受理回执 and each handler
+    the assignment, once; the batch's statements do not grow with its size."""
+    handle_batch = batch_handler(subscriptions(Outbound()), Outbound())
+
+    async def accept(cases: int) -> tuple[int, list[str]]:
+        events = []
+        for n in range(cases):
+            case_id, number = str(uuid.uuid4()), f"HOSP-2026-{n:06d}"
+            events += [event("case.transitioned", case_pb2.CaseTransitioned(
+                case_id=case_id, case_number=number, action="accept", from_status="received",
+                to_status="assigned")), event("case.assigned", case_pb2.CaseAssigned(
+                    case_id=case_id, case_number=number, department="医务处",
+                    handler_id=f"hosp-h{n % 2}"))]
+        sent: list[str] = []
+        async with runtime.uow() as uow:
+            await uow.set_tenant(HOSPITAL)
+            sa.event.listen(uow.conn.sync_connection, "before_cursor_execute",
+                            lambda _c, _k, statement, *_: sent.append(statement))
+            await handle_batch(uow, Batch(HOSPITAL, events, "test", {}))
+            await uow.commit()
+        async with runtime.uow() as uow:      # the same batch again: nothing new
+            await uow.set_tenant(HOSPITAL)
+            await handle_batch(uow, Batch(HOSPITAL, events, "test", {}))
+            await uow.commit()
+        return len(sent), [e.id for e in events]   # what the deliveries name as their source
+
+    few, _ = await accept(3)
+    many, ids = await accept(12)
+    assert many == few                       # contacts, wording, endpoints, two handlers' …
+    rows = [r for r in await stored(runtime) if r.source_event_id in ids]
+    assert Counter((r.template, r.channel) for r in rows) == {
+        ("acknowledgement", "in_app"): 12, ("assignment", "in_app"): 12}
+    assert len({(r.source_event_id, r.recipient) for r in rows}) == 24   # none twice
+    cases = {r.case_id for r in rows}
+    assert len([d for d in await announced(runtime) if d.case_id in cases]) == 24

@@ -36,6 +36,7 @@ class Outbound:
 
 
 DEFAULT_LOCALE = "zh-CN"   # staff notices; a complainant's locale comes with their contact
+DELIVERIES = "deliveries"   # uow.memo key: the rows _deliver queued, written at commit
 
 
 async def _deliver(uow: UnitOfWork, event: Event, *, case_id: str, template: str,
@@ -65,9 +66,6 @@ async def _deliver(uow: UnitOfWork, event: Event, *, case_id: str, template: str
     if not queued:
         uow.before_commit(DELIVERIES, lambda: _store(uow))
     queued.append(row)
-
-
-DELIVERIES = "deliveries"   # uow.memo key: the rows _deliver queued
 
 
 async def _store(uow: UnitOfWork) -> None:

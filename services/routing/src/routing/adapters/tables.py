@@ -17,7 +17,7 @@ tenants = sa.Table(
     sa.Column("severity_rules", sa.JSON, nullable=True),      # None: the default rules
     sa.Column("departments", sa.JSON, nullable=True),         # None: not known, not checked
     sa.Column("off_hours_routing", sa.Boolean, nullable=False, server_default=sa.false()),
-    # bumped (queries.touch) with every change of what queries.policy reads
+    # bumped (versions.touch) with every change of what queries.policy reads
     sa.Column("config_version", sa.Integer, nullable=False, server_default="0"),
 )
 
