@@ -66,6 +66,15 @@ def nats_url() -> Iterator[str]:
         yield url
 
 
+@pytest.fixture
+def own_nats(tmp_path: Path) -> Iterator[testing.NatsProcess]:
+    """A nats-server of the test's own, to kill and start again."""
+    server = testing.NatsProcess(tmp_path / "nats")
+    server.start()
+    yield server
+    server.kill()
+
+
 @pytest.fixture(scope="session")
 def postgres_admin_url() -> Iterator[str]:
     with testing.postgres_server() as url:

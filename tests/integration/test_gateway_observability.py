@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -15,14 +14,6 @@ from casebridge_platform.devstack import ROOT
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from prometheus_client import REGISTRY
-
-
-@pytest.fixture
-def own_nats(tmp_path: Path) -> Iterator[testing.NatsProcess]:
-    server = testing.NatsProcess(tmp_path / "nats")
-    server.start()
-    yield server
-    server.kill()
 
 
 def requests(route: str, status: str) -> float:

@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 import secrets
 import urllib.request
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -33,14 +33,6 @@ from .test_runtime import migrations_dir  # noqa: F401 (the fixture: outbox and 
 
 pytestmark = pytest.mark.xdist_group("observability")
 SERVING = health_pb2.HealthCheckResponse.SERVING
-
-
-@pytest.fixture
-def own_nats(tmp_path: Path) -> Iterator[testing.NatsProcess]:
-    server = testing.NatsProcess(tmp_path / "nats")
-    server.start()
-    yield server
-    server.kill()
 
 
 @pytest.fixture
