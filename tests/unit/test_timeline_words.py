@@ -127,13 +127,10 @@ def test_a_deadline_moved_past_a_holiday_is_explained_in_the_readers_language() 
 
 def test_a_clocks_rule_reads_in_chinese_with_its_source() -> None:
     rule = ClockRule(name="answer", title="一般投诉答复", amount=3, unit="working_days",
-                       cite="seed 000 医院投诉管理制度：<b>三个工作日</b>",
-                       starts_on="received").rule
-    clock = escalation_pb2.ClockExplanation(name="answer", rule=rule, amount=3,
-                                            unit="working_days")
-    zh = timeline.rule_words(i18n.ZH, clock)
+                     cite="seed 000 医院投诉管理制度：<b>三个工作日</b>",
+                     starts_on="received").rule
+    zh = timeline.rule_words(i18n.ZH, rule)
     assert zh == "一般投诉答复；依据：seed 000 医院投诉管理制度：<b>三个工作日</b>"
     assert "working days" not in zh
-    assert timeline.rule_words(i18n.EN, clock) == rule     # the English page: as written
-    odd = escalation_pb2.ClockExplanation(rule="a rule of another shape")
-    assert timeline.rule_words(i18n.ZH, odd) == "a rule of another shape"
+    assert timeline.rule_words(i18n.EN, rule) == rule     # the English page: as written
+    assert timeline.rule_words(i18n.ZH, "a rule of another shape") == "a rule of another shape"

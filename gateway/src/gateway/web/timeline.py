@@ -422,12 +422,11 @@ def convention(lang: str, clock: Any) -> str:
 RULE = re.compile(r"(?P<title>.*?): \d+ [a-z ]+ \((?P<cite>.*)\)", re.DOTALL)
 
 
-def rule_words(lang: str, clock: Any) -> str:
+def rule_words(lang: str, rule: str) -> str:
     """A clock's rule as the page says it: its title and source (the amount and unit follow in
     the reader's words); the service's sentence as it is on the English page, or when it does
     not read as a rule."""
-    found = RULE.fullmatch(str(clock.rule))
+    found = RULE.fullmatch(rule)
     if lang == i18n.EN or found is None:
-        return str(clock.rule)
+        return rule
     return f"{found['title']}；依据：{found['cite']}"
-
