@@ -78,3 +78,57 @@ async def test_rows_inserted_at_commit_are_checked_under_their_own_tenant(
             assert list(rows.scalars()) == ["hospital-a", "hospital-a", "hospital-b"]
     finally:
         await engine.dispose()
+
+
+async def test_a_connection_keeps_one_tenants_scope_between_transactions_never_all(
+        settings: Settings) -> None:
+    """The scope of one tenant stays on the connection's session after commit, so the next
+    transaction for that tenant sends no set_config; ALL_TENANTS and what a rolled-back
+    transaction set do not stay."""
+    if settings.database == "sqlite":
+        pytest.skip("row-level security is PostgreSQL's; SQLite files are per service")
+    database = db.locate(settings.database, "intake", settings.var_dir)
+    engine = db.create_engine(database, pool_size=1)   # every transaction on one connection
+    try:
+        await migrations.upgrade(engine, database, MIGRATIONS)
+        async with UnitOfWork(engine, "cb", lambda events: None) as work:
+            await work.all_tenants()
+            await work.conn.execute(counters.insert(), [
+                {"tenant_id": "hospital-a", "year": 2026, "last": 1},
+                {"tenant_id": "hospital-b", "year": 2026, "last": 2}])
+            await work.commit()
+
+        sent: list[str] = []
+
+        def keep(_c: object, _cur: object, statement: str, *_rest: object) -> None:
+            sent.append(statement)
+
+        async def visible(tenant: str | None, *, commit: bool = True) -> list[str]:
+            async with UnitOfWork(engine, "cb", lambda events: None) as work:
+                sa.event.listen(work.conn.sync_connection, "before_cursor_execute", keep)
+                if tenant:
+                    await work.set_tenant(tenant)
+                rows = list((await work.conn.execute(
+                    sa.select(counters.c.tenant_id).order_by(counters.c.tenant_id))).scalars())
+                if commit:
+                    await work.commit()
+                return rows
+
+        def scoped() -> int:
+            n = sum("set_config" in s for s in sent)
+            sent.clear()
+            return n
+
+        assert await visible("*") == ["hospital-a", "hospital-b"] and scoped() == 1
+        assert await visible(None) == []              # ALL_TENANTS ended with its transaction
+        assert scoped() == 0
+        assert await visible("hospital-a") == ["hospital-a"] and scoped() == 1
+        assert await visible("hospital-a") == ["hospital-a"] and scoped() == 0  # kept
+        assert await visible("*") == ["hospital-a", "hospital-b"] and scoped() == 1
+        assert await visible("hospital-a") == ["hospital-a"] and scoped() == 0  # back to a
+        assert await visible("hospital-b", commit=False) == ["hospital-b"] and scoped() == 1
+        assert await visible("hospital-a") == ["hospital-a"] and scoped() == 0  # rolled back
+        assert await visible("hospital-b") == ["hospital-b"] and scoped() == 1
+        assert await visible(None) == ["hospital-b"]  # no scope of its own: the session's one
+    finally:
+        await engine.dispose()

@@ -27,6 +27,11 @@ log = logging.getLogger(__name__)
 _KEPT: weakref.WeakKeyDictionary[AsyncEngine, dict[Hashable, Any]] = \
     weakref.WeakKeyDictionary()
 
+# PostgreSQL: the tenant a connection's session is scoped to, as its last committed
+# transaction left it (kept in the connection's info; gone with the connection)
+_SCOPE = "casebridge.scope"
+_SET_SCOPE = sa.text(f"SELECT set_config('{TENANT_SETTING}', :tenant, :local)")
+
 
 class UnitOfWork:
     """One transaction: the service's writes plus the events they cause, committed together."""
@@ -44,7 +49,9 @@ class UnitOfWork:
         self._pending: list[dict[str, Any]] = []
         self._later: dict[sa.Table, list[dict[str, Any]]] = {}
         self._before: dict[Hashable, Callable[[], Awaitable[None]]] = {}
-        self._tenant: str | None = None
+        self._tenant: str | None = None    # the scope in effect now (None: not known)
+        self._session: str | None = None   # the session's scope once this commits
+        self._begun: str | None = None     # … and once this rolls back
         self.conn: AsyncConnection
         # what this transaction read once for several events (configuration, a contact):
         # kept till it ends, so a batch's events do not read the same rows again
@@ -58,17 +65,29 @@ class UnitOfWork:
             # reads: a write under REPEATABLE READ may fail to serialise
             await self.conn.execution_options(isolation_level="REPEATABLE READ")
         await self.conn.begin()
+        if self.dialect == "postgresql":
+            # unknown while this transaction is open: a rollback undoes what it sets
+            self._begun = self._tenant = self._session = self.conn.info.pop(_SCOPE, None)
         caller = auth.current_principal.get()
         if caller is not None:
             await self.set_tenant(caller.tenant_id)
         return self
 
     async def set_tenant(self, tenant_id: str) -> None:
-        """Scope row-level security (PostgreSQL) to one tenant, or ALL_TENANTS, till commit."""
+        """Scope row-level security (PostgreSQL) to one tenant, or ALL_TENANTS for this
+        transaction only.
+
+        One tenant's scope is set for the connection's session: the next transaction on the
+        connection that wants the same tenant (the usual case: a consumer's batches, a
+        caller's requests) sends nothing. ALL_TENANTS ends with the transaction, so a
+        transaction that sets no scope never sees more than one tenant."""
         if self.dialect != "postgresql" or tenant_id == self._tenant:
             return
-        await self.conn.execute(sa.select(sa.func.set_config(TENANT_SETTING, tenant_id, True)))
+        local = tenant_id == ALL_TENANTS
+        await self.conn.execute(_SET_SCOPE, {"tenant": tenant_id, "local": local})
         self._tenant = tenant_id
+        if not local:
+            self._session = tenant_id
 
     async def all_tenants(self) -> UnitOfWork:
         """For system work across tenants: seeding, housekeeping."""
@@ -78,6 +97,8 @@ class UnitOfWork:
     async def __aexit__(self, *exc_info: object) -> None:
         if self.conn.in_transaction():
             await self.conn.rollback()
+            if self._begun is not None:   # a rollback restores the scope the session had
+                self.conn.info[_SCOPE] = self._begun
         await self.conn.close()
 
     @property
@@ -147,6 +168,8 @@ class UnitOfWork:
         if events:
             await self.conn.execute(outbox.insert(), events)
         await self.conn.commit()
+        if self._session is not None:
+            self.conn.info[_SCOPE] = self._session
         if events:
             self._on_commit(events)
         woken, self._wake = self._wake, {}

@@ -39,8 +39,8 @@ class CaseServicer(case_pb2_grpc.CaseServiceServicer):
         longer see the case afterwards (the answer is then that refusal)."""
         caller = principal()
         async with self._uow() as uow:
-            await actions.act(uow, principal=caller, request=request, registry=self._registry,
-                              sealer=self._sealer)
+            written = await actions.act(uow, principal=caller, request=request,
+                                        registry=self._registry, sealer=self._sealer)
             await uow.write_later()
             try:
                 if "complainant" in caller.roles:
@@ -50,7 +50,7 @@ class CaseServicer(case_pb2_grpc.CaseServiceServicer):
                     reveal = (self._sealer if request.WhichOneof("action") == "reveal_identity"
                               else None)
                     answer = await queries.get(uow, principal=caller, case_id=request.case_id,
-                                               reveal=reveal)
+                                               reveal=reveal, written=written)
             except DomainError:
                 await uow.commit()
                 raise

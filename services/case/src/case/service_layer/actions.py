@@ -45,15 +45,16 @@ def request_hash(request: case_pb2.ActRequest) -> str:
 
 
 async def act(uow: UnitOfWork, *, principal: Principal, request: case_pb2.ActRequest,
-              registry: Registry | None = None, sealer: Sealer | None = None) -> bool:
-    """Apply one action; False when the Idempotency-Key shows it was applied before."""
+              registry: Registry | None = None, sealer: Sealer | None = None) -> Case | None:
+    """Apply one action; the case as it now stands, or None when the Idempotency-Key shows
+    it was applied before."""
     action = request.WhichOneof("action")
     if action is None:
         raise InvalidArgument("no action given", {"action": "name exactly one action"})
     case = await _locked(uow, principal, request.case_id)
     # after the lock: a concurrent retry under the same key waits, then sees the first
     if request.idempotency_key and await _seen(uow, principal, request):
-        return False
+        return None
     try:
         planned = model.plan(action, case.lifecycle(), actor_of(principal),
                              reason=request.reason)
@@ -63,16 +64,16 @@ async def act(uow: UnitOfWork, *, principal: Principal, request: case_pb2.ActReq
         raise PermissionDenied(str(denied)) from None
     except ValueError:
         raise InvalidArgument(f"{action} needs a reason", {"reason": "must say why"}) from None
-    ctx = Act(uow, principal, case, request, action, datetime.now(UTC),
-              await _rules(uow, case.tenant_id), replace(case, status=planned.to),
-              registry=registry, sealer=sealer)
+    rules = await _rules(uow, case.tenant_id) if action in USES_RULES else None
+    ctx = Act(uow, principal, case, request, action, datetime.now(UTC), rules,
+              replace(case, status=planned.to), registry=registry, sealer=sealer)
     await APPLY[action](ctx)
-    await _write(ctx)
+    written = await _write(ctx)
     if request.idempotency_key:
         await uow.conn.execute(action_keys.insert().values(
             tenant_id=principal.tenant_id, key=request.idempotency_key,
             request_hash=request_hash(request), case_id=request.case_id, created_at=ctx.now))
-    return True
+    return written
 
 
 async def _seen(uow: UnitOfWork, principal: Principal, request: case_pb2.ActRequest) -> bool:
@@ -101,14 +102,20 @@ async def _locked(uow: UnitOfWork, principal: Principal, case_id: str) -> Case:
     return case
 
 
+# the actions that consult the tenant's case rules (the others do not read them)
+USES_RULES = frozenset({"propose", "approve_proposal", "reject_proposal", "follow_up", "close",
+                        "reopen"})
+
+
 async def _rules(uow: UnitOfWork, tenant_id: str) -> TenantRules:
     row = (await uow.conn.execute(sa.select(tenants.c.rules, tenants.c.kind)
                                   .where(tenants.c.tenant_id == tenant_id))).first()
     return TenantRules.of(row.rules, row.kind) if row else TenantRules.of(None)
 
 
-async def _write(ctx: Act) -> None:
-    """The case row, its timeline entry and the event, all in the caller's transaction."""
+async def _write(ctx: Act) -> Case:
+    """The case row, its timeline entry and the event, all in the caller's transaction; the
+    case as written."""
     old, new = ctx.case, replace(ctx.new, updated_at=ctx.now)
     if new.status in model.DONE and old.status not in model.DONE:
         new = replace(new, closed_at=ctx.now)
@@ -124,6 +131,7 @@ async def _write(ctx: Act) -> None:
                  outcome=ctx.outcome)
     for then in ctx.after:
         then()
+    return new
 
 
 def _reroute(ctx: Act, trigger: str, *, category: str = "", department: str = "",

@@ -61,7 +61,7 @@ class Act:
     request: case_pb2.ActRequest
     action: str
     now: datetime
-    rules: TenantRules
+    known_rules: TenantRules | None   # read only for the actions that consult them
     new: Case
     registry: Registry | None = None     # the federation's trusted agencies
     sealer: Sealer | None = None         # opens a reporter's identity sent with consent
@@ -77,6 +77,13 @@ class Act:
     def params(self) -> Any:
         """The action's own message of the request (e.g. case_pb2.Propose for propose)."""
         return getattr(self.request, self.action)
+
+    @property
+    def rules(self) -> TenantRules:
+        if self.known_rules is None:
+            raise RuntimeError(f"{self.action} consults the tenant's rules: add it to "
+                               "actions.USES_RULES")
+        return self.known_rules
 
     @property
     def reason(self) -> str:

@@ -49,6 +49,13 @@ def visible_to(principal: Principal) -> sa.ColumnElement[bool]:
     return sa.or_(*mine)
 
 
+def may_see(principal: Principal, case: Case) -> bool:
+    """visible_to, for a case in hand."""
+    return bool(WIDE & set(principal.roles)) or principal.user_id in (
+        case.handler_id, case.first_contact_owner) or bool(
+        principal.department and case.department == principal.department)
+
+
 def shows_identity(case: Case, principal: Principal) -> bool:
     if case.kind != "report":
         return True
@@ -86,11 +93,17 @@ async def case_row(uow: UnitOfWork, principal: Principal, case_id: str) -> Case:
 
 
 async def get(uow: UnitOfWork, *, principal: Principal, case_id: str,
-              reveal: Sealer | None = None) -> case_pb2.Case:
+              reveal: Sealer | None = None, written: Case | None = None) -> case_pb2.Case:
     """One case; `reveal` opens a sealed reporter identity (only after a reveal_identity
-    action, which put who and why on the timeline)."""
+    action, which put who and why on the timeline). `written`: the case as this transaction
+    has just written it (not read again)."""
     principal.require(*model.STAFF)
-    case = await case_row(uow, principal, case_id)
+    if written is None:
+        case = await case_row(uow, principal, case_id)
+    elif may_see(principal, written):
+        case = written
+    else:
+        raise NotFound("no such case, or not one you may see")
     return await _complete(uow, case, to_proto(case, principal, reveal))
 
 
