@@ -300,7 +300,7 @@ async def main() -> int:
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--rate", type=float, default=100, help="open-loop complaints/s")
     parser.add_argument("--accepts", type=int, default=2000)
-    parser.add_argument("--idle-seconds", type=float, default=5)
+    parser.add_argument("--idle-seconds", type=float, default=20)
     parser.add_argument("--database", action="append", choices=["sqlite", "postgresql"])
     parser.add_argument("--no-reference", action="store_true")
     parser.add_argument("--out", type=Path, default=ROOT / "var/bench/pipeline.json")

@@ -73,7 +73,9 @@ class Settings(BaseSettings):
                                      "other deployments (public key, URL, kind); empty: none")
     federation_keyring: str = Field("", description="JSON file (mode 600) of this deployment's "
                                     "agencies' Ed25519 private keys, for signing transfers")
-    federation_poll_s: float = 0.5
+    federation_poll_s: float = Field(5.0, description="the sweep of federation messages for "
+                                     "what another replica queued (this process's own are "
+                                     "posted once committed, retries when due)")
     idempotency_retention_h: float = 24.0
     log_level: str = "INFO"
     log_format: str = Field("text", pattern=r"^(text|json)$",

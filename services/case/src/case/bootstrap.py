@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from casebridge.case.v1 import case_pb2, case_pb2_grpc
@@ -12,6 +11,7 @@ from casebridge_platform.runtime import Periodic, Runtime, ServiceParts, StopHoo
 
 from case.entrypoints.grpc_api import CaseServicer
 from case.service_layer import consuming, federation, handlers, seeding
+from case.service_layer.directory import FEDERATION
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 EVENT_TYPES = consuming.EVENT_TYPES
@@ -29,12 +29,9 @@ def configure(runtime: Runtime) -> ServiceParts:
                                    registry)
         on_stop.append(sender.close)
 
-        async def send_forever() -> None:
-            while True:
-                if not await sender.deliver_due():
-                    await asyncio.sleep(settings.federation_poll_s)
-
-        workers.append(("federation sender", send_forever))
+        bell = runtime.bell(FEDERATION)
+        workers.append(("federation sender",
+                        lambda: sender.run(bell, settings.federation_poll_s)))
     return ServiceParts(
         grpc=[(case_pb2_grpc.add_CaseServiceServicer_to_server, servicer,
                case_pb2.DESCRIPTOR.services_by_name["CaseService"].full_name)],

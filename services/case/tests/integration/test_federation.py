@@ -12,7 +12,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 from case.adapters.tables import federation_outbox, transfer_messages
-from case.service_layer import federation, seeding
+from case.domain.transfer import Agency
+from case.service_layer import directory, federation, seeding
+from case.service_layer.directory import FEDERATION
 from casebridge_platform import federation as fed
 from casebridge_platform.errors import (
     Conflict,
@@ -63,6 +65,43 @@ async def row(runtime: Runtime, message_id: str) -> sa.Row:
         await uow.all_tenants()
         return (await uow.conn.execute(sa.select(federation_outbox).where(
             federation_outbox.c.message_id == message_id))).one()
+
+
+async def test_the_running_sender_posts_at_once_what_this_process_queues_and_retries_when_due(
+        runtime: Runtime) -> None:
+    """No polling: a message queued here rings the sender's bell, and after a refusal by a
+    5xx the sender sleeps until the retry falls due (not the sweep, an hour here)."""
+    answers = [503, 200]
+    posted: list[float] = []
+
+    async def peer(request: Request) -> Response:
+        posted.append(asyncio.get_running_loop().time())
+        return JSONResponse({"duplicate": False}, status_code=answers.pop(0))
+
+    path = f"/v1/federation/agencies/{THERE}/messages"
+    async with http_peer(peer, path) as port:
+        sender = federation.Sender(runtime.uow, fed.Keyring({HERE: fed.new_key()}),
+                                   registry(fed.new_key(), f"http://127.0.0.1:{port}"))
+        running = asyncio.create_task(sender.run(runtime.bell(FEDERATION), sweep_s=3600))
+        try:
+            await asyncio.sleep(0.2)   # the sender has looked, found nothing, and sleeps
+            assert await sender.next_due() is None
+            async with runtime.uow() as uow:
+                await uow.all_tenants()
+                await directory.send(uow, Agency(THERE, "", "", remote=True), directory.message(
+                    str(uuid.uuid4()), "answer", HERE, THERE, "court", {"decision": "accepted"}))
+                await uow.commit()
+            async with asyncio.timeout(10):   # the backoff after the 503 is at most 4 s
+                while len(posted) < 2:
+                    await asyncio.sleep(0.05)
+        finally:
+            running.cancel()
+            await sender.close()
+    async with runtime.uow() as uow:
+        await uow.all_tenants()
+        sent = (await uow.conn.execute(sa.select(federation_outbox))).one()
+    assert sent.delivered_at is not None and sent.attempts == 2
+    assert await sender.next_due() is None   # nothing owed any more
 
 
 async def test_a_message_is_posted_signed_and_retried_until_acknowledged(

@@ -53,6 +53,9 @@ def path_of(kind: str, path_id: str, name: str) -> paths.Path:
     return found
 
 
+FEDERATION = "federation"   # the topic that wakes the federation sender
+
+
 def message(transfer_id: str, type_: str, sender: str, to: str, path: str,
             body: dict[str, Any]) -> dict[str, Any]:
     return {"message_id": str(uuid.uuid4()), "transfer_id": transfer_id, "type": type_,
@@ -68,6 +71,7 @@ async def send(uow: UnitOfWork, to: Agency, msg: dict[str, Any]) -> None:
         await uow.conn.execute(federation_outbox.insert().values(
             message_id=msg["message_id"], tenant_id=msg["from_agency"], to_agency=to.id,
             message=msg, attempts=0, next_at=now, created_at=now, last_error=""))
+        uow.wake(FEDERATION)   # this process's sender posts it once committed
         return
     uow.emit("transfer.message", to.id, protos.transfer_message(msg),
              correlation_id=msg["transfer_id"])

@@ -30,6 +30,7 @@ from casebridge_platform.errors import (
     Unauthenticated,
 )
 from casebridge_platform.messaging.outbox import UnitOfWork
+from casebridge_platform.runtime import Bell
 
 from case.adapters.tables import federation_nonces, federation_outbox, transfers
 from case.domain.transfer import Agency
@@ -138,6 +139,30 @@ class Sender:
                 .returning(*federation_outbox.c))).all()
             await uow.commit()
         return list(rows)
+
+    async def run(self, bell: Bell, sweep_s: float) -> None:
+        """Post what is due; then wait till the next retry or lease falls due, this process
+        queues a message (the bell), or the sweep for what another replica queued."""
+        while True:
+            wait_s = sweep_s
+            try:
+                if await self.deliver_due():
+                    continue
+                if (due := await self.next_due()) is not None:
+                    wait_s = min(wait_s, max(0.0, (due - datetime.now(UTC)).total_seconds()))
+            except Exception:  # noqa: BLE001 (the next round tries again)
+                log.warning("posting federation messages failed", exc_info=True)
+            await bell.wait(wait_s)
+
+    async def next_due(self) -> datetime | None:
+        """When the earliest message still owed may be tried: its retry time, or the end of
+        another sender's lease on it."""
+        out = federation_outbox.c
+        async with self._uow() as uow:
+            await uow.all_tenants()
+            return (await uow.conn.execute(sa.select(sa.func.min(sa.case(
+                (out.lease_until > out.next_at, out.lease_until), else_=out.next_at)))
+                .where(out.delivered_at.is_(None), out.attempts < MAX_ATTEMPTS))).scalar()
 
     async def deliver_due(self, limit: int = 20) -> int:
         rows = await self._claim(limit)
