@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractContextManager
@@ -101,6 +102,12 @@ def _by_tenant(events: list[tuple[Msg, Event]]) -> list[tuple[str, list[tuple[Ms
     for one in events:
         groups.setdefault(one[1].tenant_id, []).append(one)
     return list(groups.items())
+
+
+@functools.cache
+def _record_in_inbox(dialect: str) -> sqlalchemy.Insert:
+    """Built once per dialect: the inbox rows of a batch, answering which were new."""
+    return insert_ignore(inbox, dialect).returning(inbox.c.event_id)
 
 
 def backoff_s(delivered: int, base_s: float = 0.5) -> float:
@@ -231,7 +238,7 @@ class Consumer:
         """Record the events in the inbox and run the handler on those not seen before."""
         now = datetime.now(UTC)
         fresh = set((await uow.conn.execute(  # executemany: compiled once, whatever the size
-            insert_ignore(inbox, uow.dialect).returning(inbox.c.event_id),
+            _record_in_inbox(uow.dialect),
             [{"consumer": self._spec.durable, "event_id": event.id, "processed_at": now}
              for _, event in events])).scalars())
         todo: list[tuple[Msg, Event]] = []

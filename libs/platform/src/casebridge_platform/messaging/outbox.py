@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 import logging
 import weakref
@@ -31,6 +32,12 @@ _KEPT: weakref.WeakKeyDictionary[AsyncEngine, dict[Hashable, Any]] = \
 # transaction left it (kept in the connection's info; gone with the connection)
 _SCOPE = "casebridge.scope"
 _SET_SCOPE = sa.text(f"SELECT set_config('{TENANT_SETTING}', :tenant, :local)")
+_INSERT_OUTBOX = outbox.insert()   # built once (no construction or cache-key work per use)
+
+
+@functools.cache
+def _insert_into(table: sa.Table) -> sa.Insert:
+    return table.insert()
 
 
 class UnitOfWork:
@@ -152,7 +159,7 @@ class UnitOfWork:
             for tenant, group in itertools.groupby(
                     sorted(rows, key=lambda r: r["tenant_id"]), key=lambda r: r["tenant_id"]):
                 await self.set_tenant(tenant)  # row-level security checks each row's tenant
-                await self.conn.execute(table.insert(), list(group))
+                await self.conn.execute(_insert_into(table), list(group))
         self._later = {}
         if scope is not None:
             await self.set_tenant(scope)
@@ -166,7 +173,7 @@ class UnitOfWork:
         await self.write_later()
         events, self._pending = self._pending, []
         if events:
-            await self.conn.execute(outbox.insert(), events)
+            await self.conn.execute(_INSERT_OUTBOX, events)
         await self.conn.commit()
         if self._session is not None:
             self.conn.info[_SCOPE] = self._session

@@ -108,16 +108,18 @@ def changes(old: Case, new: Case) -> dict[str, Any]:
     return changed
 
 
+# built once: a statement used as is skips SQLAlchemy's construction and cache-key work
+_ONE = sa.select(cases).where(cases.c.tenant_id == sa.bindparam("tenant_id"),
+                              cases.c.case_id == sa.bindparam("case_id"))
+_ONE_LOCKED = _ONE.with_for_update()
+
+
 async def read(uow: UnitOfWork, tenant_id: str, case_id: str, *,
-               where: sa.ColumnElement[bool] | None = None, lock: bool = False) -> Case | None:
-    """One case of the tenant (None if there is none it may see); with `lock`, locked for the
-    rest of the transaction against concurrent changes (PostgreSQL; SQLite locks the file)."""
-    query = sa.select(cases).where(cases.c.tenant_id == tenant_id, cases.c.case_id == case_id)
-    if where is not None:
-        query = query.where(where)
-    if lock and uow.dialect == "postgresql":
-        query = query.with_for_update()
-    row = (await uow.conn.execute(query)).first()
+               lock: bool = False) -> Case | None:
+    """One case of the tenant (None if there is none); with `lock`, locked for the rest of
+    the transaction against concurrent changes (PostgreSQL; SQLite locks the file)."""
+    query = _ONE_LOCKED if lock and uow.dialect == "postgresql" else _ONE
+    row = (await uow.conn.execute(query, {"tenant_id": tenant_id, "case_id": case_id})).first()
     return None if row is None else case_of(row)
 
 

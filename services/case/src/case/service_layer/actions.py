@@ -34,7 +34,7 @@ from case.service_layer import outbound
 from case.service_layer.amounts import fen_of
 from case.service_layer.context import MAX_NOTE, Act, TenantRules, actor_of
 from case.service_layer.entries import alert, assigned, record, save, transitioned
-from case.service_layer.queries import visible_to
+from case.service_layer.queries import may_see
 
 
 def request_hash(request: case_pb2.ActRequest) -> str:
@@ -89,15 +89,14 @@ async def _seen(uow: UnitOfWork, principal: Principal, request: case_pb2.ActRequ
 
 async def _locked(uow: UnitOfWork, principal: Principal, case_id: str) -> Case:
     """The case, locked against concurrent actions; the complainant only their own."""
-    if "complainant" in principal.roles:
+    complainant = "complainant" in principal.roles
+    if complainant:
         if principal.user_id != f"access:{case_id}":
             raise PermissionDenied("the access code is for another case")
-        visible: sa.ColumnElement[bool] = sa.true()
     else:
         principal.require(*model.STAFF)
-        visible = visible_to(principal)
-    case = await records.read(uow, principal.tenant_id, case_id, where=visible, lock=True)
-    if case is None:
+    case = await records.read(uow, principal.tenant_id, case_id, lock=True)
+    if case is None or not (complainant or may_see(principal, case)):
         raise NotFound("no such case, or not one you may see")
     return case
 

@@ -28,17 +28,22 @@ def record(uow: UnitOfWork, tenant_id: str, case_id: str, event_id: str, entry: 
         "from_status": from_status, "to_status": to_status, "reason": reason})
 
 
+# built once; the columns set are the parameters' other keys
+_UPDATE = cases.update().where(cases.c.tenant_id == sa.bindparam("k_tenant"),
+                               cases.c.case_id == sa.bindparam("k_case"))
+_UPDATE_IN_STATUS = _UPDATE.where(cases.c.status == sa.bindparam("k_status"))
+
+
 async def save(uow: UnitOfWork, old: Case, new: Case, *, guard: bool = False) -> bool:
     """Write what changed from `old` to `new` (nothing when nothing did). With `guard`, only
     if the case is still in `old`'s status; False when it was not."""
     values = records.changes(old, new)
     if not values:
         return True
-    query = cases.update().where(cases.c.tenant_id == old.tenant_id,
-                                 cases.c.case_id == old.case_id)
+    key = {"k_tenant": old.tenant_id, "k_case": old.case_id}
     if guard:
-        query = query.where(cases.c.status == old.status.value)
-    result = await uow.conn.execute(query.values(**values))
+        key["k_status"] = old.status.value
+    result = await uow.conn.execute(_UPDATE_IN_STATUS if guard else _UPDATE, {**key, **values})
     return result.rowcount == 1
 
 
@@ -90,9 +95,7 @@ class Cases:
                 shapes.setdefault(tuple(sorted(values)), []).append(
                     {"k_tenant": self.tenant_id, "k_case": case_id, **values})
         for rows in shapes.values():
-            await uow.conn.execute(cases.update().where(
-                cases.c.tenant_id == sa.bindparam("k_tenant"),
-                cases.c.case_id == sa.bindparam("k_case")), rows)
+            await uow.conn.execute(_UPDATE, rows)
         self._read, self._now, self._new = {}, {}, set()
 
 

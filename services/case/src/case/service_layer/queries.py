@@ -50,7 +50,7 @@ def visible_to(principal: Principal) -> sa.ColumnElement[bool]:
 
 
 def may_see(principal: Principal, case: Case) -> bool:
-    """visible_to, for a case in hand."""
+    """visible_to, for a case in hand (tests/unit/test_visibility.py: the two agree)."""
     return bool(WIDE & set(principal.roles)) or principal.user_id in (
         case.handler_id, case.first_contact_owner) or bool(
         principal.department and case.department == principal.department)
@@ -86,8 +86,8 @@ def to_proto(case: Case, principal: Principal | None = None,
 
 
 async def case_row(uow: UnitOfWork, principal: Principal, case_id: str) -> Case:
-    case = await records.read(uow, principal.tenant_id, case_id, where=visible_to(principal))
-    if case is None:
+    case = await records.read(uow, principal.tenant_id, case_id)
+    if case is None or not may_see(principal, case):
         raise NotFound("no such case, or not one you may see")
     return case
 
@@ -107,21 +107,27 @@ async def get(uow: UnitOfWork, *, principal: Principal, case_id: str,
     return await _complete(uow, case, to_proto(case, principal, reveal))
 
 
+# built once (no construction or cache-key work per call), with the case's key bound
+_TIMELINE = sa.select(timeline).where(
+    timeline.c.tenant_id == sa.bindparam("tenant_id"),
+    timeline.c.case_id == sa.bindparam("case_id")).order_by(timeline.c.at, timeline.c.seq)
+_ITEMS = sa.select(items).where(
+    items.c.tenant_id == sa.bindparam("tenant_id"),
+    items.c.case_id == sa.bindparam("case_id")).order_by(items.c.seq)
+
+
 async def _complete(uow: UnitOfWork, row: Case, case: case_pb2.Case,
                     *, public_only: bool = False) -> case_pb2.Case:
     """The timeline and the work records of the case."""
-    entries = (await uow.conn.execute(sa.select(timeline).where(
-        timeline.c.tenant_id == row.tenant_id, timeline.c.case_id == row.case_id)
-        .order_by(timeline.c.at, timeline.c.seq))).all()
+    key = {"tenant_id": row.tenant_id, "case_id": row.case_id}
+    entries = (await uow.conn.execute(_TIMELINE, key)).all()
     case.timeline.extend(case_pb2.TimelineEntry(
         at=timestamp(e.at), type=e.type,
         summary=_public_summary(e.type, e.summary, e.actor) if public_only else e.summary,
         actor="" if public_only else e.actor, event_id=e.event_id, from_status=e.from_status,
         to_status=e.to_status, reason="" if public_only else e.reason)
         for e in entries if not public_only or e.type in PUBLIC_ENTRIES)
-    work = (await uow.conn.execute(sa.select(items).where(
-        items.c.tenant_id == row.tenant_id, items.c.case_id == row.case_id)
-        .order_by(items.c.seq))).all()
+    work = (await uow.conn.execute(_ITEMS, key)).all()
     for item in work:
         _add_item(case, item, public_only=public_only)
     if not public_only:

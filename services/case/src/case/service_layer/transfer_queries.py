@@ -14,12 +14,15 @@ from case.adapters.tables import transfers
 from case.domain import model, paths, transfer
 from case.service_layer.directory import directory
 
+_OF_CASE = sa.select(transfers).where(
+    transfers.c.tenant_id == sa.bindparam("tenant_id"),
+    transfers.c.case_id == sa.bindparam("case_id")).order_by(transfers.c.offered_at)
+
 
 async def of_case(uow: UnitOfWork, tenant_id: str, case_id: str
                   ) -> list[case_pb2.TransferRecord]:
-    rows = (await uow.conn.execute(sa.select(transfers).where(
-        transfers.c.tenant_id == tenant_id, transfers.c.case_id == case_id)
-        .order_by(transfers.c.offered_at))).all()
+    rows = (await uow.conn.execute(_OF_CASE, {"tenant_id": tenant_id,
+                                              "case_id": case_id})).all()
     return [transfer_record(r) for r in rows]
 
 
