@@ -36,6 +36,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -189,6 +190,7 @@ class WorkCalendar:
     def __init__(self, schedules: Mapping[int, YearSchedule] | None = None) -> None:
         self._schedules = dict(schedules or {})
         self._days: dict[date, Day] = {}   # what each date is, worked out once
+        self._dues: dict[tuple[Any, ...], datetime] = {}   # due(): answers worked out
 
 
     def with_year(self, year: int, schedule: YearSchedule) -> WorkCalendar:
@@ -280,6 +282,39 @@ class WorkCalendar:
             office_hours: OfficeHours = DEFAULT_OFFICE_HOURS,
             pauses: Iterable[Interval] = ()) -> tuple[datetime, Explanation]:
         """The due moment of `amount` `unit`s from `start`, and how it was reached."""
+        due, counted_from, walked, merged = self._reckon(start, amount, unit, office_hours,
+                                                         pauses)
+        why = self._explain(unit, amount, start, counted_from, due, walked, merged)
+        if unit == "calendar_days" and amount:
+            moved, over = self._to_working_day(due)
+            if over:
+                why = replace(why, due_at=moved, moved_from=due, moved_over=over)
+                due = moved
+        return due, why
+
+    def due(self, start: datetime, amount: int, unit: str, *,
+            office_hours: OfficeHours = DEFAULT_OFFICE_HOURS,
+            pauses: Iterable[Interval] = ()) -> datetime:
+        """add()'s due moment alone, worked out once: a day count depends only on the start's
+        date (it counts from the next midnight), so the day's complaints share one answer."""
+        pauses = tuple(pauses)
+        day_count = unit in ("working_days", "calendar_days")
+        key = (start.astimezone(TZ).date() if day_count else start, amount, unit,
+               None if day_count else tuple(office_hours), pauses)
+        found = self._dues.get(key)
+        if found is None:
+            found = self._reckon(start, amount, unit, office_hours, pauses)[0]
+            if unit == "calendar_days" and amount:
+                found = self._to_working_day(found)[0]
+            if len(self._dues) >= 4096:   # bounded: a long-running process forgets the oldest
+                self._dues.pop(next(iter(self._dues)))
+            self._dues[key] = found
+        return found
+
+    def _reckon(self, start: datetime, amount: int, unit: str, office_hours: OfficeHours,
+                pauses: Iterable[Interval]
+                ) -> tuple[datetime, datetime, list[tuple[Day, list[Interval]]], list[Interval]]:
+        """The walk to the due moment: (due, counted from, the days walked, the pauses)."""
         if start.tzinfo is None:
             raise ValueError("start must be timezone-aware")
         if unit not in UNITS:
@@ -297,13 +332,7 @@ class WorkCalendar:
         merged = merge(whole_days(pauses) if unit in ("working_days", "calendar_days")
                        else pauses)
         due, walked = self._walk(counted_from, length, windows, merged)
-        why = self._explain(unit, amount, start, counted_from, due, walked, merged)
-        if unit == "calendar_days" and amount:
-            moved, over = self._to_working_day(due)
-            if over:
-                why = replace(why, due_at=moved, moved_from=due, moved_over=over)
-                due = moved
-        return due, why
+        return due, counted_from, walked, merged
 
     def _to_working_day(self, due: datetime) -> tuple[datetime, tuple[tuple[date, str], ...]]:
         """A day period's end moved past a last day that is a holiday or rest day (第二百零三条):

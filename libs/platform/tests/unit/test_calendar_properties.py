@@ -149,3 +149,18 @@ def test_a_calendar_day_period_moves_only_past_holidays_and_rest_days(s: datetim
     assert len(why.counted) == n and plain == midnight(why.counted[-1] + timedelta(days=1))
     assert all(not CAL.is_working_day(d) for d, _ in why.moved_over)
     assert due == plain + timedelta(days=len(why.moved_over))
+
+
+@settings(max_examples=300, deadline=None)
+@given(starts, amounts, units, st.lists(st.tuples(starts, st.integers(0, 30 * 24)), max_size=3),
+       st.integers(0, 23))
+def test_due_alone_is_adds_due_however_often_asked(start: datetime, amount: int, unit: str,
+                                                    holds: list, later_hour: int) -> None:
+    """due() answers from what it worked out for an earlier start of the same day (for a day
+    count) and must still be exactly add()'s due moment."""
+    pauses = [(a, a + timedelta(hours=h)) for a, h in holds]
+    calendar = WorkCalendar()
+    same_day = start.replace(hour=later_hour)
+    for at in (start, same_day, start):
+        assert calendar.due(at, amount, unit, pauses=pauses) == \
+            CAL.add(at, amount, unit, pauses=pauses)[0]

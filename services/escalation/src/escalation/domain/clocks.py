@@ -44,7 +44,9 @@ def explain(started_at: datetime, policy: Policy, *, calendar: WorkCalendar | No
 def due_at(started_at: datetime, policy: Policy, *, calendar: WorkCalendar | None = None,
            pauses: Iterable[Interval] = ()) -> datetime:
     """The moment the clock runs out: the first instant at which the deadline is missed."""
-    return explain(started_at, policy, calendar=calendar, pauses=pauses).due_at.astimezone(UTC)
+    return (calendar or WorkCalendar()).due(
+        started_at, policy.days, policy.unit, office_hours=policy.office_hours,
+        pauses=pauses).astimezone(UTC)
 
 
 WARN_FRACTION = 2 / 3   # warn when two thirds of the allowed time are used
