@@ -202,7 +202,7 @@ async def phase(stack: Stack, probe: Probe, token: str, where: str, requests: li
     accepted = [r for r in load["results"] if r[0] in (200, 201)]
     await probe.wait(where, len(before_done) + len(accepted), settle)
     cpu1 = cpu_seconds(pids, await probe.backends())
-    await asyncio.sleep(0.5)  # the stats files are written five times a second
+    await asyncio.sleep(1.5)  # the stats files are written once a second
     sql1 = statements(stats)
     finished = {k: v for k, v in (await probe.finished(where)).items() if k not in before_done}
     ids = {r[3] for r in accepted}

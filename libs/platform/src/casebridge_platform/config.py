@@ -82,7 +82,7 @@ class Settings(BaseSettings):
                             description="json: one object a line with the trace id (production)")
     metrics_port: int = Field(0, description="serve Prometheus /metrics on this port; 0: off")
     stats_dir: Path | None = Field(None, description="benchmarks: write this process's SQL "
-                                   "statement count to <stats_dir>/<service>.json, 5 times a "
+                                   "statement count to <stats_dir>/<service>.json once a "
                                    "second")
 
     def address(self, service: str) -> str:

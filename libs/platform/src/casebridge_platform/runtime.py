@@ -136,13 +136,16 @@ class Runtime:
     async def _write_stats(self, directory: Path) -> None:
         await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
         path, written = directory / f"{self.name}.json", -1
-        while True:
+        def write(count: int) -> None:
+            part = path.with_suffix(".part")
+            part.write_text(json.dumps({"statements": count}))
+            part.replace(path)
+
+        while True:   # off the event loop: a rename may wait on the disk
             if db.statements.total != written:
                 written = db.statements.total
-                part = path.with_suffix(".part")
-                part.write_text(json.dumps({"statements": written}))
-                part.replace(path)
-            await asyncio.sleep(0.2)
+                await asyncio.to_thread(write, written)
+            await asyncio.sleep(1.0)
 
     async def run_parts(self, parts: ServiceParts) -> int:
         """Seed, run the start chores, then serve gRPC and consume; return the gRPC port."""
