@@ -72,9 +72,10 @@ class Limits:
     """The shared counters of one deployment (`prefix`: its subject prefix)."""
 
     def __init__(self, connection: Client | Callable[[], Awaitable[Client]],
-                 prefix: str) -> None:
-        """`connection`: a NATS client, or how to get one when first needed."""
-        self._connect, self._prefix = connection, prefix
+                 prefix: str, clock: Callable[[], float] = time.time) -> None:
+        """`connection`: a NATS client, or how to get one when first needed; `clock`: the
+        time in seconds (all replicas' clocks are assumed to agree, as NTP keeps them)."""
+        self._connect, self._prefix, self._clock = connection, prefix, clock
         self._buckets: dict[str, KeyValue] = {}
         self._lock = asyncio.Lock()
 
@@ -103,14 +104,14 @@ class Limits:
 
     async def count(self, limit: Limit, who: str) -> int:
         """Hits in the current and the previous window (unweighted)."""
-        bucket, now = await self._bucket(limit), time.time()
+        bucket, now = await self._bucket(limit), self._clock()
         current, _ = await self._value(bucket, limit.key(who, now))
         previous, _ = await self._value(bucket, limit.previous_key(who, now))
         return current + previous
 
     async def check(self, limit: Limit, who: str) -> None:
         """Exceeded if the limit is already reached (without counting a hit)."""
-        bucket, now = await self._bucket(limit), time.time()
+        bucket, now = await self._bucket(limit), self._clock()
         current, _ = await self._value(bucket, limit.key(who, now))
         previous, _ = await self._value(bucket, limit.previous_key(who, now))
         if limit.full(now, current, previous):
@@ -120,7 +121,7 @@ class Limits:
         """Count one; Exceeded (and nothing counted) when the limit is reached."""
         bucket = await self._bucket(limit)
         for _ in range(ATTEMPTS):
-            now = time.time()
+            now = self._clock()
             key = limit.key(who, now)
             previous, _ = await self._value(bucket, limit.previous_key(who, now))
             current, revision = await self._value(bucket, key)
