@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -10,7 +11,7 @@ import nats
 import pytest
 import sqlalchemy as sa
 from casebridge.common.v1 import common_pb2
-from casebridge_platform import bus, db
+from casebridge_platform import bus, db, testing
 from casebridge_platform.config import Settings
 from casebridge_platform.messaging.consumer import DEAD_REASON, Consumer, ConsumerSpec, Transient
 from casebridge_platform.messaging.envelope import Event, PoisonMessage
@@ -285,3 +286,44 @@ async def test_the_relay_publishes_at_commit_and_recovers_what_a_dead_process_le
     await harness.js.add_consumer(harness.settings.stream, consumer.config())
     ids = sorted(Event.decode(m.data).id for m in await fetch(harness, "effects"))
     assert ids == sorted([left.event_id, fresh.event_id])
+
+
+async def test_a_consumer_started_while_nats_is_away_waits_for_it_then_consumes(
+        settings: Settings, own_nats: testing.NatsProcess) -> None:
+    """Setting up the durable consumer is retried, not a crash of the process."""
+    if settings.database != "sqlite":
+        pytest.skip("the consumer's setup does not depend on the database")
+    database = db.locate(settings.database, "messaging", settings.var_dir)
+    engine = db.create_engine(database)
+    async with engine.begin() as conn:
+        await conn.run_sync(platform_metadata.create_all)
+        await conn.run_sync(test_metadata.create_all)
+    nc = await bus.connect(own_nats.url, "test-consumer")
+    js = nc.jetstream()
+    await bus.ensure_stream(js, settings.stream, settings.subject_prefix)
+    h = Harness(settings, engine, js, OutboxRelay(engine, js))
+    running = None
+    try:
+        own_nats.kill()
+        running = asyncio.create_task(h.consumer(record, durable="late").run())
+        await asyncio.sleep(1.5)
+        assert not running.done()            # still trying, not crashed
+        own_nats.start()
+        await wait_for(lambda: _connected(nc), timeout=20)
+        event_id = await h.emit("after the outage")
+        await wait_for(lambda: _has(h, event_id), timeout=20)
+    finally:
+        if running is not None:
+            running.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await running
+        await nc.close()
+        await engine.dispose()
+
+
+async def _connected(nc: nats.aio.client.Client) -> bool:
+    return nc.is_connected
+
+
+async def _has(h: Harness, event_id: str) -> bool:
+    return any(e == event_id for e, _ in await h.effects())

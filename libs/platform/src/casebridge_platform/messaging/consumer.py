@@ -25,6 +25,11 @@ from casebridge_platform.messaging.outbox import UnitOfWork
 from casebridge_platform.messaging.tables import inbox
 
 log = logging.getLogger(__name__)
+# NATS away for now: the connection reconnecting or closed, no responder, or a clustered
+# consumer's leader moving (a NATS node went away)
+UNREACHABLE = (nats.errors.ConnectionClosedError, nats.errors.ConnectionReconnectingError,
+               nats.js.errors.ServiceUnavailableError, nats.errors.NoRespondersError,
+               nats.errors.TimeoutError)
 
 Handler = Callable[[UnitOfWork, Event], Awaitable[None]]
 # The database or the network is down: retried for as long as it takes, never dead-lettered.
@@ -156,8 +161,7 @@ class Consumer:
 
     async def run(self) -> None:
         """Consume until cancelled; an unacked message is redelivered after ack_wait."""
-        await self._js.add_consumer(self._stream, self.config())
-        sub = await self._js.pull_subscribe_bind(self._spec.durable, self._stream)
+        sub = await self._subscribe()
         try:
             while not self._stopping:
                 try:
@@ -169,10 +173,7 @@ class Consumer:
                     if self._stopping and task is not None and not task.cancelling():
                         break   # stop() ended the wait for work
                     raise
-                except (nats.errors.ConnectionClosedError,
-                        nats.errors.ConnectionReconnectingError,
-                        # a clustered consumer's leader is moving (a NATS node went away)
-                        nats.js.errors.ServiceUnavailableError, nats.errors.NoRespondersError):
+                except UNREACHABLE:
                     await asyncio.sleep(0.5)
                     continue
                 try:
@@ -183,6 +184,20 @@ class Consumer:
         finally:
             # A pull subscription left open makes the connection's drain wait for nothing.
             await sub.unsubscribe()
+
+    async def _subscribe(self) -> JetStreamContext.PullSubscription:
+        """Create or update the durable consumer and bind to it, waiting out NATS being away
+        or a clustered stream's leader moving (a crash here would restart the process)."""
+        delay = 0.5
+        while True:
+            try:
+                await self._js.add_consumer(self._stream, self.config())
+                return await self._js.pull_subscribe_bind(self._spec.durable, self._stream)
+            except UNREACHABLE as exc:
+                log.warning("%s: cannot set up the consumer yet (%r); retrying",
+                            self._spec.durable, exc)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
 
     async def _fetch(self, sub: JetStreamContext.PullSubscription) -> list[Msg]:
         """Wait up to IDLE_WAIT_S for work, then take what else is ready, up to a batch.
