@@ -24,12 +24,12 @@ from tests.integration.conftest import BOTH, Platform
 
 BURST = 80
 IN_FLIGHT = 16   # as many callers at once as a busy intake office's clerks and web forms
-# Issue 15's bar is 12 statements and 8 ms of CPU per complaint; this fails at 1.5 times the
-# statements' bar. The CPU is guarded at 1.5 times what the pipeline costs now in this test
-# (16 ms on SQLite, 32 ms on PostgreSQL with its backends, in-process with tracing on): lower
-# it as the cost comes down to the bar.
-MAX_STATEMENTS = 18
-MAX_CPU_MS = 48
+# Issue 15's bar is 12 statements and 8 ms of CPU per complaint (at the benchmark's load). This
+# in-process burst sends 3.0–3.6 statements per complaint (2026-12-04): it fails at the bar
+# itself. The CPU, in-process with tracing on and the test's client counted, is 9.4–10.6 ms
+# on this machine at a fast moment and was up to twice that at slow ones: it fails at 30 ms.
+MAX_STATEMENTS = 12
+MAX_CPU_MS = 30
 
 
 def complaint(n: int) -> dict:
