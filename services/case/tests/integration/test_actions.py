@@ -8,8 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 from case.adapters.tables import timeline
+from case.entrypoints.grpc_api import CaseServicer
 from case.service_layer import actions
 from casebridge.case.v1 import case_pb2
+from casebridge_platform import auth
 from casebridge_platform.auth import Principal
 from casebridge_platform.errors import InvalidArgument
 from casebridge_platform.runtime import Runtime
@@ -90,3 +92,31 @@ async def test_a_death_is_recorded_with_its_time_which_is_announced_for_the_auto
     with pytest.raises(InvalidArgument) as refused:
         await act(runtime, later)
     assert "record_milestone.happened_at" in refused.value.fields
+
+
+async def test_an_action_and_its_answer_take_few_statements(runtime: Runtime) -> None:
+    """Accepting: the case read and locked once, its row and timeline written, the timeline,
+    work records and transfers read for the answer, the event queued — the answer is the case
+    as written (not read again) and the tenant's rules are not read (accept does not use
+    them). Counted on the case service's engine around the call."""
+    case_id = await open_case(runtime, datetime.now(UTC))
+    sent: list[str] = []
+
+    def keep(_c: object, _cur: object, statement: str, *_rest: object) -> None:
+        if not statement.startswith(("BEGIN", "UPDATE outbox", "SELECT outbox")):  # the relay's
+            sent.append(statement.split("(")[0].split(" WHERE")[0][:60])
+
+    servicer = CaseServicer(runtime.uow, runtime.settings.sealer())
+    caller = Principal(TENANT, "hosp-super", ("supervisor",))
+    token = auth.current_principal.set(caller)
+    sa.event.listen(runtime.engine.sync_engine, "before_cursor_execute", keep)
+    try:
+        answer = await servicer.Act(case_pb2.ActRequest(
+            case_id=case_id, accept=case_pb2.Accept()), None)
+    finally:
+        sa.event.remove(runtime.engine.sync_engine, "before_cursor_execute", keep)
+        auth.current_principal.reset(token)
+    assert answer.status == "accepted" and answer.timeline[-1].type == "accept"
+    scoped = 1 if runtime.database.is_postgres else 0   # the tenant's scope, once per connection
+    assert len(sent) <= 7 + scoped, sent
+    assert not any("tenants" in s for s in sent), sent
