@@ -321,6 +321,7 @@ async def act(request: Request, case_id: uuid.UUID, action: str,
     try:
         body = ACTION.validate_python(await body_of(call, action, form))
         rpc = act_request(str(case_id), body, str(form.get("idempotency_key") or uuid.uuid4()))
+        rpc.brief = action != "reveal_identity"   # else the page is shown afresh (below)
         _extras(rpc, action, form)
         case = await call.svc.case.Act(rpc, **call.options)
     except LookupError as exc:

@@ -120,3 +120,21 @@ async def test_an_action_and_its_answer_take_few_statements(runtime: Runtime) ->
     scoped = 1 if runtime.database.is_postgres else 0   # the tenant's scope, once per connection
     assert len(sent) <= 7 + scoped, sent
     assert not any("tenants" in s for s in sent), sent
+
+    # brief (the staff pages, which show the case afresh): no timeline, records or transfers
+    sent.clear()
+    token = auth.current_principal.set(caller)
+    sa.event.listen(runtime.engine.sync_engine, "before_cursor_execute", keep)
+    try:
+        note = case_pb2.ActRequest(case_id=case_id, brief=True, idempotency_key="n-1",
+                                   add_note=case_pb2.AddNote(text="已电话告知受理"))
+        brief = await servicer.Act(note, None)
+        note.brief = False        # a retry that wants the whole answer is the same action
+        again = await servicer.Act(note, None)
+    finally:
+        sa.event.remove(runtime.engine.sync_engine, "before_cursor_execute", keep)
+        auth.current_principal.reset(token)
+    assert brief.status == "accepted" and not brief.timeline and "add_note" in \
+        brief.allowed_actions
+    assert [e.summary for e in again.timeline if e.type == "add_note"] == ["已电话告知受理"]
+    assert sum(s.startswith("SELECT timeline") for s in sent) == 1, sent   # the retry's only

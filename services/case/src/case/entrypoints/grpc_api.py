@@ -50,7 +50,8 @@ class CaseServicer(case_pb2_grpc.CaseServiceServicer):
                     reveal = (self._sealer if request.WhichOneof("action") == "reveal_identity"
                               else None)
                     answer = await queries.get(uow, principal=caller, case_id=request.case_id,
-                                               reveal=reveal, written=written)
+                                               reveal=reveal, written=written,
+                                               brief=request.brief)
             except DomainError:
                 await uow.commit()
                 raise

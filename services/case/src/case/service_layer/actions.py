@@ -41,6 +41,7 @@ def request_hash(request: case_pb2.ActRequest) -> str:
     body = case_pb2.ActRequest()
     body.CopyFrom(request)
     body.idempotency_key = ""
+    body.brief = False   # how the answer is wanted is not part of the action
     return hashlib.sha256(body.SerializeToString(deterministic=True)).hexdigest()
 
 

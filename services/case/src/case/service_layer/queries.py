@@ -93,10 +93,12 @@ async def case_row(uow: UnitOfWork, principal: Principal, case_id: str) -> Case:
 
 
 async def get(uow: UnitOfWork, *, principal: Principal, case_id: str,
-              reveal: Sealer | None = None, written: Case | None = None) -> case_pb2.Case:
+              reveal: Sealer | None = None, written: Case | None = None,
+              brief: bool = False) -> case_pb2.Case:
     """One case; `reveal` opens a sealed reporter identity (only after a reveal_identity
     action, which put who and why on the timeline). `written`: the case as this transaction
-    has just written it (not read again)."""
+    has just written it (not read again); `brief`: without its timeline, work records and
+    transfers."""
     principal.require(*model.STAFF)
     if written is None:
         case = await case_row(uow, principal, case_id)
@@ -104,7 +106,8 @@ async def get(uow: UnitOfWork, *, principal: Principal, case_id: str,
         case = written
     else:
         raise NotFound("no such case, or not one you may see")
-    return await _complete(uow, case, to_proto(case, principal, reveal))
+    answer = to_proto(case, principal, reveal)
+    return answer if brief else await _complete(uow, case, answer)
 
 
 # built once (no construction or cache-key work per call), with the case's key bound

@@ -322,10 +322,11 @@ class ListCasesResponse(_message.Message):
     def __init__(self, cases: _Optional[_Iterable[_Union[Case, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total: _Optional[int] = ...) -> None: ...
 
 class ActRequest(_message.Message):
-    __slots__ = ("case_id", "idempotency_key", "reason", "accept", "refuse", "refer", "assign", "start_investigation", "record_investigation", "propose", "approve_proposal", "reject_proposal", "answer", "follow_up", "close", "reopen", "hold", "resume", "withdraw", "archive", "reclassify", "designate_lead", "declare_conflict", "link", "merge", "add_note", "add_material", "reveal_identity", "record_milestone", "transfer", "return_transfer", "report_outcome")
+    __slots__ = ("case_id", "idempotency_key", "reason", "brief", "accept", "refuse", "refer", "assign", "start_investigation", "record_investigation", "propose", "approve_proposal", "reject_proposal", "answer", "follow_up", "close", "reopen", "hold", "resume", "withdraw", "archive", "reclassify", "designate_lead", "declare_conflict", "link", "merge", "add_note", "add_material", "reveal_identity", "record_milestone", "transfer", "return_transfer", "report_outcome")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    BRIEF_FIELD_NUMBER: _ClassVar[int]
     ACCEPT_FIELD_NUMBER: _ClassVar[int]
     REFUSE_FIELD_NUMBER: _ClassVar[int]
     REFER_FIELD_NUMBER: _ClassVar[int]
@@ -358,6 +359,7 @@ class ActRequest(_message.Message):
     case_id: str
     idempotency_key: str
     reason: str
+    brief: bool
     accept: Accept
     refuse: Refuse
     refer: Refer
@@ -387,7 +389,7 @@ class ActRequest(_message.Message):
     transfer: Transfer
     return_transfer: ReturnTransfer
     report_outcome: ReportOutcome
-    def __init__(self, case_id: _Optional[str] = ..., idempotency_key: _Optional[str] = ..., reason: _Optional[str] = ..., accept: _Optional[_Union[Accept, _Mapping]] = ..., refuse: _Optional[_Union[Refuse, _Mapping]] = ..., refer: _Optional[_Union[Refer, _Mapping]] = ..., assign: _Optional[_Union[Assign, _Mapping]] = ..., start_investigation: _Optional[_Union[StartInvestigation, _Mapping]] = ..., record_investigation: _Optional[_Union[RecordInvestigation, _Mapping]] = ..., propose: _Optional[_Union[Propose, _Mapping]] = ..., approve_proposal: _Optional[_Union[ApproveProposal, _Mapping]] = ..., reject_proposal: _Optional[_Union[RejectProposal, _Mapping]] = ..., answer: _Optional[_Union[RecordAnswer, _Mapping]] = ..., follow_up: _Optional[_Union[RecordFollowUp, _Mapping]] = ..., close: _Optional[_Union[Close, _Mapping]] = ..., reopen: _Optional[_Union[Reopen, _Mapping]] = ..., hold: _Optional[_Union[Hold, _Mapping]] = ..., resume: _Optional[_Union[Resume, _Mapping]] = ..., withdraw: _Optional[_Union[Withdraw, _Mapping]] = ..., archive: _Optional[_Union[Archive, _Mapping]] = ..., reclassify: _Optional[_Union[Reclassify, _Mapping]] = ..., designate_lead: _Optional[_Union[DesignateLead, _Mapping]] = ..., declare_conflict: _Optional[_Union[DeclareConflict, _Mapping]] = ..., link: _Optional[_Union[Link, _Mapping]] = ..., merge: _Optional[_Union[Merge, _Mapping]] = ..., add_note: _Optional[_Union[AddNote, _Mapping]] = ..., add_material: _Optional[_Union[AddMaterial, _Mapping]] = ..., reveal_identity: _Optional[_Union[RevealIdentity, _Mapping]] = ..., record_milestone: _Optional[_Union[RecordMilestone, _Mapping]] = ..., transfer: _Optional[_Union[Transfer, _Mapping]] = ..., return_transfer: _Optional[_Union[ReturnTransfer, _Mapping]] = ..., report_outcome: _Optional[_Union[ReportOutcome, _Mapping]] = ...) -> None: ...
+    def __init__(self, case_id: _Optional[str] = ..., idempotency_key: _Optional[str] = ..., reason: _Optional[str] = ..., brief: _Optional[bool] = ..., accept: _Optional[_Union[Accept, _Mapping]] = ..., refuse: _Optional[_Union[Refuse, _Mapping]] = ..., refer: _Optional[_Union[Refer, _Mapping]] = ..., assign: _Optional[_Union[Assign, _Mapping]] = ..., start_investigation: _Optional[_Union[StartInvestigation, _Mapping]] = ..., record_investigation: _Optional[_Union[RecordInvestigation, _Mapping]] = ..., propose: _Optional[_Union[Propose, _Mapping]] = ..., approve_proposal: _Optional[_Union[ApproveProposal, _Mapping]] = ..., reject_proposal: _Optional[_Union[RejectProposal, _Mapping]] = ..., answer: _Optional[_Union[RecordAnswer, _Mapping]] = ..., follow_up: _Optional[_Union[RecordFollowUp, _Mapping]] = ..., close: _Optional[_Union[Close, _Mapping]] = ..., reopen: _Optional[_Union[Reopen, _Mapping]] = ..., hold: _Optional[_Union[Hold, _Mapping]] = ..., resume: _Optional[_Union[Resume, _Mapping]] = ..., withdraw: _Optional[_Union[Withdraw, _Mapping]] = ..., archive: _Optional[_Union[Archive, _Mapping]] = ..., reclassify: _Optional[_Union[Reclassify, _Mapping]] = ..., designate_lead: _Optional[_Union[DesignateLead, _Mapping]] = ..., declare_conflict: _Optional[_Union[DeclareConflict, _Mapping]] = ..., link: _Optional[_Union[Link, _Mapping]] = ..., merge: _Optional[_Union[Merge, _Mapping]] = ..., add_note: _Optional[_Union[AddNote, _Mapping]] = ..., add_material: _Optional[_Union[AddMaterial, _Mapping]] = ..., reveal_identity: _Optional[_Union[RevealIdentity, _Mapping]] = ..., record_milestone: _Optional[_Union[RecordMilestone, _Mapping]] = ..., transfer: _Optional[_Union[Transfer, _Mapping]] = ..., return_transfer: _Optional[_Union[ReturnTransfer, _Mapping]] = ..., report_outcome: _Optional[_Union[ReportOutcome, _Mapping]] = ...) -> None: ...
 
 class Accept(_message.Message):
     __slots__ = ()
