@@ -110,6 +110,7 @@ async def record(uow: UnitOfWork, t: Tenant, facts: list[NewFact], *,
     `around(case_id)` wraps the work for one case (its consumer span)."""
     ids = list(dict.fromkeys(f.case_id for f in facts))
     rows = await lock(uow, t.tenant_id, ids)
+    read = dict(rows)
     now = datetime.now(UTC)
     added = set((await uow.conn.execute(
         insert_ignore(case_facts, uow.dialect).returning(case_facts.c.event_id),
@@ -128,7 +129,7 @@ async def record(uow: UnitOfWork, t: Tenant, facts: list[NewFact], *,
         rows[f.case_id] = row
     causes = {f.case_id: f.event_id for f in fresh}
     await sync(uow, t, {case_id: rows[case_id] for case_id in causes}, causes=causes,
-               around=around)
+               around=around, read=read)
 
 
 async def lock(uow: UnitOfWork, tenant_id: str, case_ids: list[str]) -> dict[str, dict]:
@@ -196,9 +197,11 @@ class Writes:
 
 
 async def sync(uow: UnitOfWork, t: Tenant, cases: dict[str, dict[str, Any]], *,
-               causes: dict[str, str] | None = None, around: Around | None = None) -> int:
-    """Replay the cases (their rows locked by the caller, given as they are to be) and store
-    the results; the number of clocks that changed."""
+               causes: dict[str, str] | None = None, around: Around | None = None,
+               read: dict[str, dict[str, Any]] | None = None) -> int:
+    """Replay the cases (their rows locked by the caller, given as they are to be; `read`:
+    the rows as stored, when that differs) and store the results; the number of clocks that
+    changed."""
     if not cases:
         return 0
     ids = list(cases)
@@ -217,21 +220,23 @@ async def sync(uow: UnitOfWork, t: Tenant, cases: dict[str, dict[str, Any]], *,
     changed = 0
     for case_id in ids:
         with around(case_id) if around else nullcontext():
-            changed += _sync_one(uow, t, cases[case_id], facts[case_id], stored[case_id],
-                                 armed[case_id], (causes or {}).get(case_id, ""), writes)
+            changed += _sync_one(uow, t, cases[case_id], (read or cases)[case_id],
+                                 facts[case_id], stored[case_id], armed[case_id],
+                                 (causes or {}).get(case_id, ""), writes)
     await writes.flush(uow)
     return changed
 
 
-def _sync_one(uow: UnitOfWork, t: Tenant, row: dict[str, Any], facts: list[Fact],
-              stored: dict[str, sa.Row], armed: dict[tuple[str, str], sa.Row], cause: str,
-              writes: Writes) -> int:
+def _sync_one(uow: UnitOfWork, t: Tenant, row: dict[str, Any], stored_row: dict[str, Any],
+              facts: list[Fact], stored: dict[str, sa.Row],
+              armed: dict[tuple[str, str], sa.Row], cause: str, writes: Writes) -> int:
     case_id = row["case_id"]
     states, case = replay(t.pack, facts, calendar=t.calendar, office_hours=t.office_hours)
     known = {col: case[key] for key, col in TRACKED.items() if case.get(key)}
     row = {**row, **known}
-    writes.tracked.append({"k_case": case_id, **{k: v for k, v in row.items()
-                                                 if k != "case_id"}})
+    if row != stored_row:   # unchanged (most events of a case known already): not written
+        writes.tracked.append({"k_case": case_id, **{k: v for k, v in row.items()
+                                                     if k != "case_id"}})
     changed = 0
     for name, c in states.items():
         values = values_of(c)
