@@ -194,7 +194,7 @@ class OutboxRelay:
     """
 
     def __init__(self, engine: AsyncEngine, js: JetStreamContext, *, batch: int = 256,
-                 poll_s: float = 5.0, flush_s: float = 1.0, stale_s: float = 5.0,
+                 poll_s: float = 5.0, flush_s: float = 0.2, stale_s: float = 5.0,
                  retention: timedelta = timedelta(hours=24)) -> None:
         self._engine = engine
         self._js = js
