@@ -77,7 +77,12 @@ def _create_engine(db: Database, pool_size: int) -> AsyncEngine:
         pool_recycle=1800,  # no pre-ping: it costs a round trip per checkout; a dropped
         # connection fails one transaction, which callers see as UNAVAILABLE and retry
         hide_parameters=True,  # errors and logs must not carry complainants' personal data
-        connect_args={"server_settings": {"search_path": db.schema or "public"}},
+        # a plan for each execution, from the table as it is then: a prepared statement's
+        # generic plan, made while its table was nearly empty, was kept after it grew (a
+        # sequential scan per UPDATE of a case: 60 % of the server's time in the benchmark,
+        # where autovacuum is off and nothing re-plans); planning costs tens of µs
+        connect_args={"server_settings": {"search_path": db.schema or "public",
+                                          "plan_cache_mode": "force_custom_plan"}},
     )
 
 
