@@ -64,6 +64,7 @@ async def _on_offer(uow: UnitOfWork, msg: dict[str, Any], sender: Agency) -> Non
     now = datetime.now(UTC)
     case_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"casebridge:{to}:{msg['transfer_id']}"))
     package = body.get("package", {})
+    # a case is shown with its transfers only where transfer_queries.may_have says so
     await uow.conn.execute(transfers.insert().values(
         tenant_id=to, transfer_id=msg["transfer_id"], direction="in", path=path.id,
         path_kind=path.kind, peer=msg["from_agency"], remote=sender.remote, status="offered",

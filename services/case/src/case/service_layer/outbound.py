@@ -66,6 +66,7 @@ async def offer(ctx: Act) -> None:
         reporter = ctx.sealer.open(case.sealed_identity, bound_to=case.case_id)
     package = transfer.package(case, path, reporter=reporter,
                                timeline=await _timeline(ctx), work=await _work(ctx))
+    # a case is shown with its transfers only where transfer_queries.may_have says so
     await ctx.uow.conn.execute(transfers.insert().values(
         tenant_id=case.tenant_id, transfer_id=transfer_id, direction="out", path=path.id,
         path_kind=me.kind, peer=to.id, remote=to.remote,

@@ -133,7 +133,7 @@ async def _complete(uow: UnitOfWork, row: Case, case: case_pb2.Case,
     work = (await uow.conn.execute(_ITEMS, key)).all()
     for item in work:
         _add_item(case, item, public_only=public_only)
-    if not public_only:
+    if not public_only and transfer_queries.may_have(row, [e.type for e in entries]):
         case.transfers.extend(await transfer_queries.of_case(uow, row.tenant_id, row.case_id))
     return case
 

@@ -12,7 +12,17 @@ from casebridge_platform.messaging.outbox import UnitOfWork
 from case.adapters.protos import transfer_record
 from case.adapters.tables import transfers
 from case.domain import model, paths, transfer
+from case.domain.case import Case
 from case.service_layer.directory import directory
+
+
+def may_have(case: Case, timeline_types: list[str]) -> bool:
+    """Whether the case can have transfers, so that most cases are shown without asking: one
+    sent here keeps its `transfer_in`, and one sent on has a `transfer` action on its
+    timeline (the only two ways a transfer row names a case: inbound._on_offer and
+    outbound.offer)."""
+    return case.transfer_in is not None or "transfer" in timeline_types
+
 
 _OF_CASE = sa.select(transfers).where(
     transfers.c.tenant_id == sa.bindparam("tenant_id"),
