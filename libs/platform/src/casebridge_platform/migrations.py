@@ -100,7 +100,8 @@ class Op(Protocol):
 def isolate_tenants(op: Op, tables: list[str]) -> None:
     """PostgreSQL row-level security: a row is seen and written only under its own tenant.
 
-    The tenant comes from the transaction's `casebridge.tenant` setting (UnitOfWork.set_tenant);
+    The tenant comes from the `casebridge.tenant` setting (UnitOfWork.set_tenant: one tenant's
+    for the connection's session until another is set, all tenants' for one transaction only);
     without it no row is visible. Forced, so the owning role is held to it too; a superuser
     or BYPASSRLS role is not, so services must not connect as one.
     """
