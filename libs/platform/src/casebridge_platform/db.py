@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,6 +87,24 @@ def _create_engine(db: Database, pool_size: int) -> AsyncEngine:
         connect_args={"server_settings": {"search_path": db.schema or "public",
                                           "plan_cache_mode": "force_custom_plan"}},
     )
+
+
+_TURNS: weakref.WeakKeyDictionary[AsyncEngine, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def turn(engine: AsyncEngine) -> contextlib.AbstractAsyncContextManager[Any]:
+    """SQLite: this process's transactions on the file one at a time, in the order they asked.
+
+    Every SQLite transaction here takes the write lock up front (BEGIN IMMEDIATE), and SQLite
+    makes a waiting connection sleep and retry: under a steady writer (intake's group commit)
+    another one (the relay marking what it published) lost the race for seconds while the
+    events it should have published waited. PostgreSQL: nothing to wait for."""
+    if engine.dialect.name != "sqlite":
+        return contextlib.nullcontext()
+    lock = _TURNS.get(engine)
+    if lock is None:
+        lock = _TURNS[engine] = asyncio.Lock()
+    return lock
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:

@@ -9,9 +9,11 @@ to see it, who must say why (an entry on the case's append-only timeline).
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -85,15 +87,16 @@ def identity_key(configured: str, var_dir: Path, name: str = "identity.key") -> 
         return key
     path = var_dir / "secrets" / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(fd, "w") as out:
-            out.write(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
-    for _ in range(100):  # another process may have created it and not written it yet
-        text = path.read_text().strip()
-        if text:
-            return base64.urlsafe_b64decode(text)
-    raise RuntimeError(f"{path} is empty")
+    if not path.exists():   # written whole under another name, then linked: never seen empty
+        fd, draft = tempfile.mkstemp(dir=path.parent, prefix=f".{name}.")
+        try:
+            with os.fdopen(fd, "w") as out:   # mkstemp's file is the owner's alone (0600)
+                out.write(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+            with contextlib.suppress(FileExistsError):   # another process linked its key first
+                os.link(draft, path)
+        finally:
+            os.unlink(draft)
+    text = path.read_text().strip()
+    if not text:
+        raise RuntimeError(f"{path} is empty")
+    return base64.urlsafe_b64decode(text)

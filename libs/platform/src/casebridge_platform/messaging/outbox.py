@@ -17,7 +17,7 @@ from google.protobuf import message as pb_message
 from nats.js import JetStreamContext
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from casebridge_platform import auth
+from casebridge_platform import auth, db
 from casebridge_platform.db import ALL_TENANTS, TENANT_SETTING
 from casebridge_platform.messaging import envelope
 from casebridge_platform.messaging.tables import outbox
@@ -48,6 +48,7 @@ class UnitOfWork:
                  on_wake: Callable[[dict[str, datetime | None]], None] | None = None, *,
                  snapshot: bool = False) -> None:
         self._engine = engine
+        self._turn = db.turn(engine)   # SQLite: one transaction at a time, in order
         self._snapshot = snapshot
         self._prefix = prefix
         self._on_commit = on_commit
@@ -66,6 +67,14 @@ class UnitOfWork:
 
     async def __aenter__(self) -> UnitOfWork:
         """Begin; within a request, the caller's tenant is the only one the rows show."""
+        await self._turn.__aenter__()
+        try:
+            return await self._begin()
+        except BaseException:
+            await self._turn.__aexit__(None, None, None)
+            raise
+
+    async def _begin(self) -> UnitOfWork:
         self.conn = await self._engine.connect()
         if self._snapshot and self.dialect == "postgresql":
             # every statement sees the same moment (a case and its timeline agree); for
@@ -102,11 +111,14 @@ class UnitOfWork:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        if self.conn.in_transaction():
-            await self.conn.rollback()
-            if self._begun is not None:   # a rollback restores the scope the session had
-                self.conn.info[_SCOPE] = self._begun
-        await self.conn.close()
+        try:
+            if self.conn.in_transaction():
+                await self.conn.rollback()
+                if self._begun is not None:   # a rollback restores the scope the session had
+                    self.conn.info[_SCOPE] = self._begun
+            await self.conn.close()
+        finally:
+            await self._turn.__aexit__(None, None, None)
 
     @property
     def cache(self) -> dict[Hashable, Any]:
@@ -271,7 +283,7 @@ class OutboxRelay:
             return
         ids, self._published = self._published, []
         self._flushed_at = now
-        async with self._engine.begin() as conn:
+        async with db.turn(self._engine), self._engine.begin() as conn:
             for i in range(0, len(ids), 1000):
                 await conn.execute(outbox.update().where(outbox.c.event_id.in_(ids[i:i + 1000]))
                                    .values(published_at=datetime.now(UTC)))
@@ -282,7 +294,7 @@ class OutboxRelay:
         query = (sa.select(outbox.c.seq, outbox.c.subject, outbox.c.data, outbox.c.headers)
                  .where(outbox.c.published_at.is_(None), outbox.c.created_at <= cutoff)
                  .order_by(outbox.c.seq).limit(self._batch))
-        async with self._engine.begin() as conn:
+        async with db.turn(self._engine), self._engine.begin() as conn:
             if conn.dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             rows = (await conn.execute(query)).all()
@@ -301,12 +313,12 @@ class OutboxRelay:
             return
         self._purged_at = now
         cutoff = datetime.now(UTC) - self._retention
-        async with self._engine.begin() as conn:
+        async with db.turn(self._engine), self._engine.begin() as conn:
             await conn.execute(outbox.delete().where(outbox.c.published_at < cutoff))
 
     async def requeue(self, since: datetime) -> int:
         """Publish again what was published since `since` (JetStream's fsync is lazy)."""
-        async with self._engine.begin() as conn:
+        async with db.turn(self._engine), self._engine.begin() as conn:
             result = await conn.execute(outbox.update().where(outbox.c.published_at >= since)
                                         .values(published_at=None))
         self._wake.set()
