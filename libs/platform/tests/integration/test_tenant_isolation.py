@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 from casebridge_platform import db, migrations
@@ -154,3 +157,36 @@ async def test_every_execution_is_planned_for_the_table_as_it_is(settings: Setti
         assert plans and all(generic == 0 and custom >= 12 for generic, custom in plans), plans
     finally:
         await engine.dispose()
+
+
+async def test_sqlite_transactions_take_their_turn_in_order(tmp_path: Path) -> None:
+    """A steady writer does not starve another transaction of the same process: it gets the
+    file next, not after SQLite's busy handler happened to wake at a free moment."""
+    database = db.locate("sqlite", "intake", tmp_path)
+    engine = db.create_engine(database)
+    order: list[str] = []
+    fifth = asyncio.Event()
+    try:
+        await migrations.upgrade(engine, database, MIGRATIONS)
+
+        async def write(who: str, year: int) -> None:
+            async with UnitOfWork(engine, "cb", lambda events: None) as work:
+                await work.conn.execute(counters.insert().values(
+                    tenant_id=who, year=year, last=1))
+                await asyncio.sleep(0.01)   # the transaction holds the file a while
+                await work.commit()
+            order.append(who)
+            if len(order) == 5:
+                fifth.set()
+
+        async def steady() -> None:
+            for year in range(2000, 2030):
+                await write("steady", year)
+
+        running = asyncio.create_task(steady())
+        await fifth.wait()
+        await write("other", 2000)
+        await running
+    finally:
+        await engine.dispose()
+    assert order.index("other") <= 7, order   # queued behind at most the transaction in hand
