@@ -5,8 +5,8 @@ A limit allows `limit` hits per `window_s` per key (an IP address, a phone numbe
 number). Each window is its own key, `<window index>.<hash of the key>`, so a count never
 needs resetting and old windows age out of the bucket (max age: two windows). What counts
 is the current window plus the one before it weighted by how much of it still lies within
-one window of now (a sliding window, approximated), so a burst that straddles a window's end
-is still held — a fixed window would let `2 × limit` through there. A hit is a
+one window of now, rounded up (a sliding window, approximated), so a burst that straddles a
+window's end is still held — a fixed window would let `2 × limit` through there. A hit is a
 compare-and-set on the key's revision, retried when another replica got there first, so two
 replicas never lose each other's hits. The key itself is hashed: no phone number or IP
 address is stored in NATS.
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -48,14 +49,20 @@ class Limit:
         """How much of the previous window still lies within one window of now."""
         return 1 - (now % self.window_s) / self.window_s
 
+    def carried(self, now: float, previous: int) -> int:
+        """The previous window's hits still counted: whole ones, rounded up, so that the
+        moment a window ends does not let one more through (5 × 0.999 is still 5)."""
+        return math.ceil(previous * self.weight(now) - 1e-9)
+
     def full(self, now: float, current: int, previous: int) -> bool:
-        return current + previous * self.weight(now) >= self.limit
+        return current + self.carried(now, previous) >= self.limit
 
     def retry_after(self, now: float, current: int, previous: int) -> int:
         """Seconds until one more hit would be let through."""
         elapsed = now % self.window_s
-        if current < self.limit:        # wait for enough of the previous window to age out
-            until = self.window_s * (1 - (self.limit - current) / previous) if previous else 0
+        if current < self.limit:        # wait until one more of the previous window aged out
+            room = self.limit - current - 1
+            until = self.window_s * (1 - room / previous) if previous else 0
             return max(1, int(until - elapsed) + 1)
         # the current window is full: into the next one, until it has aged out enough
         return max(1, int(self.window_s - elapsed + self.window_s * (1 - self.limit / current))
