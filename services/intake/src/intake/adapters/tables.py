@@ -66,6 +66,7 @@ submissions = sa.Table(
     sa.Index("ix_submissions_name", "tenant_id", "complainant_name"),
     sa.Index("ix_submissions_respondent_unit", "tenant_id", "respondent_unit"),
     sa.Index("ix_submissions_respondent_department", "tenant_id", "respondent_department"),
+    sa.Index("ix_submissions_respondent_person", "tenant_id", "respondent_person"),
     sa.Index("ix_submissions_received_at", "tenant_id", "received_at"),
 )
 

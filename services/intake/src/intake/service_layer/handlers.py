@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -205,7 +206,8 @@ async def _look_alikes(uow: UnitOfWork, rows: list[dict],
     DUPLICATE_CANDIDATE_ROWS most recent look-alikes: sharing the phone, the name or a
     respondent) and the rows before it in this batch.
 
-    One query for the batch, the same statement whatever its size (expanding IN lists), at
+    One query for the batch, one statement per set of kinds of key whatever its size
+    (expanding IN lists), at
     most DUPLICATE_CANDIDATE_ROWS rows per new row, the most recent first. A row's look-alikes
     in that answer are its most recent ones; only when the answer was cut at its limit and
     holds fewer than a full set for a row is that row asked about alone, so each row sees
@@ -245,15 +247,22 @@ _LOOK_ALIKE: dict[sa.Column[str], Callable[[duplicates.Fingerprint], str]] = {
 async def _candidates(uow: UnitOfWork, tenant_id: str, since: datetime,
                       keys: dict[sa.Column[str], list[str]],
                       limit: int) -> list[duplicates.Fingerprint]:
-    c = submissions.c
-    rows = (await uow.conn.execute(
-        sa.select(c.case_id, c.case_number, c.content, c.anonymous, c.complainant_phone,
-                  c.complainant_name, c.respondent_unit, c.respondent_department,
-                  c.respondent_person).where(
-            c.tenant_id == tenant_id, c.received_at >= since,
-            sa.or_(*(column.in_(values) for column, values in keys.items())))
-        .order_by(c.received_at.desc()).limit(limit))).all()
+    rows = (await uow.conn.execute(candidates_query(tenant_id, since, keys, limit))).all()
     return [fingerprint_of(r) for r in rows]
+
+
+def candidates_query(tenant_id: str, since: datetime, keys: dict[sa.Column[str], list[str]],
+                     limit: int) -> sa.Select[Any]:
+    """The tenant's recent submissions sharing one of the keys, the most recent first."""
+    c = submissions.c
+    return sa.select(c.case_id, c.case_number, c.content, c.anonymous, c.complainant_phone,
+                     c.complainant_name, c.respondent_unit, c.respondent_department,
+                     c.respondent_person).where(
+        c.tenant_id == tenant_id, c.received_at >= since,
+        # only the kinds of key some row has: an empty IN arm made SQLite walk the tenant's
+        # whole year of submissions instead of one index per kind of key
+        sa.or_(*(column.in_(values) for column, values in keys.items() if values))
+    ).order_by(c.received_at.desc()).limit(limit)
 
 
 def _alike(new: duplicates.Fingerprint, old: duplicates.Fingerprint) -> bool:
