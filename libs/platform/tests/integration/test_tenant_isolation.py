@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from casebridge_platform import db, migrations
 from casebridge_platform.config import Settings
 from casebridge_platform.messaging.outbox import UnitOfWork
+from casebridge_platform.runtime import Runtime
 from intake.adapters.tables import counters
 from intake.bootstrap import MIGRATIONS
 
@@ -190,3 +191,24 @@ async def test_sqlite_transactions_take_their_turn_in_order(tmp_path: Path) -> N
     finally:
         await engine.dispose()
     assert order.index("other") <= 7, order   # queued behind at most the transaction in hand
+
+
+async def test_sqlite_keeps_statistics_for_its_plans(settings: Settings) -> None:
+    """SQLite plans from ANALYZE's statistics; the runtime refreshes them (once a minute)."""
+    if settings.database != "sqlite":
+        pytest.skip("SQLite's statistics")
+    runtime = Runtime("intake", settings, MIGRATIONS)
+    await runtime.start()
+    try:
+        async with runtime.engine.begin() as conn:
+            await conn.execute(counters.insert(), [
+                {"tenant_id": f"t{i}", "year": 2026, "last": i} for i in range(50)])
+        refreshing = asyncio.create_task(runtime._keep_sqlite_statistics(every_s=0.05))
+        await asyncio.sleep(0.5)
+        refreshing.cancel()
+        async with runtime.engine.connect() as conn:
+            kept = (await conn.exec_driver_sql(
+                "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'case_number_counters'")).scalar()
+        assert kept and kept > 0
+    finally:
+        await runtime.stop()
