@@ -203,20 +203,15 @@ class Runtime:
     async def _run_periodically(self, periodic: Periodic) -> None:
         bell = self.bell(periodic.wake_on) if periodic.wake_on else None
         while True:
-            wait_s = periodic.every_s
             try:
                 async with self.uow() as uow:
                     await periodic.chore(await uow.all_tenants())
                     due = await periodic.next_due(uow) if periodic.next_due else None
                     await uow.commit()
-                if due is not None:
-                    wait_s = min(wait_s, max(0.0, (due - datetime.now(UTC)).total_seconds()))
             except Exception:  # noqa: BLE001 (retried at the next interval)
                 log.warning("%s: %s failed", self.name, periodic.name, exc_info=True)
-            if bell is None:
-                await asyncio.sleep(wait_s)
-            else:
-                await bell.wait(wait_s)
+                due = None
+            await wait_until(due, periodic.every_s, bell)
 
     def _spawn(self, coro: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
         task = asyncio.create_task(coro, name=f"{self.name}:{name}")
@@ -287,6 +282,17 @@ class Bell:
         self._event.clear()
         self._planned = None
         await asyncio.sleep(min(min_gap_s, timeout_s))
+
+
+async def wait_until(due: datetime | None, sweep_s: float, bell: Bell | None = None) -> None:
+    """Sleep till `due` (the next work's moment; None: nothing waits), at most `sweep_s` (the
+    sweep for work another replica added), or till `bell` rings (this process added some)."""
+    wait_s = sweep_s if due is None else \
+        min(sweep_s, max(0.0, (due - datetime.now(UTC)).total_seconds()))
+    if bell is None:
+        await asyncio.sleep(wait_s)
+    else:
+        await bell.wait(wait_s)
 
 
 def _name_of(hook: StopHook) -> str:

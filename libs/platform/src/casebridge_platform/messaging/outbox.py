@@ -32,11 +32,11 @@ _KEPT: weakref.WeakKeyDictionary[AsyncEngine, dict[Hashable, Any]] = \
 # transaction left it (kept in the connection's info; gone with the connection)
 _SCOPE = "casebridge.scope"
 _SET_SCOPE = sa.text(f"SELECT set_config('{TENANT_SETTING}', :tenant, :local)")
-_INSERT_OUTBOX = outbox.insert()   # built once (no construction or cache-key work per use)
 
 
 @functools.cache
 def _insert_into(table: sa.Table) -> sa.Insert:
+    """Built once a table (no construction or cache-key work per use)."""
     return table.insert()
 
 
@@ -185,7 +185,7 @@ class UnitOfWork:
         await self.write_later()
         events, self._pending = self._pending, []
         if events:
-            await self.conn.execute(_INSERT_OUTBOX, events)
+            await self.conn.execute(_insert_into(outbox), events)
         await self.conn.commit()
         if self._session is not None:
             self.conn.info[_SCOPE] = self._session

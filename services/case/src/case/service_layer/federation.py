@@ -30,7 +30,7 @@ from casebridge_platform.errors import (
     Unauthenticated,
 )
 from casebridge_platform.messaging.outbox import UnitOfWork
-from casebridge_platform.runtime import Bell
+from casebridge_platform.runtime import Bell, wait_until
 
 from case.adapters.tables import federation_nonces, federation_outbox, transfers
 from case.domain.transfer import Agency
@@ -144,15 +144,14 @@ class Sender:
         """Post what is due; then wait till the next retry or lease falls due, this process
         queues a message (the bell), or the sweep for what another replica queued."""
         while True:
-            wait_s = sweep_s
+            due = None
             try:
                 if await self.deliver_due():
                     continue
-                if (due := await self.next_due()) is not None:
-                    wait_s = min(wait_s, max(0.0, (due - datetime.now(UTC)).total_seconds()))
+                due = await self.next_due()
             except Exception:  # noqa: BLE001 (the next round tries again)
                 log.warning("posting federation messages failed", exc_info=True)
-            await bell.wait(wait_s)
+            await wait_until(due, sweep_s, bell)
 
     async def next_due(self) -> datetime | None:
         """When the earliest message still owed may be tried: its retry time, or the end of

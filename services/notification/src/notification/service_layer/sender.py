@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from casebridge.notification.v1 import notification_pb2
 from casebridge_platform import metrics
 from casebridge_platform.messaging.outbox import UnitOfWork
-from casebridge_platform.runtime import Bell
+from casebridge_platform.runtime import Bell, wait_until
 from casebridge_platform.sealing import Sealer
 
 from notification.adapters import protos
@@ -61,21 +61,14 @@ class Sender:
         """Send what is due; then wait till the next retry falls due, something is queued
         here, or the sweep."""
         while True:
-            wait_s = self.poll_s
+            due = None
             try:
-                sent = await self.send_due()
-                due = None if sent else await self.next_due()
-                if due is not None:
-                    wait_s = min(wait_s, max(0.0, (due - datetime.now(UTC)).total_seconds()))
+                if await self.send_due():
+                    continue
+                due = await self.next_due()
             except Exception:  # noqa: BLE001 (the next round tries again)
                 log.warning("sending deliveries failed", exc_info=True)
-                sent = 0
-            if sent:
-                continue
-            if self.bell is None:
-                await asyncio.sleep(wait_s)
-            else:
-                await self.bell.wait(wait_s)
+            await wait_until(due, self.poll_s, self.bell)
 
     async def next_due(self) -> datetime | None:
         """When the earliest delivery waiting for an attempt falls due."""
