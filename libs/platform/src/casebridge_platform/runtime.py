@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import grpc
+import uvloop
 from nats import errors as nats_errors
 from nats.aio.client import Client
 from nats.js import JetStreamContext
@@ -324,4 +325,4 @@ def main(name: str, migrations_dir: Path, configure: Callable[[Runtime], Service
         if failed.done():
             raise SystemExit(f"{name}: a background task died")
 
-    asyncio.run(serve())
+    uvloop.run(serve())
