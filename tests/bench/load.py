@@ -49,6 +49,21 @@ class Connection:
         return status, body
 
 
+async def call_kept_alive(conn: Connection | None, host: str, port: int, request: bytes
+                          ) -> tuple[Connection, tuple[int, bytes]]:
+    """Send on `conn`, or on a new connection when there is none or the gateway closed it
+    while it sat idle (no answer at all: uvicorn closes idle connections after 5 s)."""
+    if conn is not None:
+        try:
+            return conn, await conn.call(request)
+        except (ConnectionError, asyncio.IncompleteReadError) as exc:
+            if isinstance(exc, asyncio.IncompleteReadError) and exc.partial:
+                raise
+            conn.writer.close()
+    conn = await Connection.open(host, port)
+    return conn, await conn.call(request)
+
+
 Send = Callable[[int, float, "Connection | None"], Awaitable["Connection | None"]]
 
 
@@ -93,10 +108,11 @@ async def run(job: dict) -> dict:
 
     async def one(n: int, due: float, conn: Connection | None) -> Connection | None:
         """Send request n; a connection that failed (reset, cut short) is dropped and the
-        request counted with status 0."""
+        request counted with status 0 (one closed while idle is replaced, as HTTP clients
+        do)."""
+        conn = conn or (idle.pop() if idle else None)
         try:
-            conn = conn or (idle.pop() if idle else await Connection.open(host, port))
-            status, body = await conn.call(request(n))
+            conn, (status, body) = await call_kept_alive(conn, host, port, request(n))
         except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError,
                 ValueError) as exc:
             results.append([0, due, time.time(), type(exc).__name__])
