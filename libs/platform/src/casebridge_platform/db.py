@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -160,6 +162,51 @@ def dialect_insert(table: sa.Table, dialect: str) -> postgresql.Insert | sqlite.
 def insert_ignore(table: sa.Table, dialect: str) -> postgresql.Insert | sqlite.Insert:
     """INSERT … ON CONFLICT DO NOTHING for the engine's dialect."""
     return dialect_insert(table, dialect).on_conflict_do_nothing()
+
+
+def one_of(column: sa.ColumnElement[Any], values: Iterable[Any],
+           dialect: str) -> sa.ColumnElement[bool]:
+    """`column IN values` whose SQL text is the same for any number of values: on PostgreSQL
+    `= ANY(array)`, so a statement is prepared once per connection, not once per list length
+    (an expanding IN made a new text, and a new server-side prepare, for every batch size);
+    on SQLite, where preparing costs nothing, the plain IN."""
+    if dialect == "postgresql":
+        return column == sa.any_(sa.bindparam(None, list(values),
+                                              type_=postgresql.ARRAY(column.type)))
+    return column.in_(list(values))
+
+
+async def insert_new(conn: AsyncConnection, table: sa.Table, rows: list[dict[str, Any]], *,
+                     returning: str) -> set[Any]:
+    """INSERT … ON CONFLICT DO NOTHING of many rows (each with the same keys); the `returning`
+    column of those inserted. One SQL text whatever the number of rows: on PostgreSQL the rows
+    go as one array per column, unnested by the server (SQLAlchemy's multi-row VALUES would
+    make a new text, and a server-side prepare, for every batch size); on SQLite, as rows."""
+    if not rows:
+        return set()
+    if conn.dialect.name == "postgresql":
+        columns = tuple(rows[0])
+        result = await conn.execute(_unnest_insert(table, columns, returning),
+                                    {f"a_{name}": [row[name] for row in rows]
+                                     for name in columns})
+    else:
+        result = await conn.execute(_ignore_returning(table, conn.dialect.name, returning),
+                                    rows)
+    return set(result.scalars())
+
+
+@functools.cache
+def _ignore_returning(table: sa.Table, dialect: str, returning: str) -> sa.Insert:
+    return insert_ignore(table, dialect).returning(table.c[returning])
+
+
+@functools.cache
+def _unnest_insert(table: sa.Table, columns: tuple[str, ...], returning: str) -> sa.Insert:
+    source = sa.select(*(sa.func.unnest(sa.bindparam(
+        f"a_{name}", type_=postgresql.ARRAY(table.c[name].type))).label(name)
+        for name in columns))
+    return (postgresql.insert(table).from_select(list(columns), source)
+            .on_conflict_do_nothing().returning(table.c[returning]))
 
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):

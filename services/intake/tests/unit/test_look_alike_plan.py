@@ -32,7 +32,7 @@ def test_each_kind_of_key_is_looked_up_in_its_index(present: tuple[str, ...]) ->
     keys = {column: (["k1", "k2"] if column.name in present else [])
             for column in (c.phone_key, c.complainant_name, c.respondent_unit,
                            c.respondent_department, c.respondent_person)}
-    query = candidates_query("t", datetime(2026, 1, 1, tzinfo=UTC), keys, 20)
+    query = candidates_query("t", datetime(2026, 1, 1, tzinfo=UTC), keys, 20, "sqlite")
     compiled = query.compile(engine, compile_kwargs={"render_postcompile": True})
     values = compiled.construct_params()   # bound as the service binds them, empty INs too
     with engine.connect() as conn:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AbstractContextManager
@@ -19,7 +18,6 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from opentelemetry import trace
 
 from casebridge_platform import db, telemetry
-from casebridge_platform.db import insert_ignore
 from casebridge_platform.messaging.envelope import Event, PoisonMessage
 from casebridge_platform.messaging.outbox import UnitOfWork
 from casebridge_platform.messaging.tables import inbox
@@ -107,12 +105,6 @@ def _by_tenant(events: list[tuple[Msg, Event]]) -> list[tuple[str, list[tuple[Ms
     for one in events:
         groups.setdefault(one[1].tenant_id, []).append(one)
     return list(groups.items())
-
-
-@functools.cache
-def _record_in_inbox(dialect: str) -> sqlalchemy.Insert:
-    """Built once per dialect: the inbox rows of a batch, answering which were new."""
-    return insert_ignore(inbox, dialect).returning(inbox.c.event_id)
 
 
 def backoff_s(delivered: int, base_s: float = 0.5) -> float:
@@ -252,10 +244,9 @@ class Consumer:
     async def _apply(self, uow: UnitOfWork, events: list[tuple[Msg, Event]]) -> None:
         """Record the events in the inbox and run the handler on those not seen before."""
         now = datetime.now(UTC)
-        fresh = set((await uow.conn.execute(  # executemany: compiled once, whatever the size
-            _record_in_inbox(uow.dialect),
-            [{"consumer": self._spec.durable, "event_id": event.id, "processed_at": now}
-             for _, event in events])).scalars())
+        fresh = await db.insert_new(uow.conn, inbox, [
+            {"consumer": self._spec.durable, "event_id": event.id, "processed_at": now}
+            for _, event in events], returning="event_id")
         todo: list[tuple[Msg, Event]] = []
         for msg, event in events:
             if event.id in fresh:  # else seen before: its effect is already committed

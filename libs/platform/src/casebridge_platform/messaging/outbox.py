@@ -285,8 +285,9 @@ class OutboxRelay:
         self._flushed_at = now
         async with db.turn(self._engine), self._engine.begin() as conn:
             for i in range(0, len(ids), 1000):
-                await conn.execute(outbox.update().where(outbox.c.event_id.in_(ids[i:i + 1000]))
-                                   .values(published_at=datetime.now(UTC)))
+                await conn.execute(outbox.update().where(db.one_of(
+                    outbox.c.event_id, ids[i:i + 1000], conn.dialect.name)).values(
+                        published_at=datetime.now(UTC)))
 
     async def publish_pending(self, older_than: timedelta = timedelta(0)) -> int:
         """Publish one batch of unmarked rows from the table; return how many."""
@@ -302,8 +303,9 @@ class OutboxRelay:
                 return 0
             await asyncio.gather(*(self._js.publish(r.subject, r.data, headers=r.headers)
                                    for r in rows))
-            await conn.execute(outbox.update().where(outbox.c.seq.in_([r.seq for r in rows]))
-                               .values(published_at=datetime.now(UTC)))
+            await conn.execute(outbox.update().where(db.one_of(
+                outbox.c.seq, [r.seq for r in rows], conn.dialect.name)).values(
+                    published_at=datetime.now(UTC)))
         return len(rows)
 
     async def purge(self, every_s: float = 60.0) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from casebridge.case.v1 import case_pb2
+from casebridge_platform.db import one_of
 from casebridge_platform.messaging.envelope import timestamp
 from casebridge_platform.messaging.outbox import UnitOfWork
 
@@ -64,7 +65,8 @@ class Cases:
         if not wanted:
             return
         query = sa.select(cases).where(cases.c.tenant_id == self.tenant_id,
-                                       cases.c.case_id.in_(wanted)).order_by(cases.c.case_id)
+                                       one_of(cases.c.case_id, wanted, uow.dialect)
+                                       ).order_by(cases.c.case_id)
         if uow.dialect == "postgresql":
             query = query.with_for_update()
         for row in (await uow.conn.execute(query)).all():

@@ -22,7 +22,7 @@ from casebridge_platform.calendar import (
     YearSchedule,
     office_hours_from_json,
 )
-from casebridge_platform.db import insert_ignore
+from casebridge_platform.db import insert_ignore, insert_new, one_of
 from casebridge_platform.messaging.consumer import Transient
 from casebridge_platform.messaging.outbox import UnitOfWork
 
@@ -112,11 +112,10 @@ async def record(uow: UnitOfWork, t: Tenant, facts: list[NewFact], *,
     rows = await lock(uow, t.tenant_id, ids)
     read = dict(rows)
     now = datetime.now(UTC)
-    added = set((await uow.conn.execute(
-        insert_ignore(case_facts, uow.dialect).returning(case_facts.c.event_id),
-        [{"event_id": f.event_id, "tenant_id": t.tenant_id, "case_id": f.case_id,
-          "type": f.type, "at": f.at, "recorded_at": now, "data": f.data} for f in facts]
-    )).scalars())
+    added = await insert_new(uow.conn, case_facts, [
+        {"event_id": f.event_id, "tenant_id": t.tenant_id, "case_id": f.case_id,
+         "type": f.type, "at": f.at, "recorded_at": now, "data": f.data} for f in facts],
+        returning="event_id")
     fresh = [f for f in facts if f.event_id in added]
     for f in fresh:
         row = rows[f.case_id]
@@ -138,7 +137,7 @@ async def lock(uow: UnitOfWork, tenant_id: str, case_ids: list[str]) -> dict[str
         {"case_id": case_id, "tenant_id": tenant_id, "case_number": "", "open": True,
          "department": "", "handler_id": "", "first_contact": "", "severity": "一般"}
         for case_id in case_ids])
-    query = sa.select(tracked).where(tracked.c.case_id.in_(case_ids),
+    query = sa.select(tracked).where(one_of(tracked.c.case_id, case_ids, uow.dialect),
                                      tracked.c.tenant_id == tenant_id).order_by(tracked.c.case_id)
     if uow.dialect == "postgresql":
         query = query.with_for_update()
@@ -206,15 +205,18 @@ async def sync(uow: UnitOfWork, t: Tenant, cases: dict[str, dict[str, Any]], *,
         return 0
     ids = list(cases)
     facts: dict[str, list[Fact]] = {case_id: [] for case_id in ids}
-    for r in (await uow.conn.execute(sa.select(case_facts).where(case_facts.c.case_id.in_(ids))
-                                     .order_by(case_facts.c.case_id, case_facts.c.recorded_at,
-                                               case_facts.c.event_id))).all():
+    for r in (await uow.conn.execute(
+            sa.select(case_facts).where(one_of(case_facts.c.case_id, ids, uow.dialect))
+            .order_by(case_facts.c.case_id, case_facts.c.recorded_at, case_facts.c.event_id)
+    )).all():
         facts[r.case_id].append(Fact(r.type, r.at, r.data, seq=len(facts[r.case_id])))
     stored: dict[str, dict[str, sa.Row]] = {case_id: {} for case_id in ids}
-    for r in (await uow.conn.execute(sa.select(clocks).where(clocks.c.case_id.in_(ids)))).all():
+    for r in (await uow.conn.execute(sa.select(clocks).where(
+            one_of(clocks.c.case_id, ids, uow.dialect)))).all():
         stored[r.case_id][r.name] = r
     armed: dict[str, dict[tuple[str, str], sa.Row]] = {case_id: {} for case_id in ids}
-    for r in (await uow.conn.execute(sa.select(timers).where(timers.c.case_id.in_(ids)))).all():
+    for r in (await uow.conn.execute(sa.select(timers).where(
+            one_of(timers.c.case_id, ids, uow.dialect)))).all():
         armed[r.case_id][(r.clock, r.kind)] = r
     writes = Writes()
     changed = 0

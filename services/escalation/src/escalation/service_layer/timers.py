@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from casebridge.escalation.v1 import escalation_pb2
 from casebridge_platform.calendar import TZ
-from casebridge_platform.db import insert_ignore
+from casebridge_platform.db import insert_ignore, one_of
 from casebridge_platform.messaging.envelope import timestamp
 from casebridge_platform.messaging.outbox import UnitOfWork
 
@@ -47,10 +47,10 @@ async def fire_due(uow: UnitOfWork, *, limit: int = 500, now: datetime | None = 
         return 0
     ids = {t.case_id for t in fired}
     cases = {r.case_id: r for r in (await uow.conn.execute(sa.select(tracked).where(
-        tracked.c.case_id.in_(ids)))).all()}
+        one_of(tracked.c.case_id, ids, uow.dialect)))).all()}
     deadlines = {(r.case_id, r.name): r.due_at for r in (await uow.conn.execute(
         sa.select(clocks.c.case_id, clocks.c.name, clocks.c.due_at).where(
-            clocks.c.case_id.in_(ids)))).all()}
+            one_of(clocks.c.case_id, ids, uow.dialect)))).all()}
     tenants: dict[str, sync.Tenant] = {}
     for t in fired:
         if t.tenant_id not in tenants:

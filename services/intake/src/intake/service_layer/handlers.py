@@ -16,7 +16,7 @@ from casebridge.case.v1 import case_pb2
 from casebridge.intake.v1 import intake_pb2
 from casebridge.routing.v1 import routing_pb2
 from casebridge_platform.auth import Principal
-from casebridge_platform.db import dialect_insert
+from casebridge_platform.db import dialect_insert, one_of
 from casebridge_platform.errors import (
     Conflict,
     DomainError,
@@ -111,7 +111,7 @@ async def submit_many(uow: UnitOfWork, items: list[Submitted], *,
                           intake_pb2.SubmitComplaintResponse.FromString(r.response))
                   for r in (await uow.conn.execute(sa.select(idempotency).where(
                       idempotency.c.tenant_id == tenant.tenant_id,
-                      idempotency.c.key.in_(keys))))} if keys else {}
+                      one_of(idempotency.c.key, keys, uow.dialect))))} if keys else {}
     form = form_of(tenant)
     outcomes, drafts = _triage(items, seen, form, frozenset(tenant.categories), now)
     first = await _next_sequences(uow, tenant.tenant_id, now, len(drafts))
@@ -247,12 +247,13 @@ _LOOK_ALIKE: dict[sa.Column[str], Callable[[duplicates.Fingerprint], str]] = {
 async def _candidates(uow: UnitOfWork, tenant_id: str, since: datetime,
                       keys: dict[sa.Column[str], list[str]],
                       limit: int) -> list[duplicates.Fingerprint]:
-    rows = (await uow.conn.execute(candidates_query(tenant_id, since, keys, limit))).all()
+    rows = (await uow.conn.execute(candidates_query(tenant_id, since, keys, limit,
+                                                    uow.dialect))).all()
     return [fingerprint_of(r) for r in rows]
 
 
 def candidates_query(tenant_id: str, since: datetime, keys: dict[sa.Column[str], list[str]],
-                     limit: int) -> sa.Select[Any]:
+                     limit: int, dialect: str) -> sa.Select[Any]:
     """The tenant's recent submissions sharing one of the keys, the most recent first."""
     c = submissions.c
     return sa.select(c.case_id, c.case_number, c.content, c.anonymous, c.complainant_phone,
@@ -261,7 +262,7 @@ def candidates_query(tenant_id: str, since: datetime, keys: dict[sa.Column[str],
         c.tenant_id == tenant_id, c.received_at >= since,
         # only the kinds of key some row has: an empty IN arm made SQLite walk the tenant's
         # whole year of submissions instead of one index per kind of key
-        sa.or_(*(column.in_(values) for column, values in keys.items() if values))
+        sa.or_(*(one_of(column, values, dialect) for column, values in keys.items() if values))
     ).order_by(c.received_at.desc()).limit(limit)
 
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from casebridge.case.v1 import case_pb2
 from casebridge.escalation.v1 import escalation_pb2
 from casebridge.intake.v1 import intake_pb2
-from casebridge_platform.db import insert_ignore
+from casebridge_platform.db import insert_ignore, insert_new, one_of
 from casebridge_platform.messaging.envelope import Event
 from casebridge_platform.messaging.outbox import UnitOfWork
 from casebridge_platform.sealing import Sealer
@@ -76,9 +76,7 @@ async def _store(uow: UnitOfWork) -> None:
                                            key=lambda r: r["tenant_id"]):
         await uow.set_tenant(tenant)
         mine = list(group)
-        new = set((await uow.conn.execute(
-            insert_ignore(deliveries, uow.dialect).returning(deliveries.c.delivery_id),
-            mine)).scalars())
+        new = await insert_new(uow.conn, deliveries, mine, returning="delivery_id")
         for row in mine:
             if row["delivery_id"] not in new:
                 continue
@@ -147,7 +145,7 @@ async def read_contacts(uow: UnitOfWork, events: list[Event], out: Outbound) -> 
         return   # one is read where it is needed
     found = {r.case_id: r for r in (await uow.conn.execute(sa.select(
         contacts.c.case_id, contacts.c.locale, contacts.c.sealed).where(
-        contacts.c.case_id.in_(sorted(wanted))))).all()}
+        one_of(contacts.c.case_id, sorted(wanted), uow.dialect)))).all()}
     for case_id in wanted:
         uow.memo[("contact", case_id)] = found.get(case_id)
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from casebridge.case.v1 import case_pb2
 from casebridge.intake.v1 import intake_pb2
 from casebridge.routing.v1 import routing_pb2
+from casebridge_platform.db import one_of
 from casebridge_platform.errors import NotFound
 from casebridge_platform.messaging.consumer import Batch, Transient
 from casebridge_platform.messaging.envelope import Event
@@ -81,7 +82,7 @@ async def on_received(uow: UnitOfWork, batch: Batch, events: list[Event]) -> Non
     declared = await queries.conflict_list(uow, tenant_id, [c.user_id for c in pool])
     ids = [s.case_id for _, s, _ in planned]
     existing = {r.case_id: r for r in (await uow.conn.execute(
-        sa.select(decisions).where(decisions.c.case_id.in_(ids)))).all()}
+        sa.select(decisions).where(one_of(decisions.c.case_id, ids, uow.dialect)))).all()}
     loads = {c.user_id: c.open_cases for c in pool}
     writes = _Writes()
     for event, submission, plan in planned:

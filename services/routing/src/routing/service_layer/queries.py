@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from casebridge_platform.calendar import WorkCalendar
+from casebridge_platform.db import one_of
 from casebridge_platform.errors import NotFound
 from casebridge_platform.messaging.outbox import UnitOfWork
 
@@ -74,14 +75,16 @@ async def candidates(uow: UnitOfWork, tenant_id: str, department: str) -> list[r
 async def candidates_in(uow: UnitOfWork, tenant_id: str,
                         departments: set[str]) -> list[rules.Candidate]:
     rows = (await uow.conn.execute(sa.select(handlers).where(
-        handlers.c.tenant_id == tenant_id, handlers.c.department.in_(departments)))).all()
+        handlers.c.tenant_id == tenant_id, one_of(handlers.c.department, sorted(departments),
+                                                      uow.dialect)))).all()
     return [rules.Candidate(r.user_id, r.name, r.open_cases, r.department) for r in rows]
 
 
 async def conflict_list(uow: UnitOfWork, tenant_id: str,
                         user_ids: list[str]) -> list[rules.Conflict]:
     rows = (await uow.conn.execute(sa.select(conflicts).where(
-        conflicts.c.tenant_id == tenant_id, conflicts.c.user_id.in_(user_ids)))).all()
+        conflicts.c.tenant_id == tenant_id,
+        one_of(conflicts.c.user_id, user_ids, uow.dialect)))).all()
     return [rules.Conflict(r.user_id, r.party, r.case_id) for r in rows]
 
 

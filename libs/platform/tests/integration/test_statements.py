@@ -1,0 +1,60 @@
+"""Batch statements with one SQL text whatever the batch size: a list of keys (db.one_of) and
+rows inserted if new (db.insert_new), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from casebridge_platform import db
+
+metadata = sa.MetaData()
+facts = sa.Table("facts", metadata,
+                 sa.Column("event_id", sa.String(36), primary_key=True),
+                 sa.Column("at", db.UTCDateTime, nullable=False),
+                 sa.Column("data", sa.JSON, nullable=False))
+AT = datetime(2026, 12, 4, 9, 30, tzinfo=UTC)
+
+
+def rows(*ids: str) -> list[dict]:
+    return [{"event_id": i, "at": AT, "data": {"text": f"投诉 {i}", "n": [1, 2]}} for i in ids]
+
+
+async def test_rows_are_inserted_once_and_found_by_key(database: str, tmp_path: Path) -> None:
+    located = db.locate(database, "statements", tmp_path)
+    engine = db.create_engine(located, pool_size=1)
+    try:
+        async with engine.begin() as conn:
+            await db.ensure_schema(conn, located)
+            await conn.run_sync(metadata.create_all)
+            assert await db.insert_new(conn, facts, rows("a", "b"), returning="event_id") \
+                == {"a", "b"}
+            # a redelivered row and a row twice in one batch are each kept once
+            assert await db.insert_new(conn, facts, rows("b", "c", "d", "d"),
+                                       returning="event_id") == {"c", "d"}
+            assert await db.insert_new(conn, facts, [], returning="event_id") == set()
+            found = (await conn.execute(sa.select(facts).where(db.one_of(
+                facts.c.event_id, ["d", "a", "nobody"], conn.dialect.name))
+                .order_by(facts.c.event_id))).all()
+            assert [(r.event_id, r.at, r.data) for r in found] == [
+                ("a", AT, {"text": "投诉 a", "n": [1, 2]}),
+                ("d", AT, {"text": "投诉 d", "n": [1, 2]})]
+            assert (await conn.execute(sa.select(sa.func.count()).select_from(facts))
+                    ).scalar() == 4
+            assert (await conn.execute(sa.select(facts.c.event_id).where(
+                db.one_of(facts.c.event_id, [], conn.dialect.name)))).all() == []
+            if conn.dialect.name == "postgresql":
+                for n in (1, 3, 7):  # lists and batches of every size: one text each
+                    await conn.execute(sa.select(facts.c.event_id).where(db.one_of(
+                        facts.c.event_id, [str(i) for i in range(n)], "postgresql")))
+                    await db.insert_new(conn, facts, rows(*(f"x{n}-{i}" for i in range(n))),
+                                        returning="event_id")
+                texts = [" ".join(t.split()) for t in (await conn.execute(sa.text(
+                    "SELECT statement FROM pg_prepared_statements "
+                    "WHERE statement LIKE '%facts%'"))).scalars()]
+                assert sum("INSERT" in t for t in texts) == 1, texts
+                assert sum(t.startswith("SELECT facts.event_id FROM") and "= ANY" in t
+                           for t in texts) == 1, texts
+    finally:
+        await engine.dispose()
