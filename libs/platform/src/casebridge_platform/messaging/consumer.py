@@ -229,7 +229,8 @@ class Consumer:
             for one in events:  # isolate the failing one; the rest go through
                 await self.process_one(*one)
             return
-        await asyncio.gather(*(msg.ack() for msg, _ in events))
+        for msg, _ in events:   # each ack only queues a publish: no task per message
+            await msg.ack()
 
     async def process_one(self, msg: Msg, event: Event) -> None:
         try:
