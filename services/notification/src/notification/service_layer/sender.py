@@ -21,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from casebridge.notification.v1 import notification_pb2
 from casebridge_platform import metrics
+from casebridge_platform.db import one_of
 from casebridge_platform.messaging.outbox import UnitOfWork
 from casebridge_platform.runtime import Bell, wait_until
 from casebridge_platform.sealing import Sealer
@@ -128,7 +129,7 @@ class Sender:
                 found[f"webhook:{e.tenant_id}:{e.endpoint_id}"] = e
         if cases:
             for c in (await uow.conn.execute(sa.select(contacts).where(
-                    contacts.c.case_id.in_(cases)))):
+                    one_of(contacts.c.case_id, cases, uow.dialect)))):
                 found[f"contact:{c.case_id}"] = c
         return found
 
