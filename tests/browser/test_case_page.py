@@ -85,11 +85,15 @@ async def test_a_hospital_complaint_is_worked_on_its_page_from_acceptance_to_clo
     assert "done=accept" in page.url and await status(page) == "已分派"
     assert await page.locator("#do-start_investigation").count() == 0   # not the clerk's
 
+    named = await page.locator("#handler").inner_text()   # by name, from routing's directory
+    assert named.startswith("医务处经办人") and f"（{handler}）" in named, named
+
     await as_(page, web, handler, case_id)
     await act(page, "start_investigation")
     await act(page, "record_investigation", type="interview_complainant", subject="患者钱七",
               summary="术后第三天出现切口红肿渗液")
     assert "约谈投诉人" in await page.locator("#records").inner_text()
+    assert named in await page.locator("#records").inner_text()
     # a public hospital may not settle 30,000 元 or more by itself: refused, nothing changes
     await act(page, "propose", text="赔偿3万元", compensation="30000")
     refused = page.locator("#refused-propose")

@@ -270,6 +270,25 @@ async def _choices(call: Call, case: case_pb2.Case) -> dict[str, Any]:
     return found
 
 
+async def _names(call: Call, case: case_pb2.Case) -> dict[str, str]:
+    """The names of the staff the page mentions (handler, first contact, who did what), from
+    routing's directory; an id it does not know, or routing away, is shown as the id."""
+    ids = {case.handler_id, case.first_contact_owner,
+           *(e.actor for e in case.timeline), *(r.recorded_by for r in case.records),
+           *(p.proposed_by for p in case.proposals), *(p.decided_by for p in case.proposals),
+           *(a.answered_by for a in case.answers), *(f.by for f in case.follow_ups),
+           *(m.added_by for m in case.materials)} - {"", "complainant", "system"}
+    if not ids:
+        return {}
+    answer = await _optional(call.svc.routing.ListHandlers(
+        routing_pb2.ListHandlersRequest(user_ids=sorted(ids)[:200]), **call.options))
+    return {c.user_id: c.name for c in answer.candidates if c.name} if answer else {}
+
+
+def _who(names: dict[str, str], user_id: str) -> str:
+    return f"{names[user_id]}（{user_id}）" if user_id in names else user_id
+
+
 async def show(request: Request, session: Session, case_id: str, *,
                case: case_pb2.Case | None = None, status_code: int = 200,
                **context: Any) -> Response:
@@ -298,6 +317,7 @@ async def show(request: Request, session: Session, case_id: str, *,
                   moved_why=partial(timeline.moved_why, session.lang),
                   convention=partial(timeline.convention, session.lang),
                   rule_words=partial(timeline.rule_words, session.lang),
+                  who=partial(_who, await _names(call, case)),
                   **await _choices(call, case), **context)
 
 

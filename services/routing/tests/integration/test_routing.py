@@ -165,6 +165,27 @@ async def test_a_declared_conflict_excludes_the_handler_from_candidates_and_from
     assert [d.handler_id for d in await decided(runtime, case_id)] == ["hosp-h10b"]
 
 
+async def test_handlers_are_named_for_their_ids_within_the_tenant(runtime: Runtime) -> None:
+    """A page shows who handles a case by name: the tenant's handlers among the ids asked
+    about; another tenant's, an unknown id or an empty one are simply not named."""
+    servicer = RoutingServicer(runtime.uow)
+    with acting_as(CLERK):
+        named = await servicer.ListHandlers(routing_pb2.ListHandlersRequest(
+            user_ids=["hosp-h10b", "hosp-h10a", "nobody", "", "hosp-h10a", "c12315-h1a"]),
+            None)
+        assert [(c.user_id, c.name, c.department) for c in named.candidates] == [
+            ("hosp-h10a", "财务处经办人1", "财务处"), ("hosp-h10b", "财务处经办人2", "财务处")]
+        assert not (await servicer.ListHandlers(routing_pb2.ListHandlersRequest(), None)
+                    ).candidates
+        with pytest.raises(InvalidArgument):
+            await servicer.ListHandlers(routing_pb2.ListHandlersRequest(
+                user_ids=[f"u{i}" for i in range(201)]), None)
+    with acting_as(auth.Principal(HOSPITAL, "someone", ("complainant",))), \
+            pytest.raises(PermissionDenied):
+        await servicer.ListHandlers(routing_pb2.ListHandlersRequest(user_ids=["hosp-h10a"]),
+                                    None)
+
+
 async def test_a_conflict_on_reroute_picks_another_handler_and_moves_the_load(
         runtime: Runtime) -> None:
     case_id = await receive(runtime, "多收费用")

@@ -40,6 +40,11 @@ class RoutingServicer(routing_pb2_grpc.RoutingServiceServicer):
                              ) -> routing_pb2.ListCandidatesResponse:
         return await self._read(advice.candidates, request=request)
 
+    async def ListHandlers(self, request: routing_pb2.ListHandlersRequest,
+                           context: grpc.aio.ServicerContext
+                           ) -> routing_pb2.ListCandidatesResponse:
+        return await self._read(advice.named_handlers, request=request)
+
     async def ListCategories(self, request: routing_pb2.ListCategoriesRequest,
                              context: grpc.aio.ServicerContext
                              ) -> routing_pb2.ListCategoriesResponse:

@@ -42,3 +42,20 @@ async def candidates(uow: UnitOfWork, *, principal: Principal,
     found = await queries.eligible(uow, principal.tenant_id, request.department,
                                    protos.parties_of(request))
     return protos.candidates(found)
+
+
+MAX_NAMED = 200
+STAFF_ONLY = ("intake_clerk", "handler", "supervisor", "leader", "admin")
+
+
+async def named_handlers(uow: UnitOfWork, *, principal: Principal,
+                         request: routing_pb2.ListHandlersRequest
+                         ) -> routing_pb2.ListCandidatesResponse:
+    """The tenant's handlers among the ids asked about (a staff page shows names, not
+    ids); for staff only (STAFF admits the portal's complainant principal too)."""
+    principal.require(*STAFF_ONLY)
+    ids = sorted(set(request.user_ids) - {""})
+    if len(ids) > MAX_NAMED:
+        raise InvalidArgument(f"at most {MAX_NAMED} user ids",
+                              {"user_ids": f"at most {MAX_NAMED}"})
+    return protos.candidates(await queries.named(uow, principal.tenant_id, ids) if ids else [])

@@ -72,6 +72,13 @@ async def candidates(uow: UnitOfWork, tenant_id: str, department: str) -> list[r
     return [rules.Candidate(r.user_id, r.name, r.open_cases, r.department) for r in rows]
 
 
+async def named(uow: UnitOfWork, tenant_id: str, user_ids: list[str]) -> list[rules.Candidate]:
+    rows = (await uow.conn.execute(sa.select(handlers).where(
+        handlers.c.tenant_id == tenant_id,
+        one_of(handlers.c.user_id, user_ids, uow.dialect)).order_by(handlers.c.user_id))).all()
+    return [rules.Candidate(r.user_id, r.name, r.open_cases, r.department) for r in rows]
+
+
 async def candidates_in(uow: UnitOfWork, tenant_id: str,
                         departments: set[str]) -> list[rules.Candidate]:
     rows = (await uow.conn.execute(sa.select(handlers).where(

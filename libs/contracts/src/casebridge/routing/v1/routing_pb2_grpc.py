@@ -50,6 +50,11 @@ class RoutingServiceStub:
                 request_serializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.ListCandidatesRequest.SerializeToString,
                 response_deserializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.ListCandidatesResponse.FromString,
                 _registered_method=True)
+        self.ListHandlers = channel.unary_unary(
+                '/casebridge.routing.v1.RoutingService/ListHandlers',
+                request_serializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.ListHandlersRequest.SerializeToString,
+                response_deserializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.ListCandidatesResponse.FromString,
+                _registered_method=True)
         self.ListCategories = channel.unary_unary(
                 '/casebridge.routing.v1.RoutingService/ListCategories',
                 request_serializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.ListCategoriesRequest.SerializeToString,
@@ -101,6 +106,13 @@ class RoutingServiceServicer:
 
     def ListCandidates(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListHandlers(self, request, context):
+        """the named handlers of the caller's tenant (names to show for ids); unknown ids are left out
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -159,6 +171,11 @@ def add_RoutingServiceServicer_to_server(servicer, server):
             'ListCandidates': grpc.unary_unary_rpc_method_handler(
                     servicer.ListCandidates,
                     request_deserializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.ListCandidatesRequest.FromString,
+                    response_serializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.ListCandidatesResponse.SerializeToString,
+            ),
+            'ListHandlers': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListHandlers,
+                    request_deserializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.ListHandlersRequest.FromString,
                     response_serializer=casebridge_dot_routing_dot_v1_dot_routing__pb2.ListCandidatesResponse.SerializeToString,
             ),
             'ListCategories': grpc.unary_unary_rpc_method_handler(
@@ -273,6 +290,33 @@ class RoutingService:
             target,
             '/casebridge.routing.v1.RoutingService/ListCandidates',
             casebridge_dot_routing_dot_v1_dot_routing__pb2.ListCandidatesRequest.SerializeToString,
+            casebridge_dot_routing_dot_v1_dot_routing__pb2.ListCandidatesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListHandlers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/casebridge.routing.v1.RoutingService/ListHandlers',
+            casebridge_dot_routing_dot_v1_dot_routing__pb2.ListHandlersRequest.SerializeToString,
             casebridge_dot_routing_dot_v1_dot_routing__pb2.ListCandidatesResponse.FromString,
             options,
             channel_credentials,
