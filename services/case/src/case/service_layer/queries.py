@@ -110,27 +110,36 @@ async def get(uow: UnitOfWork, *, principal: Principal, case_id: str,
     return answer if brief else await _complete(uow, case, answer)
 
 
-# built once (no construction or cache-key work per call), with the case's key bound
-_TIMELINE = sa.select(timeline).where(
-    timeline.c.tenant_id == sa.bindparam("tenant_id"),
-    timeline.c.case_id == sa.bindparam("case_id")).order_by(timeline.c.at, timeline.c.seq)
-_ITEMS = sa.select(items).where(
-    items.c.tenant_id == sa.bindparam("tenant_id"),
-    items.c.case_id == sa.bindparam("case_id")).order_by(items.c.seq)
+# The work records and the timeline of a case in one statement (one round trip), built once
+# with the case's key bound: a work record's kind is its `type`; the work records come first,
+# so the compound's `data` column is read as JSON.
+_HISTORY = sa.union_all(
+    sa.select(sa.literal_column("'work'").label("part"), items.c.seq, items.c.at,
+              items.c.kind.label("type"), items.c.actor, items.c.data,
+              *(sa.null().label(name) for name in ("summary", "event_id", "from_status",
+                                                   "to_status", "reason"))
+              ).where(items.c.tenant_id == sa.bindparam("tenant_id"),
+                      items.c.case_id == sa.bindparam("case_id")),
+    sa.select(sa.literal_column("'timeline'"), timeline.c.seq, timeline.c.at, timeline.c.type,
+              timeline.c.actor, sa.null(), timeline.c.summary, timeline.c.event_id,
+              timeline.c.from_status, timeline.c.to_status, timeline.c.reason
+              ).where(timeline.c.tenant_id == sa.bindparam("tenant_id"),
+                      timeline.c.case_id == sa.bindparam("case_id")))
 
 
 async def _complete(uow: UnitOfWork, row: Case, case: case_pb2.Case,
                     *, public_only: bool = False) -> case_pb2.Case:
     """The timeline and the work records of the case."""
-    key = {"tenant_id": row.tenant_id, "case_id": row.case_id}
-    entries = (await uow.conn.execute(_TIMELINE, key)).all()
+    history = (await uow.conn.execute(
+        _HISTORY, {"tenant_id": row.tenant_id, "case_id": row.case_id})).all()
+    entries = sorted((h for h in history if h.part == "timeline"), key=lambda h: (h.at, h.seq))
+    work = sorted((h for h in history if h.part == "work"), key=lambda h: h.seq)
     case.timeline.extend(case_pb2.TimelineEntry(
         at=timestamp(e.at), type=e.type,
         summary=_public_summary(e.type, e.summary, e.actor) if public_only else e.summary,
         actor="" if public_only else e.actor, event_id=e.event_id, from_status=e.from_status,
         to_status=e.to_status, reason="" if public_only else e.reason)
         for e in entries if not public_only or e.type in PUBLIC_ENTRIES)
-    work = (await uow.conn.execute(_ITEMS, key)).all()
     for item in work:
         _add_item(case, item, public_only=public_only)
     if not public_only and transfer_queries.may_have(row, [e.type for e in entries]):
@@ -154,12 +163,12 @@ PUBLIC_ENTRIES = frozenset({"received", "accept", "refuse", "refer", "answer", "
 
 
 def _add_item(case: case_pb2.Case, item: sa.Row, *, public_only: bool) -> None:
-    data, at = dict(item.data), timestamp(item.at)
-    if item.kind == "answer":
+    data, at, kind = dict(item.data), timestamp(item.at), item.type
+    if kind == "answer":
         case.answers.append(case_pb2.Answer(round=data["round"], mode=data["mode"],
                                             text=data["text"], answered_at=at,
                                             answered_by="" if public_only else item.actor))
-    elif item.kind == "material":
+    elif kind == "material":
         by = data["added_by"]
         mine = not public_only or by == "complainant"
         case.materials.append(case_pb2.Material(
@@ -168,13 +177,13 @@ def _add_item(case: case_pb2.Case, item: sa.Row, *, public_only: bool) -> None:
             files=[case_pb2.FileRef(**f) for f in data.get("files", ())] if mine else []))
     elif public_only:
         return
-    elif item.kind == "investigation":
+    elif kind == "investigation":
         record = case_pb2.InvestigationRecord(
             type=data["type"], subject=data["subject"], summary=data["summary"],
             recorded_by=item.actor, recorded_at=at)
         record.at.FromDatetime(datetime.fromisoformat(data["at"]))
         case.records.append(record)
-    elif item.kind == "proposal":
+    elif kind == "proposal":
         proposal = case_pb2.Proposal(
             round=data["round"], text=data["text"], proposed_by=item.actor, proposed_at=at,
             status=data["status"], decided_by=data.get("decided_by", ""),
@@ -182,14 +191,14 @@ def _add_item(case: case_pb2.Case, item: sa.Row, *, public_only: bool) -> None:
         if (compensation := protos.money(data.get("compensation_fen"))) is not None:
             proposal.compensation.CopyFrom(compensation)
         case.proposals.append(proposal)
-    elif item.kind == "follow_up":
+    elif kind == "follow_up":
         case.follow_ups.append(case_pb2.FollowUp(
             round=data["round"], satisfied=data["satisfied"], note=data["note"],
             by=item.actor, at=at, rating=data.get("rating", 0),
             solved=data.get("solved", False)))
-    elif item.kind == "link":
+    elif kind == "link":
         case.links.append(case_pb2.CaseLink(**data))
-    elif item.kind == "party":
+    elif kind == "party":
         case.co_complainants.append(common_pb2.Party(**data))
 
 
