@@ -71,6 +71,7 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):
 
     def __init__(self, key: bytes) -> None:
         self._key = key
+        self._wrapped: dict[str, grpc.RpcMethodHandler[Any, Any]] = {}   # made once a method
 
     async def intercept_service(
         self,
@@ -78,15 +79,18 @@ class ServiceInterceptor(grpc.aio.ServerInterceptor):
                                Awaitable[grpc.RpcMethodHandler[Any, Any] | None]],
         handler_call_details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler[Any, Any] | None:
-        handler = await continuation(handler_call_details)
         method = handler_call_details.method
+        if (wrapped := self._wrapped.get(method)) is not None:
+            return wrapped
+        handler = await continuation(handler_call_details)
         if handler is None or handler.unary_unary is None or not method.startswith("/casebridge."):
             return handler
-        return grpc.unary_unary_rpc_method_handler(
+        wrapped = self._wrapped[method] = grpc.unary_unary_rpc_method_handler(
             self._wrap(method, handler.unary_unary),
             request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer,
         )
+        return wrapped
 
     def _wrap(self, method: str, behavior: Behavior) -> Behavior:
         async def wrapped(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
