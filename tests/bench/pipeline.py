@@ -17,7 +17,10 @@ for the 受理回执). Phases:
 5. reference: a one-process app (tests/bench/onehop.py: validate, INSERT, publish to
    JetStream) driven by the same generator, and the ratio between the two.
 
-The load generator (tests/bench/load.py) runs in its own process; its CPU is reported apart.
+A phase's CPU and statements are counted until every consumer has caught up, so the work its
+items set going off the path to 'done' (contacts, notices, replays) is that phase's, not the
+next one's. The load generator (tests/bench/load.py) runs in its own process; its CPU is
+reported apart.
 Writes var/bench/pipeline.json. `make bench` runs it.
 """
 
@@ -189,6 +192,24 @@ async def idle_share(pids: dict[str, int], probe: Probe, seconds: float) -> dict
             "cpu_s_per_process": used}
 
 
+async def settled(stack: Stack, timeout: float = 120) -> None:
+    """Wait until every consumer of the platform's stream has caught up (nothing pending or
+    unacknowledged, twice a second apart): what a phase's items set going is counted in that
+    phase, not in the next one (notices, contacts and replays off the path to 'done')."""
+    import nats
+
+    nc = await nats.connect(stack.env["CASEBRIDGE_NATS_URL"])
+    try:
+        js, quiet, deadline = nc.jetstream(), 0, time.monotonic() + timeout
+        while quiet < 2 and time.monotonic() < deadline:
+            busy = any(c.num_pending or c.num_ack_pending for c in await js.consumers_info(
+                stack.env["CASEBRIDGE_STREAM"]))
+            quiet = 0 if busy else quiet + 1
+            await asyncio.sleep(0.5 if busy else 1.0)
+    finally:
+        await nc.close()
+
+
 async def phase(stack: Stack, probe: Probe, token: str, where: str, requests: list, *,
                 rate: float, concurrency: int, seconds: float, once: bool = False,
                 settle: float = 300) -> dict:
@@ -201,6 +222,7 @@ async def phase(stack: Stack, probe: Probe, token: str, where: str, requests: li
                                    concurrency=concurrency, seconds=seconds, once=once)
     accepted = [r for r in load["results"] if r[0] in (200, 201)]
     await probe.wait(where, len(before_done) + len(accepted), settle)
+    await settled(stack)
     cpu1 = cpu_seconds(pids, await probe.backends())
     await asyncio.sleep(1.5)  # the stats files are written once a second
     sql1 = statements(stats)

@@ -1,11 +1,14 @@
 """Batch statements with one SQL text whatever the batch size: a list of keys (db.one_of) and
-rows inserted if new (db.insert_new), on SQLite and PostgreSQL."""
+rows inserted if new (db.insert_new), on SQLite and PostgreSQL; PostgreSQL's planner
+statistics kept where autovacuum does not run (db.analyze_changed)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from casebridge_platform import db
 
@@ -56,5 +59,41 @@ async def test_rows_are_inserted_once_and_found_by_key(database: str, tmp_path: 
                 assert sum("INSERT" in t for t in texts) == 1, texts
                 assert sum(t.startswith("SELECT facts.event_id FROM") and "= ANY" in t
                            for t in texts) == 1, texts
+    finally:
+        await engine.dispose()
+
+
+async def test_statistics_are_made_for_tables_that_changed(database: str,
+                                                          tmp_path: Path) -> None:
+    """Where autovacuum does not run, the service analyzes its tables by autovacuum's rule
+    (50 rows and a tenth changed): without statistics the planner looked a case up through a
+    status index, walking every case of that status."""
+    if database == "sqlite":
+        pytest.skip("PostgreSQL's statistics (SQLite's: test_tenant_isolation)")
+    located = db.locate(database, "statements", tmp_path)
+    engine = db.create_engine(located, pool_size=1)
+    try:
+        async with engine.begin() as conn:
+            await db.ensure_schema(conn, located)
+            await conn.run_sync(metadata.create_all)
+            await db.insert_new(conn, facts, rows(*(f"r{i}" for i in range(120))),
+                                returning="event_id")
+        due: list[str] = []
+        for _ in range(50):   # the server counts the changes within a second or so
+            async with engine.connect() as conn:
+                await conn.execute(sa.text("SELECT pg_stat_clear_snapshot()"))
+                due = await db.analyze_changed(conn)
+                await conn.commit()
+            if due:
+                break
+            await asyncio.sleep(0.1)
+        assert due == ["facts"]
+        async with engine.connect() as conn:
+            analyzed = (await conn.execute(sa.text(
+                "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables "
+                "WHERE schemaname = current_schema() AND relname = 'facts'"))).scalar()
+            await conn.execute(sa.text("SELECT pg_stat_clear_snapshot()"))
+            again = await db.analyze_changed(conn)
+        assert analyzed and again == []
     finally:
         await engine.dispose()
