@@ -5,12 +5,15 @@ statistics kept where autovacuum does not run (db.analyze_changed)."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from casebridge_platform import db
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 metadata = sa.MetaData()
 facts = sa.Table("facts", metadata,
@@ -24,43 +27,50 @@ def rows(*ids: str) -> list[dict]:
     return [{"event_id": i, "at": AT, "data": {"text": f"投诉 {i}", "n": [1, 2]}} for i in ids]
 
 
-async def test_rows_are_inserted_once_and_found_by_key(database: str, tmp_path: Path) -> None:
+@asynccontextmanager
+async def with_facts(database: str, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """An engine of one connection whose database has the facts table."""
     located = db.locate(database, "statements", tmp_path)
     engine = db.create_engine(located, pool_size=1)
     try:
         async with engine.begin() as conn:
             await db.ensure_schema(conn, located)
             await conn.run_sync(metadata.create_all)
-            assert await db.insert_new(conn, facts, rows("a", "b"), returning="event_id") \
-                == {"a", "b"}
-            # a redelivered row and a row twice in one batch are each kept once
-            assert await db.insert_new(conn, facts, rows("b", "c", "d", "d"),
-                                       returning="event_id") == {"c", "d"}
-            assert await db.insert_new(conn, facts, [], returning="event_id") == set()
-            found = (await conn.execute(sa.select(facts).where(db.one_of(
-                facts.c.event_id, ["d", "a", "nobody"], conn.dialect.name))
-                .order_by(facts.c.event_id))).all()
-            assert [(r.event_id, r.at, r.data) for r in found] == [
-                ("a", AT, {"text": "投诉 a", "n": [1, 2]}),
-                ("d", AT, {"text": "投诉 d", "n": [1, 2]})]
-            assert (await conn.execute(sa.select(sa.func.count()).select_from(facts))
-                    ).scalar() == 4
-            assert (await conn.execute(sa.select(facts.c.event_id).where(
-                db.one_of(facts.c.event_id, [], conn.dialect.name)))).all() == []
-            if conn.dialect.name == "postgresql":
-                for n in (1, 3, 7):  # lists and batches of every size: one text each
-                    await conn.execute(sa.select(facts.c.event_id).where(db.one_of(
-                        facts.c.event_id, [str(i) for i in range(n)], "postgresql")))
-                    await db.insert_new(conn, facts, rows(*(f"x{n}-{i}" for i in range(n))),
-                                        returning="event_id")
-                texts = [" ".join(t.split()) for t in (await conn.execute(sa.text(
-                    "SELECT statement FROM pg_prepared_statements "
-                    "WHERE statement LIKE '%facts%'"))).scalars()]
-                assert sum("INSERT" in t for t in texts) == 1, texts
-                assert sum(t.startswith("SELECT facts.event_id FROM") and "= ANY" in t
-                           for t in texts) == 1, texts
+        yield engine
     finally:
         await engine.dispose()
+
+
+async def test_rows_are_inserted_once_and_found_by_key(database: str, tmp_path: Path) -> None:
+    async with with_facts(database, tmp_path) as engine, engine.begin() as conn:
+        assert await db.insert_new(conn, facts, rows("a", "b"), returning="event_id") \
+            == {"a", "b"}
+        # a redelivered row and a row twice in one batch are each kept once
+        assert await db.insert_new(conn, facts, rows("b", "c", "d", "d"),
+                                   returning="event_id") == {"c", "d"}
+        assert await db.insert_new(conn, facts, [], returning="event_id") == set()
+        found = (await conn.execute(sa.select(facts).where(db.one_of(
+            facts.c.event_id, ["d", "a", "nobody"], conn.dialect.name))
+            .order_by(facts.c.event_id))).all()
+        assert [(r.event_id, r.at, r.data) for r in found] == [
+            ("a", AT, {"text": "投诉 a", "n": [1, 2]}),
+            ("d", AT, {"text": "投诉 d", "n": [1, 2]})]
+        assert (await conn.execute(sa.select(sa.func.count()).select_from(facts))
+                ).scalar() == 4
+        assert (await conn.execute(sa.select(facts.c.event_id).where(
+            db.one_of(facts.c.event_id, [], conn.dialect.name)))).all() == []
+        if conn.dialect.name == "postgresql":
+            for n in (1, 3, 7):  # lists and batches of every size: one text each
+                await conn.execute(sa.select(facts.c.event_id).where(db.one_of(
+                    facts.c.event_id, [str(i) for i in range(n)], "postgresql")))
+                await db.insert_new(conn, facts, rows(*(f"x{n}-{i}" for i in range(n))),
+                                    returning="event_id")
+            texts = [" ".join(t.split()) for t in (await conn.execute(sa.text(
+                "SELECT statement FROM pg_prepared_statements "
+                "WHERE statement LIKE '%facts%'"))).scalars()]
+            assert sum("INSERT" in t for t in texts) == 1, texts
+            assert sum(t.startswith("SELECT facts.event_id FROM") and "= ANY" in t
+                       for t in texts) == 1, texts
 
 
 async def test_statistics_are_made_for_tables_that_changed(database: str,
@@ -70,12 +80,8 @@ async def test_statistics_are_made_for_tables_that_changed(database: str,
     status index, walking every case of that status."""
     if database == "sqlite":
         pytest.skip("PostgreSQL's statistics (SQLite's: test_tenant_isolation)")
-    located = db.locate(database, "statements", tmp_path)
-    engine = db.create_engine(located, pool_size=1)
-    try:
+    async with with_facts(database, tmp_path) as engine:
         async with engine.begin() as conn:
-            await db.ensure_schema(conn, located)
-            await conn.run_sync(metadata.create_all)
             await db.insert_new(conn, facts, rows(*(f"r{i}" for i in range(120))),
                                 returning="event_id")
         due: list[str] = []
@@ -95,5 +101,3 @@ async def test_statistics_are_made_for_tables_that_changed(database: str,
             await conn.execute(sa.text("SELECT pg_stat_clear_snapshot()"))
             again = await db.analyze_changed(conn)
         assert analyzed and again == []
-    finally:
-        await engine.dispose()
