@@ -180,10 +180,13 @@ async def test_handlers_are_named_for_their_ids_within_the_tenant(runtime: Runti
         with pytest.raises(InvalidArgument):
             await servicer.ListHandlers(routing_pb2.ListHandlersRequest(
                 user_ids=[f"u{i}" for i in range(201)]), None)
-    with acting_as(auth.Principal(HOSPITAL, "someone", ("complainant",))), \
-            pytest.raises(PermissionDenied):
-        await servicer.ListHandlers(routing_pb2.ListHandlersRequest(user_ids=["hosp-h10a"]),
-                                    None)
+    with acting_as(auth.Principal(HOSPITAL, "access:x", ("complainant",))):   # the portal's
+        with pytest.raises(PermissionDenied):
+            await servicer.ListHandlers(routing_pb2.ListHandlersRequest(
+                user_ids=["hosp-h10a"]), None)
+        with pytest.raises(PermissionDenied):
+            await servicer.ListCandidates(routing_pb2.ListCandidatesRequest(
+                department="财务处"), None)
 
 
 async def test_a_conflict_on_reroute_picks_another_handler_and_moves_the_load(

@@ -16,7 +16,8 @@ from routing.domain import rules
 from routing.service_layer import queries, versions
 from routing.service_layer.reroute import record_conflict
 
-STAFF = ROLES  # any staff role, and the system principal of other services
+# any staff role, and the system principal of other services; not the portal's complainant
+STAFF = tuple(role for role in ROLES if role != "complainant")
 
 
 async def announce_categories(uow: UnitOfWork, tenant_id: str) -> None:

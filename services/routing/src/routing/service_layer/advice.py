@@ -45,15 +45,14 @@ async def candidates(uow: UnitOfWork, *, principal: Principal,
 
 
 MAX_NAMED = 200
-STAFF_ONLY = ("intake_clerk", "handler", "supervisor", "leader", "admin")
 
 
 async def named_handlers(uow: UnitOfWork, *, principal: Principal,
                          request: routing_pb2.ListHandlersRequest
                          ) -> routing_pb2.ListCandidatesResponse:
     """The tenant's handlers among the ids asked about (a staff page shows names, not
-    ids); for staff only (STAFF admits the portal's complainant principal too)."""
-    principal.require(*STAFF_ONLY)
+    ids)."""
+    principal.require(*STAFF)
     ids = sorted(set(request.user_ids) - {""})
     if len(ids) > MAX_NAMED:
         raise InvalidArgument(f"at most {MAX_NAMED} user ids",
