@@ -133,44 +133,28 @@ class Runtime:
         self.relay = OutboxRelay(self.engine, self.js)
         self._spawn(self.relay.run(), "relay")
         if not self.database.is_postgres:
-            self._spawn(self._keep_sqlite_statistics(), "sqlite statistics")
+            self._spawn(self._keep_statistics(60.0), "sqlite statistics")
         elif not await self._autovacuum_on():
-            self._spawn(self._keep_postgres_statistics(), "postgresql statistics")
+            self._spawn(self._keep_statistics(10.0), "postgresql statistics")
         if self.settings.stats_dir:
             self._spawn(self._write_stats(self.settings.stats_dir), "stats")
-
-    async def _keep_sqlite_statistics(self, every_s: float = 60.0) -> None:
-        """SQLite plans from the statistics ANALYZE keeps, and nothing else keeps them: without
-        them the look-alike query walked a year of submissions instead of its indexes. A
-        sampled ANALYZE (400 rows an index) once a minute costs milliseconds."""
-        while True:
-            await asyncio.sleep(every_s)
-            try:
-                async with db.turn(self.engine), self.engine.connect() as conn:
-                    await conn.exec_driver_sql("PRAGMA analysis_limit=400")
-                    await conn.exec_driver_sql("ANALYZE")
-                    await conn.commit()
-            except Exception:  # noqa: BLE001 (statistics are an optimisation; next minute)
-                log.warning("could not refresh SQLite's statistics", exc_info=True)
 
     async def _autovacuum_on(self) -> bool:
         async with self.engine.connect() as conn:
             return (await conn.execute(sa.text("SELECT current_setting('autovacuum')"))
                     ).scalar() == "on"
 
-    async def _keep_postgres_statistics(self, every_s: float = 10.0) -> None:
-        """Where the server's autovacuum is off, nothing made the planner's statistics for
-        tables that grew from empty: it looked a case up for every update through its status
-        index, walking every case of that status (2 ms an update, half the server's time in
-        accepts). The service then analyzes its tables as autovacuum would, when due."""
+    async def _keep_statistics(self, every_s: float) -> None:
+        """The planner's statistics where nothing else keeps them (db.refresh_statistics):
+        SQLite's, and PostgreSQL's when its autovacuum is off."""
         while True:
             await asyncio.sleep(every_s)
             try:
-                async with self.engine.connect() as conn:
-                    await db.analyze_changed(conn)
+                async with db.turn(self.engine), self.engine.connect() as conn:
+                    await db.refresh_statistics(conn)
                     await conn.commit()
             except Exception:  # noqa: BLE001 (statistics are an optimisation; next round)
-                log.warning("could not refresh PostgreSQL's statistics", exc_info=True)
+                log.warning("could not refresh the planner's statistics", exc_info=True)
 
     async def _write_stats(self, directory: Path) -> None:
         await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)

@@ -203,7 +203,7 @@ async def test_sqlite_keeps_statistics_for_its_plans(settings: Settings) -> None
         async with runtime.engine.begin() as conn:
             await conn.execute(counters.insert(), [
                 {"tenant_id": f"t{i}", "year": 2026, "last": i} for i in range(50)])
-        refreshing = asyncio.create_task(runtime._keep_sqlite_statistics(every_s=0.05))
+        refreshing = asyncio.create_task(runtime._keep_statistics(every_s=0.05))
         await asyncio.sleep(0.5)
         refreshing.cancel()
         async with runtime.engine.connect() as conn:

@@ -67,23 +67,26 @@ async def departments(uow: UnitOfWork, tenant_id: str) -> set[str]:
 
 
 async def candidates(uow: UnitOfWork, tenant_id: str, department: str) -> list[rules.Candidate]:
-    rows = (await uow.conn.execute(sa.select(handlers).where(
-        handlers.c.tenant_id == tenant_id, handlers.c.department == department))).all()
-    return [rules.Candidate(r.user_id, r.name, r.open_cases, r.department) for r in rows]
+    return await _handlers(uow, tenant_id, handlers.c.department == department)
 
 
 async def named(uow: UnitOfWork, tenant_id: str, user_ids: list[str]) -> list[rules.Candidate]:
-    rows = (await uow.conn.execute(sa.select(handlers).where(
-        handlers.c.tenant_id == tenant_id,
-        one_of(handlers.c.user_id, user_ids, uow.dialect)).order_by(handlers.c.user_id))).all()
-    return [rules.Candidate(r.user_id, r.name, r.open_cases, r.department) for r in rows]
+    return await _handlers(uow, tenant_id, one_of(handlers.c.user_id, user_ids, uow.dialect),
+                           order_by=handlers.c.user_id)
 
 
 async def candidates_in(uow: UnitOfWork, tenant_id: str,
                         departments: set[str]) -> list[rules.Candidate]:
-    rows = (await uow.conn.execute(sa.select(handlers).where(
-        handlers.c.tenant_id == tenant_id, one_of(handlers.c.department, sorted(departments),
-                                                      uow.dialect)))).all()
+    return await _handlers(uow, tenant_id,
+                           one_of(handlers.c.department, sorted(departments), uow.dialect))
+
+
+async def _handlers(uow: UnitOfWork, tenant_id: str, where: sa.ColumnElement[bool], *,
+                    order_by: sa.ColumnElement[Any] | None = None) -> list[rules.Candidate]:
+    """The tenant's handlers that `where` selects."""
+    query = sa.select(handlers).where(handlers.c.tenant_id == tenant_id, where)
+    rows = (await uow.conn.execute(query if order_by is None else query.order_by(order_by)
+                                   )).all()
     return [rules.Candidate(r.user_id, r.name, r.open_cases, r.department) for r in rows]
 
 
