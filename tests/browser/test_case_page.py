@@ -87,6 +87,8 @@ async def test_a_hospital_complaint_is_worked_on_its_page_from_acceptance_to_clo
 
     named = await page.locator("#handler").inner_text()   # by name, from routing's directory
     assert named.startswith("医务处经办人") and f"（{handler}）" in named, named
+    actors = await page.locator("#timeline tbody td:nth-child(3)").all_inner_texts()
+    assert "系统" in actors and "system" not in actors, actors
 
     await as_(page, web, handler, case_id)
     await act(page, "start_investigation")

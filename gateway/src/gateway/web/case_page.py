@@ -86,6 +86,7 @@ CLOSING = ("resolved", "unfounded", "mediated", "transferred", "judged")
 CHECKS = ("satisfied", "solved", "consent", "reporter_consent")
 
 i18n.add({
+    "case.by.system": ("系统", "system"), "case.by.complainant": ("投诉人", "the complainant"),
     "case.title": ("案件", "Case"), "case.facts": ("案件信息", "The case"),
     "case.number": ("编号", "Case number"), "case.kind": ("类型", "Kind"),
     "case.channel": ("来源渠道", "Channel"), "case.status": ("状态", "Status"),
@@ -285,7 +286,11 @@ async def _names(call: Call, case: case_pb2.Case) -> dict[str, str]:
     return {c.user_id: c.name for c in answer.candidates if c.name} if answer else {}
 
 
-def _who(names: dict[str, str], user_id: str) -> str:
+def _who(names: dict[str, str], lang: str, user_id: str) -> str:
+    """Who acted, in words: a named member of staff with their id, the system or the
+    complainant in the page's language, anyone else by id."""
+    if user_id in ("system", "complainant"):
+        return i18n.text(lang, f"case.by.{user_id}")
     return f"{names[user_id]}（{user_id}）" if user_id in names else user_id
 
 
@@ -317,7 +322,7 @@ async def show(request: Request, session: Session, case_id: str, *,
                   moved_why=partial(timeline.moved_why, session.lang),
                   convention=partial(timeline.convention, session.lang),
                   rule_words=partial(timeline.rule_words, session.lang),
-                  who=partial(_who, await _names(call, case)),
+                  who=partial(_who, await _names(call, case), session.lang),
                   **await _choices(call, case), **context)
 
 
