@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import random
 import signal
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
@@ -147,8 +148,8 @@ class Runtime:
     async def _keep_statistics(self, every_s: float) -> None:
         """The planner's statistics where nothing else keeps them (db.refresh_statistics):
         SQLite's, and PostgreSQL's when its autovacuum is off."""
-        while True:
-            await asyncio.sleep(every_s)
+        while True:   # at a time of its own: the services' rounds do not fall together
+            await asyncio.sleep(every_s * random.uniform(0.5, 1.5))  # noqa: S311
             try:
                 async with db.turn(self.engine), self.engine.connect() as conn:
                     await db.refresh_statistics(conn)
