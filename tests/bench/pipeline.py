@@ -10,13 +10,15 @@ for the 受理回执). Phases:
 0. warm-up, not counted: 100 complaints at 20/s (a process's first events load the tenant's
    configuration and calendars and prepare its statements: a one-off 0.4 s after a start,
    which in a 10 s phase would be its p99);
-1. idle: the platform's CPU while nothing happens, as a share of the machine;
-2. open loop at `--rate` complaints/s: end-to-end latency (from when each was due);
-3. saturation, closed loop with `--concurrency` connections: complaints/s end to end, CPU per
+1. open loop at `--rate` complaints/s: end-to-end latency (from when each was due);
+2. saturation, closed loop with `--concurrency` connections: complaints/s end to end, CPU per
    complaint per process (PostgreSQL's server processes included), SQL statements per
    complaint per service, lost and duplicated;
-4. accept: a supervisor accepts the cases of phase 3; done when assigned, the handling clock
+3. accept: a supervisor accepts the cases of phase 2; done when assigned, the handling clock
    armed and the 受理回执 recorded: accepts/s;
+4. idle: the platform's CPU at rest, as a share of the machine, with the cases of the phases
+   before open and their clocks armed (measured last: traffic at 100/s does not start from
+   20 s of silence, and a platform at rest has cases);
 5. reference: a one-process app (tests/bench/onehop.py: validate, INSERT, publish to
    JetStream) driven by the same generator, and the ratio between the two.
 
@@ -275,9 +277,7 @@ async def run_stack(database: str, args: argparse.Namespace) -> dict:
         file = [["POST", "/v1/complaints", COMPLAINT, "bench-{n}"]]
         await asyncio.sleep(3)  # start-up chores and the first sweeps are over
         await warm_up(stack, probe, clerk, file)
-        pids = {name: p.pid for name, p in stack.processes.items()}
-        result: dict = {"database": database,
-                        "idle": await idle_share(pids, probe, args.idle_seconds)}
+        result: dict = {"database": database}
         result["open_loop"] = await phase(stack, probe, clerk, DONE, file, rate=args.rate,
                                           concurrency=0, seconds=args.seconds / 2)
         result["saturation"] = await phase(stack, probe, clerk, DONE, file, rate=0,
@@ -287,6 +287,8 @@ async def run_stack(database: str, args: argparse.Namespace) -> dict:
         result["accept"] = await phase(stack, probe, boss, ACCEPTED, accept, rate=0,
                                        concurrency=args.concurrency, seconds=args.seconds,
                                        once=True)
+        pids = {name: p.pid for name, p in stack.processes.items()}
+        result["idle"] = await idle_share(pids, probe, args.idle_seconds)
         result["check"] = await check(stack.gateway_url, clerk)
     finally:
         await asyncio.to_thread(stack.stop)
