@@ -17,8 +17,9 @@ for the 受理回执). Phases:
 3. accept: a supervisor accepts the cases of phase 2; done when assigned, the handling clock
    armed and the 受理回执 recorded: accepts/s;
 4. idle: the platform's CPU at rest, as a share of the machine, with the cases of the phases
-   before open and their clocks armed (measured last: traffic at 100/s does not start from
-   20 s of silence, and a platform at rest has cases);
+   before open and their clocks armed, counted from `--rest-seconds` after the last phase
+   (measured last: traffic at 100/s does not start from 20 s of silence, and a platform at
+   rest has cases);
 5. reference: a one-process app (tests/bench/onehop.py: validate, INSERT, publish to
    JetStream) driven by the same generator, and the ratio between the two.
 
@@ -288,6 +289,7 @@ async def run_stack(database: str, args: argparse.Namespace) -> dict:
                                        concurrency=args.concurrency, seconds=args.seconds,
                                        once=True)
         pids = {name: p.pid for name, p in stack.processes.items()}
+        await asyncio.sleep(args.rest_seconds)
         result["idle"] = await idle_share(pids, probe, args.idle_seconds)
         result["check"] = await check(stack.gateway_url, clerk)
     finally:
@@ -333,6 +335,9 @@ async def main() -> int:
     parser.add_argument("--rate", type=float, default=100, help="open-loop complaints/s")
     parser.add_argument("--accepts", type=int, default=2000)
     parser.add_argument("--idle-seconds", type=float, default=20)
+    parser.add_argument("--rest-seconds", type=float, default=15,
+                        help="at rest this long before the idle phase counts: the work the "
+                             "phases before left (statistics made again, sweeps) is done")
     parser.add_argument("--database", action="append", choices=["sqlite", "postgresql"])
     parser.add_argument("--no-reference", action="store_true")
     parser.add_argument("--out", type=Path, default=ROOT / "var/bench/pipeline.json")

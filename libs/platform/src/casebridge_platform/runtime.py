@@ -22,7 +22,7 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from casebridge_platform import bus, db, logs, metrics, migrations, telemetry
+from casebridge_platform import bus, db, heap, logs, metrics, migrations, telemetry
 from casebridge_platform.config import Settings
 from casebridge_platform.grpcserver import Server
 from casebridge_platform.messaging.consumer import Consumer, ConsumerSpec
@@ -322,7 +322,8 @@ def main(name: str, migrations_dir: Path, configure: Callable[[Runtime], Service
             loop.add_signal_handler(sig, stop.set)
         await runtime.start()
         port = await runtime.run_parts(configure(runtime))
-        log.info("%s serving gRPC on port %d", name, port)
+        log.info("%s serving gRPC on port %d (%d objects kept out of the collector's passes)",
+                 name, port, heap.freeze_started())
         failed = asyncio.create_task(runtime.failed.wait())
         await asyncio.wait([asyncio.create_task(stop.wait()), failed],
                            return_when=asyncio.FIRST_COMPLETED)
