@@ -1,7 +1,7 @@
 """Run the gateway: python -m gateway (settings from CASEBRIDGE_*)."""
 
 import uvicorn
-from casebridge_platform import logs, metrics, telemetry
+from casebridge_platform import heap, logs, metrics, telemetry
 
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
@@ -10,5 +10,7 @@ settings = GatewaySettings()
 logs.setup("gateway", settings.log_level, settings.log_format)
 telemetry.setup_tracing("casebridge-gateway", settings.otlp_endpoint)
 metrics.serve(settings.metrics_port)
-uvicorn.run(create_app(settings), host=settings.http_host, port=settings.http_port,
+app = create_app(settings)
+heap.freeze_started()   # what importing and building the app made stays out of full passes
+uvicorn.run(app, host=settings.http_host, port=settings.http_port,
             log_level=settings.log_level.lower(), access_log=False, log_config=None)
