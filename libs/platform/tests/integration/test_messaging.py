@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import nats
 import pytest
@@ -16,8 +17,8 @@ from casebridge_platform.config import Settings
 from casebridge_platform.messaging.consumer import DEAD_REASON, Consumer, ConsumerSpec, Transient
 from casebridge_platform.messaging.envelope import Event, PoisonMessage
 from casebridge_platform.messaging.outbox import OutboxRelay, UnitOfWork
+from casebridge_platform.messaging.tables import inbox, outbox
 from casebridge_platform.messaging.tables import metadata as platform_metadata
-from casebridge_platform.messaging.tables import outbox
 from nats.js import JetStreamContext
 
 test_metadata = sa.MetaData()
@@ -286,6 +287,43 @@ async def test_the_relay_publishes_at_commit_and_recovers_what_a_dead_process_le
     await harness.js.add_consumer(harness.settings.stream, consumer.config())
     ids = sorted(Event.decode(m.data).id for m in await fetch(harness, "effects"))
     assert ids == sorted([left.event_id, fresh.event_id])
+
+
+async def test_old_outbox_and_inbox_rows_are_purged_a_chunk_at_a_time(
+        harness: Harness) -> None:
+    """Published events older than a day and receipts older than a week go; unpublished
+    events and newer rows stay, and a redelivery within the week is still recognised."""
+    now = datetime.now(UTC)
+    ages = {"new": timedelta(hours=1), "day": timedelta(hours=30), "week": timedelta(days=8)}
+    async with harness.engine.begin() as conn:
+        await conn.execute(outbox.insert(), [
+            {"event_id": f"{name}-{n}", "subject": "cb.test", "data": b"", "headers": {},
+             "created_at": now - age, "published_at": None if name == "week" and n == 0
+             else now - age}
+            for name, age in ages.items() for n in range(3)])
+        await conn.execute(inbox.insert(), [
+            {"consumer": "effects", "event_id": f"{name}-{n}", "processed_at": now - age}
+            for name, age in ages.items() for n in range(3)])
+    relay = OutboxRelay(harness.engine, harness.js)
+    assert await relay.purge(chunk=2) == 5 + 3   # outbox: 2 of day, 3 of week less 1 unsent
+    assert await relay.purge(chunk=2) == 0        # not again within the minute
+
+    async with harness.engine.connect() as conn:
+        events = set((await conn.execute(sa.select(outbox.c.event_id))).scalars())
+        receipts = set((await conn.execute(sa.select(inbox.c.event_id))).scalars())
+    assert events == {"new-0", "new-1", "new-2", "week-0"}
+    assert receipts == {f"{name}-{n}" for name in ("new", "day") for n in range(3)}
+
+    seen: list[str] = []
+
+    async def count(uow: UnitOfWork, event: Event) -> None:
+        seen.append(event.id)
+
+    async with harness.uow() as uow:   # a receipt of the day before: the effect is not redone
+        await harness.consumer(count)._apply(uow, [(None, Event(common_pb2.EventEnvelope(
+            event_id="day-0", type="test.happened", tenant_id="tenant-a")))])  # type: ignore[list-item]
+        await uow.commit()
+    assert seen == []
 
 
 async def test_a_consumer_started_while_nats_is_away_waits_for_it_then_consumes(

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from casebridge_platform import auth, db
 from casebridge_platform.db import ALL_TENANTS, TENANT_SETTING
 from casebridge_platform.messaging import envelope
-from casebridge_platform.messaging.tables import outbox
+from casebridge_platform.messaging.tables import inbox, outbox
 
 log = logging.getLogger(__name__)
 
@@ -207,7 +207,8 @@ class OutboxRelay:
 
     def __init__(self, engine: AsyncEngine, js: JetStreamContext, *, batch: int = 256,
                  poll_s: float = 5.0, flush_s: float = 0.2, stale_s: float = 5.0,
-                 retention: timedelta = timedelta(hours=24)) -> None:
+                 retention: timedelta = timedelta(hours=24),
+                 inbox_retention: timedelta = timedelta(days=7)) -> None:
         self._engine = engine
         self._js = js
         self._batch = batch
@@ -215,6 +216,7 @@ class OutboxRelay:
         self._flush_s = flush_s
         self._stale = timedelta(seconds=stale_s)
         self._retention = retention
+        self._inbox_retention = inbox_retention
         self._wake = asyncio.Event()
         self._committed: list[dict[str, Any]] = []
         self._published: list[str] = []
@@ -308,15 +310,34 @@ class OutboxRelay:
                     published_at=datetime.now(UTC)))
         return len(rows)
 
-    async def purge(self, every_s: float = 60.0) -> None:
-        """Delete rows published longer ago than the retention, at most once a minute."""
+    async def purge(self, every_s: float = 60.0, chunk: int = 5000) -> int:
+        """At most once a minute, delete the outbox rows published longer ago than the
+        retention and the inbox rows older than the inbox's, a chunk per transaction (the
+        process's other work goes on between them); how many were deleted.
+
+        An inbox row only has to outlive every redelivery of its event: JetStream's (minutes,
+        with the consumers' backoff) and the relay's republishing of what it had not marked
+        published (for as long as NATS was away), hence days, not forever."""
         now = asyncio.get_running_loop().time()
         if now - self._purged_at < every_s:
-            return
+            return 0
         self._purged_at = now
-        cutoff = datetime.now(UTC) - self._retention
-        async with db.turn(self._engine), self._engine.begin() as conn:
-            await conn.execute(outbox.delete().where(outbox.c.published_at < cutoff))
+        at = datetime.now(UTC)
+        old_events = sa.select(outbox.c.seq).where(
+            outbox.c.published_at < at - self._retention).limit(chunk)
+        old_receipts = sa.select(inbox.c.consumer, inbox.c.event_id).where(
+            inbox.c.processed_at < at - self._inbox_retention).limit(chunk)
+        deleted = 0
+        for delete in (outbox.delete().where(outbox.c.seq.in_(old_events.scalar_subquery())),
+                       inbox.delete().where(sa.tuple_(inbox.c.consumer, inbox.c.event_id)
+                                            .in_(old_receipts))):
+            while True:
+                async with db.turn(self._engine), self._engine.begin() as conn:
+                    count = (await conn.execute(delete)).rowcount
+                deleted += count
+                if count < chunk:
+                    break
+        return deleted
 
     async def requeue(self, since: datetime) -> int:
         """Publish again what was published since `since` (JetStream's fsync is lazy)."""

@@ -28,6 +28,7 @@ outbox = sa.Table(
 )
 sa.Index("ix_outbox_pending", outbox.c.seq, sqlite_where=outbox.c.published_at.is_(None),
          postgresql_where=outbox.c.published_at.is_(None))
+sa.Index("ix_outbox_published_at", outbox.c.published_at)
 
 inbox = sa.Table(
     "inbox",
@@ -36,6 +37,7 @@ inbox = sa.Table(
     sa.Column("event_id", sa.String(36), primary_key=True),
     sa.Column("processed_at", UTCDateTime, nullable=False),
 )
+sa.Index("ix_inbox_processed_at", inbox.c.processed_at)
 
 
 def create_tables_v1(op: Op) -> None:
@@ -61,6 +63,18 @@ def create_tables_v1(op: Op) -> None:
         sa.Column("event_id", sa.String(36), primary_key=True),
         sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
     )
+
+
+def create_indexes_v2(op: Op) -> None:
+    """Frozen: what the purge of old outbox and inbox rows finds them by (it walked both
+    tables once a minute; the inbox was never purged)."""
+    op.create_index("ix_outbox_published_at", "outbox", ["published_at"])
+    op.create_index("ix_inbox_processed_at", "inbox", ["processed_at"])
+
+
+def drop_indexes_v2(op: Op) -> None:
+    op.drop_index("ix_inbox_processed_at", table_name="inbox")
+    op.drop_index("ix_outbox_published_at", table_name="outbox")
 
 
 def drop_tables_v1(op: Op) -> None:
