@@ -29,6 +29,8 @@ from casebridge_platform.messaging.consumer import Consumer, ConsumerSpec
 from casebridge_platform.messaging.outbox import OutboxRelay, UnitOfWork
 
 log = logging.getLogger(__name__)
+# its own generator: the module's shared one belongs to whoever seeds it (tests, hypothesis)
+_JITTER = random.Random()  # noqa: S311
 
 Seeder = Callable[[UnitOfWork, dict[str, Any]], Awaitable[None]]
 Chore = Callable[[UnitOfWork], Awaitable[object]]
@@ -149,7 +151,7 @@ class Runtime:
         """The planner's statistics where nothing else keeps them (db.refresh_statistics):
         SQLite's, and PostgreSQL's when its autovacuum is off."""
         while True:   # at a time of its own: the services' rounds do not fall together
-            await asyncio.sleep(every_s * random.uniform(0.5, 1.5))  # noqa: S311
+            await asyncio.sleep(every_s * _JITTER.uniform(0.5, 1.5))
             try:
                 async with db.turn(self.engine), self.engine.connect() as conn:
                     await db.refresh_statistics(conn)
