@@ -29,7 +29,7 @@ from casebridge_platform.messaging.consumer import Consumer, ConsumerSpec
 from casebridge_platform.messaging.outbox import OutboxRelay, UnitOfWork
 
 log = logging.getLogger(__name__)
-# its own generator: the module's shared one belongs to whoever seeds it (tests, hypothesis)
+# its own generator: the random module's shared one is for whoever seeds it (tests, hypothesis)
 _JITTER = random.Random()  # noqa: S311
 
 Seeder = Callable[[UnitOfWork, dict[str, Any]], Awaitable[None]]
