@@ -10,10 +10,9 @@ from pathlib import Path
 import nats
 import nats.js.errors
 import pytest
-from casebridge_platform import migrations, testing
+from casebridge_platform import migrations, telemetry, testing
 from casebridge_platform.config import Settings
 from opentelemetry import trace
-from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
@@ -54,7 +53,7 @@ def spans() -> InMemorySpanExporter:
     """Every span this test process makes, kept in memory (one provider per process:
     OpenTelemetry lets it be set once, so this fixture is defined here only)."""
     exporter = InMemorySpanExporter()
-    provider = TracerProvider()
+    provider = telemetry.make_provider("casebridge-test", exporting=True)   # as the services'
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     trace.set_tracer_provider(provider)
     return exporter

@@ -22,3 +22,19 @@ def test_an_exporting_provider_records_its_spans() -> None:
     with loud.start_as_current_span("served") as span:
         assert span.is_recording()
         assert trace.get_current_span() is span
+
+
+def test_span_ids_leave_the_random_module_alone() -> None:
+    """Whoever seeds the random module (a test, hypothesis) gets its sequence, spans or not."""
+    import random
+
+    tracer = telemetry.make_provider("casebridge-test", exporting=True).get_tracer("t")
+    random.seed(15)
+    expected = random.Random(15).random()
+    ids = set()
+    for _ in range(50):
+        with tracer.start_as_current_span("request") as span:
+            context = span.get_span_context()
+            assert context.is_valid
+            ids.add((context.trace_id, context.span_id))
+    assert random.random() == expected and len(ids) == 50
