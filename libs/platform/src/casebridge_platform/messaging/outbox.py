@@ -310,10 +310,12 @@ class OutboxRelay:
                     published_at=datetime.now(UTC)))
         return len(rows)
 
-    async def purge(self, every_s: float = 60.0, chunk: int = 5000) -> int:
+    async def purge(self, every_s: float = 60.0, chunk: int = 5000, chunks: int = 10) -> int:
         """At most once a minute, delete the outbox rows published longer ago than the
         retention and the inbox rows older than the inbox's, a chunk per transaction (the
-        process's other work goes on between them); how many were deleted.
+        process's other work goes on between them) and at most `chunks` of each a minute (the
+        relay publishes nothing meanwhile: a backlog of years goes over many minutes, not in
+        one stall); how many were deleted.
 
         An inbox row only has to outlive every redelivery of its event: JetStream's (minutes,
         with the consumers' backoff) and the relay's republishing of what it had not marked
@@ -331,7 +333,7 @@ class OutboxRelay:
         for delete in (outbox.delete().where(outbox.c.seq.in_(old_events.scalar_subquery())),
                        inbox.delete().where(sa.tuple_(inbox.c.consumer, inbox.c.event_id)
                                             .in_(old_receipts))):
-            while True:
+            for _ in range(chunks):
                 async with db.turn(self._engine), self._engine.begin() as conn:
                     count = (await conn.execute(delete)).rowcount
                 deleted += count
