@@ -138,28 +138,6 @@ async def test_a_connection_keeps_one_tenants_scope_between_transactions_never_a
         await engine.dispose()
 
 
-async def test_every_execution_is_planned_for_the_table_as_it_is(settings: Settings) -> None:
-    """No generic plan is kept: one made while a table was nearly empty (a sequential scan)
-    would stay after the table grew, as nothing re-plans where autovacuum does not run."""
-    if settings.database == "sqlite":
-        pytest.skip("PostgreSQL's plan cache")
-    database = db.locate(settings.database, "intake", settings.var_dir)
-    engine = db.create_engine(database, pool_size=1)
-    try:
-        await migrations.upgrade(engine, database, MIGRATIONS)
-        async with UnitOfWork(engine, "cb", lambda events: None) as work:
-            await work.set_tenant("hospital-a")
-            for year in range(2000, 2012):   # a prepared statement, executed again and again
-                await work.conn.execute(sa.select(counters.c.last).where(
-                    counters.c.tenant_id == "hospital-a", counters.c.year == year))
-            plans = (await work.conn.execute(sa.text(
-                "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
-                "WHERE statement LIKE 'SELECT case_number_counters.last %'"))).all()
-        assert plans and all(generic == 0 and custom >= 12 for generic, custom in plans), plans
-    finally:
-        await engine.dispose()
-
-
 async def test_sqlite_transactions_take_their_turn_in_order(tmp_path: Path) -> None:
     """A steady writer does not starve another transaction of the same process: it gets the
     file next, not after SQLite's busy handler happened to wake at a free moment."""
