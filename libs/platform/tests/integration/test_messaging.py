@@ -209,6 +209,38 @@ async def test_a_bad_message_in_a_batch_does_not_hold_back_the_others(harness: H
     assert await harness.effects() == [(ids[0], "a"), (ids[2], "b")]
 
 
+async def test_events_a_consumer_does_not_want_are_acked_without_a_transaction(
+        harness: Harness) -> None:
+    """A consumer may say which events have nothing to do there: they are acked, not handled,
+    with no inbox row, and a batch of nothing else costs no statement; an event the test
+    cannot read is handled (the handler says what is wrong with it)."""
+    def wants(event: Event) -> bool:
+        name = event.payload(common_pb2.Party).name
+        if name == "odd":
+            raise ValueError("the test cannot read this one")
+        return not name.startswith("skip")
+
+    sent: list[str] = []
+    consumer = Consumer(js=harness.js, stream=harness.settings.stream,
+                        prefix=harness.settings.subject_prefix,
+                        spec=ConsumerSpec("choosy", ("test.happened",), record, wants=wants),
+                        uow=harness.uow, batch=16, ack_wait_s=1.0)
+    await harness.js.add_consumer(harness.settings.stream, consumer.config())
+    sa.event.listen(harness.engine.sync_engine, "before_cursor_execute",
+                    lambda *args: sent.append(args[2]))
+    ids = [await harness.emit(v) for v in ("skip-1", "skip-2")]
+    sent.clear()
+    await consumer.process(await fetch(harness, "choosy"))
+    assert sent == [] and await harness.effects() == []      # nothing to do: not a statement
+    ids += [await harness.emit(v) for v in ("a", "skip-3", "odd", "b")]
+    await consumer.process(await fetch(harness, "choosy"))
+    assert await harness.effects() == [(ids[2], "a"), (ids[4], "odd"), (ids[5], "b")]
+    async with harness.engine.connect() as conn:
+        assert set((await conn.execute(sa.select(inbox.c.event_id).where(
+            inbox.c.consumer == "choosy"))).scalars()) == {ids[2], ids[4], ids[5]}
+    assert await fetch(harness, "choosy", timeout=2.5) == []  # acked: none comes back
+
+
 async def _has(h: Harness, event_id: str) -> bool:
     return any(e == event_id for e, _ in await h.effects())
 

@@ -20,7 +20,8 @@ def configure(runtime: Runtime) -> ServiceParts:
     return ServiceParts(
         grpc=[(routing_pb2_grpc.add_RoutingServiceServicer_to_server, RoutingServicer(runtime.uow),
                routing_pb2.DESCRIPTOR.services_by_name["RoutingService"].full_name)],
-        consumers=[ConsumerSpec("routing", EVENT_TYPES, batch_handler=events.on_events)],
+        consumers=[ConsumerSpec("routing", EVENT_TYPES, batch_handler=events.on_events,
+                                wants=events.wants)],
         seed=seeding.seed,
         periodic=[Periodic("handover", runtime.settings.timer_poll_s, handover.handover_due,
                            next_due=handover.next_due, wake_on="handovers")],

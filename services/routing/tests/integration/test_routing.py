@@ -30,7 +30,7 @@ from routing.adapters.tables import handlers as handler_table
 from routing.bootstrap import MIGRATIONS, configure
 from routing.entrypoints.grpc_api import RoutingServicer
 from routing.service_layer import handover, seeding
-from routing.service_layer.events import on_events
+from routing.service_layer.events import on_events, wants
 
 HOSPITAL = "demo-hospital"
 ADMIN = auth.Principal(HOSPITAL, "hosp-admin", ("admin",))
@@ -77,8 +77,11 @@ def acting_as(who: auth.Principal) -> Iterator[None]:
 
 async def deliver(runtime: Runtime, event_type: str, payload: pb_message.Message,
                   tenant_id: str = HOSPITAL) -> None:
-    """Apply one event as the consumer would: the tenant's scope, one transaction."""
+    """Apply one event as the consumer would: acked and nothing else when routing has nothing
+    to do with it, else in the tenant's scope, in one transaction."""
     event = Event(envelope.make(event_type, tenant_id, payload))
+    if not wants(event):
+        return
     async with runtime.uow() as uow:
         await uow.set_tenant(tenant_id)
         await on_events(uow, Batch.of(event))

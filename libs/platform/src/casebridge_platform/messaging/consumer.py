@@ -74,6 +74,10 @@ class ConsumerSpec:
     event_types: tuple[str, ...]
     handler: Handler | None = None
     batch_handler: BatchHandler | None = None
+    # whether an event of these types has anything to do here (None: all do); one that has
+    # not is acked without a transaction or an inbox row, since applying it again does
+    # nothing again (e.g. routing and a case accepted: the handler's load is unchanged)
+    wants: Callable[[Event], bool] | None = None
 
 
 def _consume_span(event: Event, msg: Msg | None,
@@ -216,6 +220,10 @@ class Consumer:
                 events.append((msg, Event.decode(msg.data)))
             except PoisonMessage as exc:
                 await self._dead_letter(msg, str(exc))
+        if self._spec.wants is not None:
+            events, unwanted = self._sort_out(events)
+            for msg, _ in unwanted:
+                await msg.ack()
         if not events:
             return
         try:
@@ -231,6 +239,21 @@ class Consumer:
             return
         for msg, _ in events:   # each ack only queues a publish: no task per message
             await msg.ack()
+
+    def _sort_out(self, events: list[tuple[Msg, Event]]
+                  ) -> tuple[list[tuple[Msg, Event]], list[tuple[Msg, Event]]]:
+        """The events to apply, and those with nothing to do here. One the test cannot read
+        is applied, so that the handler finds it poison."""
+        assert self._spec.wants is not None
+        wanted: list[tuple[Msg, Event]] = []
+        unwanted: list[tuple[Msg, Event]] = []
+        for one in events:
+            try:
+                keep = self._spec.wants(one[1])
+            except Exception:  # noqa: BLE001 (the handler says what is wrong with it)
+                keep = True
+            (wanted if keep else unwanted).append(one)
+        return wanted, unwanted
 
     async def process_one(self, msg: Msg, event: Event) -> None:
         try:

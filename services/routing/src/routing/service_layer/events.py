@@ -3,6 +3,7 @@ together (handlers.on_received); every other event is handled on its own, in ord
 
 from __future__ import annotations
 
+from casebridge.case.v1 import case_pb2
 from casebridge_platform.messaging.consumer import Batch, Handler
 from casebridge_platform.messaging.envelope import Event, PoisonMessage
 from casebridge_platform.messaging.outbox import UnitOfWork
@@ -15,6 +16,12 @@ ONE_BY_ONE: dict[str, Handler] = {
     "escalation.year_loaded": years.on_year_loaded,
 }
 EVENT_TYPES = ("intake.received", *ONE_BY_ONE)
+
+
+def wants(event: Event) -> bool:
+    """Most steps of a case (accepted, answered …) leave routing nothing to do."""
+    return event.type != "case.transitioned" or handlers.changes_workload(
+        event.payload(case_pb2.CaseTransitioned))
 
 
 async def on_events(uow: UnitOfWork, batch: Batch) -> None:

@@ -180,10 +180,19 @@ async def cancel_handover(uow: UnitOfWork, case_id: str) -> None:
         .values(handed_over_at=datetime.now(UTC)))
 
 
+def changes_workload(moved: case_pb2.CaseTransitioned) -> bool:
+    """Whether a step of a case changes its handler's load: it leaves the handler's work, or
+    comes back to it (any other step is acked and nothing else)."""
+    return moved.to_status in LEAVES_WORKLOAD or (
+        moved.action == "reopen" and moved.from_status in LEAVES_WORKLOAD)
+
+
 async def on_transitioned(uow: UnitOfWork, event: Event) -> None:
     """case.transitioned to closed/refused/referred → the handler's load drops, once; a closed
     case reopened counts for its handler again."""
     moved = event.payload(case_pb2.CaseTransitioned)
+    if not changes_workload(moved):
+        return
     if moved.action == "reopen" and moved.from_status in LEAVES_WORKLOAD:
         reopened = (await uow.conn.execute(decisions.update().where(
             decisions.c.case_id == moved.case_id, decisions.c.open.is_(False),
@@ -191,8 +200,6 @@ async def on_transitioned(uow: UnitOfWork, event: Event) -> None:
             .returning(decisions.c.handler_id))).first()
         if reopened is not None:
             await queries.adjust_load(uow, event.tenant_id, reopened.handler_id, +1)
-        return
-    if moved.to_status not in LEAVES_WORKLOAD:
         return
     released = (await uow.conn.execute(decisions.update().where(
         decisions.c.case_id == moved.case_id, decisions.c.open.is_(True))
