@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     consumer_ack_wait_s: float = 10.0
     shutdown_grace_s: float = 5.0
     housekeeping_interval_s: float = 300.0
-    timer_poll_s: float = Field(5.0, description="the sweep of timers and hand-overs for what "
+    timer_poll_s: float = Field(15.0, description="the sweep of timers and hand-overs for what "
                                 "another replica armed; this process's own are run when due")
     # notification channels; an empty host/provider switches that channel off
     smtp_host: str = ""
@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     sms_access_key_secret: SecretStr = SecretStr("")
     sms_sign_name: str = ""
     sms_template_code: str = ""
-    delivery_poll_s: float = Field(5.0, description="the sweep of deliveries for what another "
+    delivery_poll_s: float = Field(15.0, description="the sweep of deliveries for what another "
                                    "replica queued; this process's own are sent at once")
     delivery_max_attempts: int = Field(16, description="attempts before a delivery is dead; "
                                        "with the backoff (≤1 h) about a day of retrying")
@@ -73,7 +73,7 @@ class Settings(BaseSettings):
                                      "other deployments (public key, URL, kind); empty: none")
     federation_keyring: str = Field("", description="JSON file (mode 600) of this deployment's "
                                     "agencies' Ed25519 private keys, for signing transfers")
-    federation_poll_s: float = Field(5.0, description="the sweep of federation messages for "
+    federation_poll_s: float = Field(15.0, description="the sweep of federation messages for "
                                      "what another replica queued (this process's own are "
                                      "posted once committed, retries when due)")
     idempotency_retention_h: float = 24.0

@@ -43,6 +43,7 @@ async def arm(runtime: Runtime, count: int, due_at: datetime) -> None:
              "tenant_id": "demo-hospital" if i % 2 else "demo-company",
              "case_number": f"HOSP-2026-{i:06d}", "due_at": due_at, "rule": "test rule"}
             for i in range(count)])
+        uow.wake("timers", due_at)   # as arming does: this process's chore waits for it
         await uow.commit()
 
 
