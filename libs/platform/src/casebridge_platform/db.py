@@ -51,12 +51,21 @@ class StatementCount:
 
     def __init__(self) -> None:
         self.total = 0
+        self._changed: asyncio.Event | None = None
+
+    def changed(self) -> asyncio.Event:
+        """Set at each statement from now on (statements run on the event loop's thread)."""
+        if self._changed is None:
+            self._changed = asyncio.Event()
+        return self._changed
 
     def watch(self, engine: AsyncEngine) -> None:
         @event.listens_for(engine.sync_engine, "before_cursor_execute")
         def _count(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
             if statement != "BEGIN IMMEDIATE":  # transaction control, as on PostgreSQL
                 self.total += 1
+                if self._changed is not None:
+                    self._changed.set()
 
 
 statements = StatementCount()

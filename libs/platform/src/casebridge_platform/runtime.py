@@ -167,7 +167,11 @@ class Runtime:
             part.write_text(json.dumps({"statements": count}))
             part.replace(path)
 
-        while True:   # off the event loop: a rename may wait on the disk
+        changed = db.statements.changed()
+        while True:   # off the event loop (a rename may wait on the disk), at most once a
+            # second, and only after a statement: at rest it does not wake each second
+            await changed.wait()
+            changed.clear()
             if db.statements.total != written:
                 written = db.statements.total
                 await asyncio.to_thread(write, written)
