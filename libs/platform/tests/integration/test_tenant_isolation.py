@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import asyncpg
 import pytest
 import sqlalchemy as sa
 from casebridge_platform import db, migrations
@@ -134,6 +135,40 @@ async def test_a_connection_keeps_one_tenants_scope_between_transactions_never_a
         assert await visible("hospital-a") == ["hospital-a"] and scoped() == 0  # rolled back
         assert await visible("hospital-b") == ["hospital-b"] and scoped() == 1
         assert await visible(None) == ["hospital-b"]  # no scope of its own: the session's one
+    finally:
+        await engine.dispose()
+
+
+async def test_a_connection_cut_in_a_transaction_is_reported_as_the_database_away(
+        settings: Settings) -> None:
+    """PostgreSQL restarted (or failed over) under a unit of work: the caller sees the
+    database's own error, which callers answer UNAVAILABLE (retry). Restoring the session's
+    tenant scope on the dead connection once tried to reconnect where SQLAlchemy cannot
+    (MissingGreenlet): an INTERNAL error, a 500 at the gateway, in the cluster benchmark."""
+    if settings.database == "sqlite":
+        pytest.skip("a PostgreSQL server process ended under the transaction")
+    database = db.locate(settings.database, "intake", settings.var_dir)
+    engine = db.create_engine(database, pool_size=1)
+    try:
+        async with UnitOfWork(engine, "cb", lambda events: None) as work:
+            await work.set_tenant("hospital-a")   # the connection keeps this scope
+            await work.commit()
+        with pytest.raises(sa.exc.DBAPIError) as raised:
+            async with UnitOfWork(engine, "cb", lambda events: None) as work:
+                await work.set_tenant("hospital-a")
+                pid = (await work.conn.execute(sa.text("SELECT pg_backend_pid()"))).scalar()
+                cut = await asyncpg.connect(settings.database)
+                try:
+                    # answered once the server process has gone
+                    await cut.execute("SELECT pg_terminate_backend($1, 5000)", pid)
+                finally:
+                    await cut.close()
+                await work.conn.execute(sa.text("SELECT 1"))
+        assert db.unavailable(raised.value), raised.value
+        async with UnitOfWork(engine, "cb", lambda events: None) as work:   # and it goes on
+            await work.set_tenant("hospital-b")
+            assert (await work.conn.execute(sa.text(
+                "SELECT current_setting('casebridge.tenant')"))).scalar() == "hospital-b"
     finally:
         await engine.dispose()
 

@@ -114,7 +114,9 @@ class UnitOfWork:
         try:
             if self.conn.in_transaction():
                 await self.conn.rollback()
-                if self._begun is not None:   # a rollback restores the scope the session had
+                # a rollback restores the scope the session had; a connection the server cut
+                # has none (and its info, asked for, would reconnect outside a greenlet)
+                if self._begun is not None and not self.conn.invalidated:
                     self.conn.info[_SCOPE] = self._begun
             await self.conn.close()
         finally:
