@@ -156,3 +156,29 @@ async def test_a_kept_plan_is_made_again_once_its_table_has_statistics(
         assert "Seq Scan" in await plan()                   # kept, though 5,060 rows now
         assert await analyze() == ["facts"]
         assert "Index Scan" in await plan()                 # made again: by its key
+
+
+async def test_a_transaction_may_plan_its_statements_for_their_values(
+        database: str, tmp_path: Path) -> None:
+    """db.plan_each_time: within that transaction no kept plan is used (a look-alike query's
+    best index depends on the keys it is given); the next transaction keeps plans again."""
+    if database == "sqlite":
+        pytest.skip("PostgreSQL's plan cache")
+    one = sa.select(facts.c.data).where(facts.c.event_id == sa.bindparam("key"))
+
+    async def plans() -> tuple[int, int]:
+        row = (await conn.execute(sa.text(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE 'SELECT facts.data%'"))).one()
+        return row.generic_plans, row.custom_plans
+
+    async with with_facts(database, tmp_path) as engine, engine.connect() as conn:
+        await db.plan_each_time(conn)
+        for _ in range(8):
+            await conn.execute(one, {"key": "k1"})
+        assert await plans() == (0, 8)
+        await conn.commit()
+        for _ in range(8):
+            await conn.execute(one, {"key": "k1"})
+        generic, custom = await plans()
+        assert generic > 0 and custom < 16

@@ -216,5 +216,6 @@ async def test_one_batch_answers_a_repeated_key_once_and_sees_its_own_look_alike
         first.submission.case_id]
     assert await count(runtime, submissions) == 12
     assert await count(runtime, idempotency) == 1
-    # tenant, keys, numbers, look-alikes, submissions, keys: six, whatever the batch's size
-    assert statements == 6
+    # tenant, keys, numbers, look-alikes (planned for their keys on PostgreSQL: one more),
+    # submissions, keys: six or seven, whatever the batch's size
+    assert statements == (7 if runtime.database.is_postgres else 6)

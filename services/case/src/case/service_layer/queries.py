@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from casebridge.case.v1 import case_pb2
 from casebridge.common.v1 import common_pb2
 from casebridge_platform.auth import Principal
-from casebridge_platform.db import UTCDateTime
+from casebridge_platform.db import UTCDateTime, plan_each_time
 from casebridge_platform.errors import InvalidArgument, NotFound, PermissionDenied
 from casebridge_platform.messaging.envelope import timestamp
 from casebridge_platform.messaging.outbox import UnitOfWork
@@ -313,6 +313,7 @@ async def list_cases(uow: UnitOfWork, *, principal: Principal,
         raise InvalidArgument("unknown sort", {"sort": "must be received_at, due_at or "
                                                "updated_at, optionally prefixed by -"})
     size = request.page_size or 50
+    await plan_each_time(uow.conn)   # a department's page, or a text's, plans by its values
     key = sa.func.coalesce(column, sa.literal(FAR_FUTURE, UTCDateTime)) \
         if column is cases.c.due_at else column
     where = _filters(request, principal, datetime.now(UTC))

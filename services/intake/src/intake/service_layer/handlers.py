@@ -16,7 +16,7 @@ from casebridge.case.v1 import case_pb2
 from casebridge.intake.v1 import intake_pb2
 from casebridge.routing.v1 import routing_pb2
 from casebridge_platform.auth import Principal
-from casebridge_platform.db import dialect_insert, one_of
+from casebridge_platform.db import dialect_insert, one_of, plan_each_time
 from casebridge_platform.errors import (
     Conflict,
     DomainError,
@@ -219,7 +219,10 @@ async def _look_alikes(uow: UnitOfWork, rows: list[dict],
     keys = {column: sorted({v for new in news if (v := value(new))})
             for column, value in _LOOK_ALIKE.items()}
     limit = DUPLICATE_CANDIDATE_ROWS * len(rows)
-    found = await _candidates(uow, tenant_id, since, keys, limit) if any(keys.values()) else []
+    if not any(keys.values()):
+        return [[] for _ in rows]
+    await plan_each_time(uow.conn)   # which index finds them depends on the keys asked
+    found = await _candidates(uow, tenant_id, since, keys, limit)
     out: list[list[duplicates.Match]] = []
     for k, new in enumerate(news):
         if not any(value(new) for value in _LOOK_ALIKE.values()):
